@@ -1,0 +1,147 @@
+package testjson
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+func collect(t *testing.T, input string) ([]Event, *Decoder) {
+	t.Helper()
+	d := NewDecoder(strings.NewReader(input))
+	var evs []Event
+	for d.Scan() {
+		evs = append(evs, *d.Event())
+	}
+	if err := d.Err(); err != nil {
+		t.Fatalf("Err() = %v", err)
+	}
+	return evs, d
+}
+
+func TestDecoder(t *testing.T) {
+	ts := time.Date(2026, 11, 23, 10, 0, 0, 123456789, time.UTC)
+	long := strings.Repeat("x", 200*1024)
+	type testCase struct {
+		name      string
+		input     string
+		want      []Event
+		truncated bool
+	}
+	run := func(t *testing.T, tc testCase) {
+		got, d := collect(t, tc.input)
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("events:\n got %+v\nwant %+v", got, tc.want)
+		}
+		if d.Truncated() != tc.truncated {
+			t.Errorf("Truncated() = %v, want %v", d.Truncated(), tc.truncated)
+		}
+	}
+	testCases := []testCase{
+		{
+			name:  "test2json shape",
+			input: `{"Time":"2026-11-23T10:00:00.123456789Z","Action":"pass","Package":"example.com/p","Test":"TestA/sub#01","Elapsed":0.25}` + "\n",
+			want:  []Event{{Time: ts, Action: ActionPass, Package: "example.com/p", Test: "TestA/sub#01", Elapsed: 0.25}},
+		},
+		{
+			name:  "escaped output without newline at end of stream",
+			input: `{"Action":"output","Package":"p","Test":"T","Output":"a\tb \"q\" \u00e9 \ud83d\ude00\\\n"}`,
+			want:  []Event{{Action: ActionOutput, Package: "p", Test: "T", Output: "a\tb \"q\" é 😀\\\n"}},
+		},
+		{
+			name:  "build events",
+			input: `{"ImportPath":"p [p.test]","Action":"build-output","Output":"# p\n"}` + "\n" + `{"ImportPath":"p [p.test]","Action":"build-fail"}` + "\n",
+			want: []Event{
+				{Action: ActionBuildOutput, ImportPath: "p [p.test]", Output: "# p\n"},
+				{Action: ActionBuildFail, ImportPath: "p [p.test]"},
+			},
+		},
+		{
+			name:  "unknown fields fall back to encoding/json",
+			input: `{"Action":"output","Package":"p","Output":"x\n","Future":{"a":[1,2]}}` + "\n",
+			want:  []Event{{Action: ActionOutput, Package: "p", Output: "x\n"}},
+		},
+		{
+			name:  "white space falls back",
+			input: `{ "Action" : "run", "Package": "p", "Test": "TestA" }` + "\r\n",
+			want:  []Event{{Action: ActionRun, Package: "p", Test: "TestA"}},
+		},
+		{
+			name:  "new actions and fields are kept",
+			input: `{"Action":"attr","Package":"p","Test":"T","Key":"k","Value":"v"}` + "\n" + `{"Action":"output","Package":"p","Output":"x","OutputType":"error"}` + "\n",
+			want: []Event{
+				{Action: ActionAttr, Package: "p", Test: "T", Key: "k", Value: "v"},
+				{Action: ActionOutput, Package: "p", Output: "x", OutputType: "error"},
+			},
+		},
+		{
+			name:  "non-JSON lines are kept as output",
+			input: "hello\n{not json}\n{\"Package\":\"p\"}\n\n",
+			want: []Event{
+				{Action: ActionOutput, Output: "hello\n", NotJSON: true},
+				{Action: ActionOutput, Output: "{not json}\n", NotJSON: true},
+				{Action: ActionOutput, Output: "{\"Package\":\"p\"}\n", NotJSON: true},
+				{Action: ActionOutput, Output: "\n", NotJSON: true},
+			},
+		},
+		{
+			name:      "truncated last line",
+			input:     `{"Action":"run","Package":"p"}` + "\n" + `{"Action":"pass","Pack`,
+			want:      []Event{{Action: ActionRun, Package: "p"}, {Action: ActionOutput, Output: `{"Action":"pass","Pack` + "\n", NotJSON: true}},
+			truncated: true,
+		},
+		{
+			name:  "line longer than any buffer",
+			input: `{"Action":"build-output","ImportPath":"p","Output":"` + long + `"}` + "\n" + `{"Action":"build-fail","ImportPath":"p"}` + "\n",
+			want:  []Event{{Action: ActionBuildOutput, ImportPath: "p", Output: long}, {Action: ActionBuildFail, ImportPath: "p"}},
+		},
+		{
+			name:  "invalid UTF-8 is replaced as encoding/json does",
+			input: "{\"Action\":\"output\",\"Output\":\"a\xffb\"}\n",
+			want:  []Event{{Action: ActionOutput, Output: "a\uFFFDb"}},
+		},
+		{
+			name:  "empty input",
+			input: "",
+		},
+	}
+	for _, tc := range testCases {
+		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+	}
+}
+
+func TestDecoderLineNumbers(t *testing.T) {
+	d := NewDecoder(strings.NewReader("a\n{\"Action\":\"run\"}\nb"))
+	var lines []int
+	for d.Scan() {
+		lines = append(lines, d.LineNumber())
+	}
+	if !reflect.DeepEqual(lines, []int{1, 2, 3}) || d.Events() != 1 {
+		t.Fatalf("lines %v events %d", lines, d.Events())
+	}
+}
+
+// FuzzFastDecode checks that whenever the fast decoder accepts a line, it
+// agrees with encoding/json, and that the decoder never panics.
+func FuzzFastDecode(f *testing.F) {
+	f.Add([]byte(`{"Time":"2026-11-23T10:00:00Z","Action":"output","Package":"p","Test":"T","Output":"x\u0041\n"}`))
+	f.Add([]byte(`{"ImportPath":"p [p.test]","Action":"build-fail"}`))
+	f.Add([]byte(`{"Action":"pass","Elapsed":1e-3}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var fast Event
+		if fastDecode(b, &fast) {
+			var slow Event
+			if err := json.Unmarshal(b, &slow); err != nil {
+				t.Fatalf("fast accepted what encoding/json rejects (%v): %q", err, b)
+			}
+			if !reflect.DeepEqual(fast, slow) {
+				t.Fatalf("fast %+v != json %+v for %q", fast, slow, b)
+			}
+		}
+		d := NewDecoder(strings.NewReader(string(b)))
+		for d.Scan() {
+		}
+	})
+}

@@ -1,0 +1,73 @@
+package testjson
+
+import "time"
+
+// Action is the kind of a test2json event.
+type Action string
+
+// The actions test2json and cmd/go write. Newer Go versions may add more;
+// unknown actions are kept as they are and never count as results.
+const (
+	ActionStart       Action = "start"
+	ActionRun         Action = "run"
+	ActionPause       Action = "pause"
+	ActionCont        Action = "cont"
+	ActionPass        Action = "pass"
+	ActionBench       Action = "bench"
+	ActionFail        Action = "fail"
+	ActionOutput      Action = "output"
+	ActionSkip        Action = "skip"
+	ActionAttr        Action = "attr"
+	ActionArtifacts   Action = "artifacts"
+	ActionBuildOutput Action = "build-output"
+	ActionBuildFail   Action = "build-fail"
+)
+
+// IsTerminal reports whether the action ends a test or a package.
+func (a Action) IsTerminal() bool {
+	return a == ActionPass || a == ActionFail || a == ActionSkip
+}
+
+// Event is one line of a `go test -json` stream. It has every field that
+// test2json (Go 1.22–1.26) and cmd/go's build events write.
+type Event struct {
+	Time        time.Time `json:",omitzero"`
+	Action      Action
+	Package     string  `json:",omitempty"`
+	Test        string  `json:",omitempty"`
+	Elapsed     float64 `json:",omitempty"` // seconds
+	Output      string  `json:",omitempty"`
+	FailedBuild string  `json:",omitempty"`
+	ImportPath  string  `json:",omitempty"` // build-output and build-fail events
+	Key         string  `json:",omitempty"` // attr events
+	Value       string  `json:",omitempty"` // attr events
+	Path        string  `json:",omitempty"` // artifacts events
+	OutputType  string  `json:",omitempty"` // Go 1.27+
+
+	// NotJSON is set for a line of the stream that is not a JSON object
+	// (output of older tools, -exec wrappers, a truncated last line). Such a
+	// line becomes an ActionOutput event without Package whose Output is the
+	// line with its newline.
+	NotJSON bool `json:"-"`
+}
+
+// ElapsedDuration returns Elapsed as a duration.
+func (e *Event) ElapsedDuration() time.Duration {
+	return time.Duration(e.Elapsed * float64(time.Second))
+}
+
+// BuildPackage returns the package a build event is about: ImportPath without
+// the " [pkg.test]" suffix cmd/go adds for test variants.
+func (e *Event) BuildPackage() string {
+	return StripVariant(e.ImportPath)
+}
+
+// StripVariant removes a " [pkg.test]" variant suffix from an import path.
+func StripVariant(importPath string) string {
+	for i := 0; i < len(importPath); i++ {
+		if importPath[i] == ' ' {
+			return importPath[:i]
+		}
+	}
+	return importPath
+}

@@ -1,0 +1,104 @@
+package grouping
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Rerun is what one go test process of a rerun round runs.
+type Rerun struct {
+	Package string
+	// Run lists the groups to select with an anchored -run; Skip lists the
+	// groups to exclude with an anchored -skip (after a crash, so that
+	// groups that never started run too). Both empty means the whole
+	// package.
+	Run  []string
+	Skip []string
+}
+
+// Whole reports whether the rerun runs the whole package.
+func (r Rerun) Whole() bool { return len(r.Run) == 0 && len(r.Skip) == 0 }
+
+// PlanOptions limit reruns.
+type PlanOptions struct {
+	// MaxReruns is how many times a failed group may be rerun after its
+	// first attempt.
+	MaxReruns int
+	// MaxFailures: if more groups than this fail in the first attempt,
+	// nothing is rerun. Negative means no limit.
+	MaxFailures int
+}
+
+// PlanResult is the next round, or why there is none.
+type PlanResult struct {
+	Round   int // the attempt number of the next round
+	Reruns  []Rerun
+	Groups  int    // how many groups the round reruns (whole packages count as one)
+	Refused string // set when reruns were refused by the max-failures guard
+}
+
+// Plan decides the next rerun round from the attempts so far. It is a pure
+// function of the report. An empty Reruns means no more rounds.
+func Plan(r *Report, opts PlanOptions) PlanResult {
+	round := len(r.Attempts) + 1
+	res := PlanResult{Round: round}
+	if len(r.Attempts) == 0 || round > opts.MaxReruns+1 {
+		return res
+	}
+	for _, ph := range r.Packages() {
+		if ph.First().Status == PackageBuildFailed {
+			continue
+		}
+		final := ph.Final()
+		var failed, done []string
+		for _, h := range ph.Groups {
+			if h.Status().Failed() {
+				failed = append(failed, h.Name)
+			} else {
+				done = append(done, h.Name)
+			}
+		}
+		switch {
+		case final.Crashed() && final.Attempt == len(r.Attempts):
+			// Groups after the crash never started: run everything that
+			// has not yet passed.
+			res.Reruns = append(res.Reruns, Rerun{Package: ph.ImportPath, Skip: done})
+			res.Groups += max(len(failed), 1)
+		case len(failed) > 0:
+			res.Reruns = append(res.Reruns, Rerun{Package: ph.ImportPath, Run: failed})
+			res.Groups += len(failed)
+		case final.FailedWithoutTest():
+			res.Reruns = append(res.Reruns, Rerun{Package: ph.ImportPath})
+			res.Groups++
+		}
+	}
+	if round == 2 && opts.MaxFailures >= 0 && res.Groups > opts.MaxFailures {
+		res.Refused = "too many failures"
+		res.Reruns = nil
+	}
+	return res
+}
+
+// Pattern returns an anchored regular expression for go test's -run or
+// -skip that selects exactly the named top-level tests. Names are quoted with
+// regexp.QuoteMeta; the expression has no '/' outside the names, and
+// top-level test names never contain one.
+func Pattern(names []string) string {
+	quoted := make([]string, len(names))
+	for i, n := range names {
+		quoted[i] = regexp.QuoteMeta(n)
+	}
+	return "^(?:" + strings.Join(quoted, "|") + ")$"
+}
+
+// Args returns the go test arguments that select the rerun's groups.
+func (r Rerun) Args() []string {
+	var args []string
+	if len(r.Run) > 0 {
+		args = append(args, "-run", Pattern(r.Run))
+	}
+	if len(r.Skip) > 0 {
+		args = append(args, "-skip", Pattern(r.Skip))
+	}
+	return args
+}

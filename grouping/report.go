@@ -1,0 +1,151 @@
+package grouping
+
+// Report holds every attempt of a run, in order, and answers questions
+// about the groups across them. Attempts are values of their own; the
+// report never changes them.
+type Report struct {
+	Attempts []*Attempt
+}
+
+// Add appends an attempt.
+func (r *Report) Add(a *Attempt) { r.Attempts = append(r.Attempts, a) }
+
+// History is every run of one group, in attempt order.
+type History struct {
+	Package string
+	Name    string
+	Runs    []*Group
+}
+
+// Final returns the last run of the group.
+func (h *History) Final() *Group { return h.Runs[len(h.Runs)-1] }
+
+// Status is the final status of the group.
+func (h *History) Status() Status { return h.Final().Status() }
+
+// Flaky reports whether the group failed at least once and passed on its
+// last attempt.
+func (h *History) Flaky() bool {
+	if h.Status() != Pass && h.Status() != Skip {
+		return false
+	}
+	for _, g := range h.Runs[:len(h.Runs)-1] {
+		if g.Status().Failed() {
+			return true
+		}
+	}
+	return false
+}
+
+// PackageHistory is every attempt of one package.
+type PackageHistory struct {
+	ImportPath string
+	Runs       []*Package
+	Groups     []*History
+}
+
+// Final returns the package's last attempt.
+func (p *PackageHistory) Final() *Package { return p.Runs[len(p.Runs)-1] }
+
+// First returns the package's first attempt.
+func (p *PackageHistory) First() *Package { return p.Runs[0] }
+
+// Failed reports whether the package ends failed: it did not build, a group
+// ends failed, or its last attempt failed without a failing test.
+func (p *PackageHistory) Failed() bool {
+	if p.First().Status == PackageBuildFailed {
+		return true
+	}
+	for _, h := range p.Groups {
+		if h.Status().Failed() {
+			return true
+		}
+	}
+	f := p.Final()
+	return f.FailedWithoutTest() || f.Status == PackageIncomplete
+}
+
+// Packages returns the history of every package, in the order packages
+// first appeared, with groups in the order they first appeared.
+func (r *Report) Packages() []*PackageHistory {
+	var out []*PackageHistory
+	index := map[string]*PackageHistory{}
+	groups := map[[2]string]*History{}
+	for _, a := range r.Attempts {
+		for _, p := range a.Packages {
+			ph := index[p.ImportPath]
+			if ph == nil {
+				ph = &PackageHistory{ImportPath: p.ImportPath}
+				index[p.ImportPath] = ph
+				out = append(out, ph)
+			}
+			ph.Runs = append(ph.Runs, p)
+			for _, g := range p.Groups {
+				key := [2]string{p.ImportPath, g.Name}
+				h := groups[key]
+				if h == nil {
+					h = &History{Package: p.ImportPath, Name: g.Name}
+					groups[key] = h
+					ph.Groups = append(ph.Groups, h)
+				}
+				h.Runs = append(h.Runs, g)
+			}
+		}
+	}
+	return out
+}
+
+// Counts are totals over the final state of a report.
+type Counts struct {
+	Tests, Passed, Flaky, Failed, Skipped, Errors int
+	Groups, FailedGroups, FlakyGroups        int
+	BuildFailures                            int
+	Runs                                     int // go test rounds
+}
+
+// Counts totals the final attempt of every test.
+func (r *Report) Counts() Counts {
+	c := Counts{Runs: len(r.Attempts)}
+	for _, ph := range r.Packages() {
+		if ph.First().Status == PackageBuildFailed {
+			c.BuildFailures++
+		}
+		for _, h := range ph.Groups {
+			c.Groups++
+			if h.Status().Failed() {
+				c.FailedGroups++
+			}
+			flaky := h.Flaky()
+			if flaky {
+				c.FlakyGroups++
+			}
+			for _, t := range h.Final().Tests {
+				c.Tests++
+				switch t.Status {
+				case Pass:
+					c.Passed++
+					if flaky {
+						c.Flaky++
+					}
+				case Skip:
+					c.Skipped++
+				case Fail:
+					c.Failed++
+				default:
+					c.Errors++
+				}
+			}
+		}
+	}
+	return c
+}
+
+// Failed reports whether the run as a whole failed.
+func (r *Report) Failed() bool {
+	for _, ph := range r.Packages() {
+		if ph.Failed() {
+			return true
+		}
+	}
+	return false
+}

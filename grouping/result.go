@@ -1,0 +1,244 @@
+package grouping
+
+import (
+	"strings"
+	"time"
+)
+
+// Status is the outcome of a test or group in one attempt.
+type Status int
+
+// The statuses, from "nothing known" to the definite results.
+const (
+	NotRun  Status = iota // never started in this attempt
+	Running               // started, no result yet
+	Pass
+	Fail
+	Skip
+	Error // crashed: the test binary exited or was killed while it ran
+)
+
+var statusNames = [...]string{"not run", "running", "pass", "fail", "skip", "error"}
+
+func (s Status) String() string {
+	if int(s) < len(statusNames) {
+		return statusNames[s]
+	}
+	return "unknown"
+}
+
+// Failed reports whether the status means the test did not pass: it failed,
+// crashed, never ran or never finished.
+func (s Status) Failed() bool {
+	return s == Fail || s == Error || s == NotRun || s == Running
+}
+
+// Test is one test or subtest in one attempt.
+type Test struct {
+	Name    string // full name as go test prints it: TestA/sub_case#01
+	Status  Status
+	Elapsed time.Duration
+	// Output is the test's own output (not its subtests'), capped by
+	// Options.MaxOutput, keeping the end. Passed tests keep no output unless
+	// Options.KeepPassingOutput is set.
+	Output []byte
+	// Dropped counts output bytes dropped from the front of Output.
+	Dropped int
+	// Attrs holds the attributes the test set with testing.T.Attr.
+	Attrs map[string]string
+}
+
+// IsTop reports whether the test is a top-level test.
+func (t *Test) IsTop() bool { return !strings.Contains(t.Name, "/") }
+
+// SkipReason returns the message of a skipped test: the last line the test
+// logged, without the file:line prefix.
+func (t *Test) SkipReason() string {
+	return lastLogLine(t.Output)
+}
+
+// FailureMessage returns a one-line summary of why the test failed: its
+// first logged line, or a description of the crash.
+func (t *Test) FailureMessage() string {
+	if t.Status == Error {
+		if line := firstMatching(t.Output, "panic: "); line != "" {
+			return line
+		}
+		return "test binary exited while the test was running"
+	}
+	if t.Status == NotRun {
+		if msg := strings.TrimSpace(string(t.Output)); msg != "" {
+			return firstLine(msg)
+		}
+		return "not run"
+	}
+	if line := firstMatching(t.Output, "panic: "); line != "" {
+		return line
+	}
+	if line := firstLogLine(t.Output); line != "" {
+		return line
+	}
+	return "Failed"
+}
+
+// Group is one top-level test and its subtests in one attempt.
+type Group struct {
+	Name string
+	// Tests lists the top-level test first, then its subtests in the order
+	// they started.
+	Tests []*Test
+	// Incremental is set when the group marked itself incremental (see the
+	// incremental package).
+	Incremental bool
+	// Attempt is the number of the attempt this run of the group belongs to.
+	Attempt int
+}
+
+// Top returns the top-level test.
+func (g *Group) Top() *Test { return g.Tests[0] }
+
+// Status is the group's outcome: failed if the top-level test or any
+// subtest failed or crashed, otherwise the top-level test's status.
+func (g *Group) Status() Status {
+	worst := g.Tests[0].Status
+	for _, t := range g.Tests {
+		switch t.Status {
+		case Error:
+			return Error
+		case Fail, Running:
+			worst = Fail
+		}
+	}
+	return worst
+}
+
+// PackageStatus is the outcome of a package in one attempt.
+type PackageStatus int
+
+// The package statuses.
+const (
+	PackagePass        PackageStatus = iota
+	PackageFail                      // tests failed, or the binary failed after them
+	PackageSkip                      // no test files
+	PackageBuildFailed               // did not build or vet
+	PackageIncomplete                // the stream ended before the package did
+)
+
+var packageStatusNames = [...]string{"pass", "fail", "skip", "build failed", "incomplete"}
+
+func (s PackageStatus) String() string { return packageStatusNames[s] }
+
+// Package is one package in one attempt.
+type Package struct {
+	ImportPath string
+	Attempt    int
+	Status     PackageStatus
+	Elapsed    time.Duration
+	Groups     []*Group
+	// Output is package-level output (lines not attributed to a test),
+	// capped like test output.
+	Output []byte
+	// BuildOutput is the compiler or vet output of a build failure.
+	BuildOutput string
+	// Completed is set when the test binary reached its final PASS or FAIL
+	// line; a package that failed without it crashed, and groups after the
+	// crash may never have started.
+	Completed bool
+	Cached    bool
+	NoTests   bool // "no test files" or "no tests to run"
+
+	groups map[string]*Group
+	tests  map[string]*Test
+}
+
+// Group returns the group with the given top-level name, or nil.
+func (p *Package) Group(name string) *Group { return p.groups[name] }
+
+// Crashed reports whether the test binary exited before finishing.
+func (p *Package) Crashed() bool {
+	return (p.Status == PackageFail || p.Status == PackageIncomplete) && !p.Completed
+}
+
+// FailedWithoutTest reports whether the package failed although no group
+// failed: TestMain exiting non-zero after m.Run, an init panic.
+func (p *Package) FailedWithoutTest() bool {
+	if p.Status != PackageFail && p.Status != PackageIncomplete {
+		return false
+	}
+	for _, g := range p.Groups {
+		if g.Status().Failed() {
+			return false
+		}
+	}
+	return true
+}
+
+// Attempt is the result of one round of go test processes.
+type Attempt struct {
+	Number   int
+	Packages []*Package
+	// Output holds lines that belong to no package: non-JSON lines of the
+	// stream, and build output of packages that do not take part.
+	Output []byte
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// isFraming reports whether a line is test2json framing that says nothing a
+// reader of a failure needs (=== RUN, --- PASS and the like).
+func isFraming(line string) bool {
+	l := strings.TrimLeft(line, " ")
+	for _, p := range []string{"=== RUN", "=== PAUSE", "=== CONT", "=== NAME", "--- PASS", "--- FAIL", "--- SKIP", "--- BENCH"} {
+		if strings.HasPrefix(l, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// logText strips the indentation and file:line prefix testing adds to t.Log.
+func logText(line string) string {
+	l := strings.TrimSpace(line)
+	if i := strings.Index(l, ": "); i > 0 {
+		loc := l[:i]
+		if c := strings.LastIndexByte(loc, ':'); c > 0 && strings.HasSuffix(loc[:c], ".go") {
+			return l[i+2:]
+		}
+	}
+	return l
+}
+
+func firstLogLine(out []byte) string {
+	for _, line := range strings.Split(string(out), "\n") {
+		if strings.TrimSpace(line) == "" || isFraming(line) {
+			continue
+		}
+		return logText(line)
+	}
+	return ""
+}
+
+func lastLogLine(out []byte) string {
+	lines := strings.Split(string(out), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if strings.TrimSpace(lines[i]) == "" || isFraming(lines[i]) {
+			continue
+		}
+		return logText(lines[i])
+	}
+	return ""
+}
+
+func firstMatching(out []byte, prefix string) string {
+	for _, line := range strings.Split(string(out), "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), prefix) {
+			return strings.TrimSpace(line)
+		}
+	}
+	return ""
+}

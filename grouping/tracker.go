@@ -1,0 +1,275 @@
+package grouping
+
+import (
+	"strings"
+
+	"github.com/gorerun/gorerun/testjson"
+)
+
+// IncrementalAttr is the attribute key the incremental package sets on a
+// parent test to mark its group incremental.
+const IncrementalAttr = "gorerun.incremental"
+
+// Options configure a Tracker.
+type Options struct {
+	// Attempt is the attempt number stored in every result.
+	Attempt int
+	// KeepPassingOutput keeps the output of passed tests (for reports that
+	// show it); by default it is dropped as soon as a test passes, so memory
+	// grows with failing output only.
+	KeepPassingOutput bool
+	// MaxOutput caps the output kept per test and per package, keeping the
+	// end. Zero means no cap.
+	MaxOutput int
+}
+
+// Tracker folds the events of one attempt into results. It is not safe for
+// concurrent use; feed it from one goroutine.
+type Tracker struct {
+	opts     Options
+	pkgs     map[string]*Package
+	order    []*Package
+	build    map[string]*strings.Builder // build output by package, variant stripped
+	loose    []byte
+	finished bool
+	expected map[*Test]bool // placeholders from Expect not yet seen
+}
+
+// NewTracker returns a Tracker for one attempt.
+func NewTracker(opts Options) *Tracker {
+	return &Tracker{opts: opts, pkgs: map[string]*Package{}, build: map[string]*strings.Builder{},
+		expected: map[*Test]bool{}}
+}
+
+func (tr *Tracker) pkg(path string) *Package {
+	p := tr.pkgs[path]
+	if p == nil {
+		p = &Package{ImportPath: path, Attempt: tr.opts.Attempt, Status: PackageIncomplete,
+			groups: map[string]*Group{}, tests: map[string]*Test{}}
+		tr.pkgs[path] = p
+		tr.order = append(tr.order, p)
+	}
+	return p
+}
+
+// test returns the test with the given full name, creating it and its
+// group (and any parent not seen yet) on first use.
+func (tr *Tracker) test(p *Package, name string) *Test {
+	if t := p.tests[name]; t != nil {
+		return t
+	}
+	top, _, nested := strings.Cut(name, "/")
+	g := p.groups[top]
+	if g == nil {
+		g = &Group{Name: top, Attempt: tr.opts.Attempt}
+		p.groups[top] = g
+		p.Groups = append(p.Groups, g)
+		t := &Test{Name: top}
+		p.tests[top] = t
+		g.Tests = append(g.Tests, t)
+	}
+	if !nested {
+		return p.tests[top]
+	}
+	t := &Test{Name: name}
+	p.tests[name] = t
+	g.Tests = append(g.Tests, t)
+	return t
+}
+
+// Add folds one event into the attempt.
+func (tr *Tracker) Add(ev *testjson.Event) {
+	switch ev.Action {
+	case testjson.ActionBuildOutput:
+		path := ev.BuildPackage()
+		b := tr.build[path]
+		if b == nil {
+			b = &strings.Builder{}
+			tr.build[path] = b
+		}
+		b.WriteString(ev.Output)
+		return
+	case testjson.ActionBuildFail:
+		return
+	}
+	if ev.Package == "" {
+		if ev.Action == testjson.ActionOutput {
+			tr.loose = appendCapped(tr.loose, ev.Output, tr.opts.MaxOutput, nil)
+		}
+		return
+	}
+	p := tr.pkg(ev.Package)
+	if ev.Test == "" {
+		tr.addPackageEvent(p, ev)
+		return
+	}
+	t := tr.test(p, ev.Test)
+	if tr.expected[t] {
+		delete(tr.expected, t) // it ran after all
+		t.Output = nil
+	}
+	switch ev.Action {
+	case testjson.ActionRun, testjson.ActionCont:
+		if t.Status == NotRun {
+			t.Status = Running
+		}
+	case testjson.ActionOutput:
+		t.Output = appendCapped(t.Output, ev.Output, tr.opts.MaxOutput, &t.Dropped)
+		if t.Status == NotRun {
+			t.Status = Running
+		}
+	case testjson.ActionPass, testjson.ActionBench:
+		t.Status = Pass
+		t.Elapsed = ev.ElapsedDuration()
+		if !tr.opts.KeepPassingOutput {
+			t.Output, t.Dropped = nil, 0
+		}
+	case testjson.ActionFail:
+		t.Status = Fail
+		t.Elapsed = ev.ElapsedDuration()
+	case testjson.ActionSkip:
+		t.Status = Skip
+		t.Elapsed = ev.ElapsedDuration()
+	case testjson.ActionAttr:
+		if t.Attrs == nil {
+			t.Attrs = map[string]string{}
+		}
+		t.Attrs[ev.Key] = ev.Value
+		if ev.Key == IncrementalAttr && t.IsTop() {
+			p.groups[t.Name].Incremental = true
+		}
+	}
+}
+
+func (tr *Tracker) addPackageEvent(p *Package, ev *testjson.Event) {
+	switch ev.Action {
+	case testjson.ActionOutput:
+		line := ev.Output
+		switch {
+		case line == "PASS\n" || line == "FAIL\n":
+			p.Completed = true
+		case strings.HasSuffix(line, "(cached)\n") || strings.Contains(line, "\t(cached)"):
+			p.Cached = true
+			p.Completed = true
+		case strings.HasSuffix(line, "[no test files]\n"), strings.Contains(line, "[no tests to run]"),
+			strings.HasPrefix(line, "testing: warning: no tests to run"):
+			p.NoTests = true
+		}
+		p.Output = appendCapped(p.Output, line, tr.opts.MaxOutput, nil)
+	case testjson.ActionPass:
+		tr.endPackage(p, PackagePass, ev)
+	case testjson.ActionSkip:
+		tr.endPackage(p, PackageSkip, ev)
+	case testjson.ActionFail:
+		if ev.FailedBuild != "" {
+			p.BuildOutput = tr.buildOutput(p.ImportPath, ev.FailedBuild)
+			tr.endPackage(p, PackageBuildFailed, ev)
+			return
+		}
+		tr.endPackage(p, PackageFail, ev)
+	}
+}
+
+// buildOutput joins the build output of the package that failed to build
+// (which may be a dependency shared by several packages) and of the package
+// itself.
+func (tr *Tracker) buildOutput(pkg, failed string) string {
+	var out strings.Builder
+	seen := map[string]bool{}
+	for _, path := range []string{testjson.StripVariant(failed), pkg} {
+		if b := tr.build[path]; b != nil && !seen[path] {
+			seen[path] = true
+			out.WriteString(b.String())
+		}
+	}
+	if out.Len() == 0 {
+		return "build failed: " + failed + "\n"
+	}
+	return out.String()
+}
+
+func (tr *Tracker) endPackage(p *Package, st PackageStatus, ev *testjson.Event) {
+	p.Status = st
+	p.Elapsed = ev.ElapsedDuration()
+	if st == PackagePass || st == PackageSkip {
+		p.Completed = true
+	}
+	tr.settle(p)
+}
+
+// settle gives every test still running at the end of its package a result:
+// benchmarks of a binary that completed passed (test2json writes no pass
+// event for them); anything else was cut off by a crash, a timeout or
+// os.Exit, and gets the package's trailing output.
+func (tr *Tracker) settle(p *Package) {
+	for _, g := range p.Groups {
+		for _, t := range g.Tests {
+			if t.Status != Running {
+				continue
+			}
+			if p.Completed && strings.HasPrefix(t.Name, "Benchmark") {
+				t.Status = Pass
+				if !tr.opts.KeepPassingOutput {
+					t.Output, t.Dropped = nil, 0
+				}
+				continue
+			}
+			t.Status = Error
+			t.Output = appendCapped(t.Output, string(p.Output), tr.opts.MaxOutput, &t.Dropped)
+		}
+	}
+}
+
+// Finish ends the attempt: packages whose stream ended early are settled as
+// incomplete. The Tracker must not be used afterwards.
+func (tr *Tracker) Finish() *Attempt {
+	if !tr.finished {
+		tr.finished = true
+		for _, p := range tr.order {
+			if p.Status == PackageIncomplete {
+				tr.settle(p)
+			}
+		}
+	}
+	return &Attempt{Number: tr.opts.Attempt, Packages: tr.order, Output: tr.loose}
+}
+
+// Package returns the package's result so far, or nil if it has no events.
+func (tr *Tracker) Package(path string) *Package { return tr.pkgs[path] }
+
+// appendCapped appends s to b, keeping at most max bytes (the end) when max
+// is positive; dropped counts the bytes removed.
+func appendCapped(b []byte, s string, max int, dropped *int) []byte {
+	b = append(b, s...)
+	if max > 0 && len(b) > 2*max {
+		cut := len(b) - max
+		if dropped != nil {
+			*dropped += cut
+		}
+		b = append(b[:0], b[cut:]...)
+	}
+	return b
+}
+
+// Trim returns the last max bytes of b and how many were dropped before
+// them; it is how renderers apply the output cap exactly.
+func Trim(b []byte, max int) ([]byte, int) {
+	if max <= 0 || len(b) <= max {
+		return b, 0
+	}
+	return b[len(b)-max:], len(b) - max
+}
+
+// Expect records that this attempt was asked to run the named groups of a
+// package. Groups the stream never mentions are then reported as not run
+// by Finish, so a rerun that selects nothing fails instead of passing.
+func (tr *Tracker) Expect(pkg string, groups []string, why string) {
+	p := tr.pkg(pkg)
+	for _, name := range groups {
+		if p.groups[name] == nil {
+			t := tr.test(p, name)
+			t.Output = []byte(why + "\n")
+			tr.expected[t] = true
+		}
+	}
+}

@@ -1,0 +1,194 @@
+package grouping
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gorerun/gorerun/testjson"
+)
+
+// track runs a recorded stream from testdata/streams through a Tracker.
+func track(t *testing.T, name string, opts Options) *Attempt {
+	t.Helper()
+	f, err := os.Open(filepath.Join("..", "testdata", "streams", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	return trackReader(t, f, opts)
+}
+
+func trackString(t *testing.T, s string, opts Options) *Attempt {
+	t.Helper()
+	return trackReader(t, strings.NewReader(s), opts)
+}
+
+func trackReader(t *testing.T, r interface{ Read([]byte) (int, error) }, opts Options) *Attempt {
+	t.Helper()
+	tr := NewTracker(opts)
+	d := testjson.NewDecoder(r)
+	for d.Scan() {
+		tr.Add(d.Event())
+	}
+	if err := d.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return tr.Finish()
+}
+
+// summary renders an attempt as "pkg-status completed crashed | group:status test:status ...".
+func summary(a *Attempt) string {
+	var b strings.Builder
+	for _, p := range a.Packages {
+		b.WriteString(p.ImportPath[strings.LastIndexByte(p.ImportPath, '/')+1:] + " " + p.Status.String())
+		if p.Crashed() {
+			b.WriteString(" crashed")
+		}
+		if p.FailedWithoutTest() {
+			b.WriteString(" failed-without-test")
+		}
+		for _, g := range p.Groups {
+			b.WriteString(" | " + g.Name + "=" + g.Status().String())
+			for _, t := range g.Tests[1:] {
+				b.WriteString(" " + t.Name + "=" + t.Status.String())
+			}
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+func TestTrackerRecordedStreams(t *testing.T) {
+	type testCase struct {
+		stream string
+		want   string
+	}
+	run := func(t *testing.T, tc testCase) {
+		got := summary(track(t, tc.stream, Options{Attempt: 1}))
+		if got != tc.want {
+			t.Errorf("got\n%s\nwant\n%s", got, tc.want)
+		}
+	}
+	testCases := []testCase{
+		{"ok.jsonl", "ok fail | TestPass=pass TestPass/a_b=pass TestPass/a_b#01=pass | TestSkip=skip | TestFail=fail TestFail/x=fail TestFail/y=pass | Example=pass\n"},
+		{"panicky.jsonl", "panicky fail crashed | TestBefore=pass | TestPanics=fail TestPanics/child=fail\n"},
+		{"osexit.jsonl", "osexit fail crashed | TestBefore=pass | TestExits=error\n"},
+		{"timeout.jsonl", "timeout fail crashed | TestBefore=pass | TestSlow=error TestSlow/sub=error\n"},
+		{"testmainfail.jsonl", "testmainfail fail failed-without-test | TestA=pass\n"},
+		{"initpanic.jsonl", "initpanic fail crashed failed-without-test\n"},
+		{"buildfail.jsonl", "buildfail build failed\n"},
+		{"bench.jsonl", "ok pass | BenchmarkX=pass\n"},
+		{"norun.jsonl", "ok pass\n"},
+	}
+	for _, tc := range testCases {
+		t.Run(tc.stream, func(t *testing.T) { run(t, tc) })
+	}
+}
+
+func TestTrackerDetails(t *testing.T) {
+	t.Run("build output joined through FailedBuild", func(t *testing.T) {
+		a := track(t, "buildfail.jsonl", Options{Attempt: 1})
+		if got := a.Packages[0].BuildOutput; !strings.Contains(got, "undefined: undefined") {
+			t.Errorf("BuildOutput = %q", got)
+		}
+	})
+	t.Run("build failure of a shared dependency", func(t *testing.T) {
+		a := trackString(t, `{"ImportPath":"m/dep","Action":"build-output","Output":"# m/dep\ndep.go:3: syntax error\n"}
+{"ImportPath":"m/dep","Action":"build-fail"}
+{"Action":"start","Package":"m/a"}
+{"Action":"output","Package":"m/a","Output":"FAIL\tm/a [build failed]\n"}
+{"Action":"fail","Package":"m/a","FailedBuild":"m/dep"}
+{"Action":"fail","Package":"m/b","FailedBuild":"m/dep"}
+`, Options{Attempt: 1})
+		for _, p := range a.Packages {
+			if p.Status != PackageBuildFailed || !strings.Contains(p.BuildOutput, "syntax error") {
+				t.Errorf("%s: %v %q", p.ImportPath, p.Status, p.BuildOutput)
+			}
+		}
+	})
+	t.Run("timeout output attached to the running test", func(t *testing.T) {
+		a := track(t, "timeout.jsonl", Options{Attempt: 1})
+		sub := a.Packages[0].Groups[1].Tests[1]
+		if got := sub.FailureMessage(); got != "panic: test timed out after 2s" {
+			t.Errorf("FailureMessage = %q", got)
+		}
+	})
+	t.Run("passing output dropped unless kept", func(t *testing.T) {
+		a := track(t, "ok.jsonl", Options{Attempt: 1})
+		g := a.Packages[0].Groups[0]
+		if len(g.Top().Output) != 0 {
+			t.Errorf("passing output kept: %q", g.Top().Output)
+		}
+		a = track(t, "ok.jsonl", Options{Attempt: 1, KeepPassingOutput: true})
+		if g := a.Packages[0].Groups[0]; !strings.Contains(string(g.Top().Output), "--- PASS: TestPass") {
+			t.Errorf("passing output not kept: %q", g.Top().Output)
+		}
+	})
+	t.Run("skip reason and failure message", func(t *testing.T) {
+		p := track(t, "ok.jsonl", Options{Attempt: 1}).Packages[0]
+		if got := p.Group("TestSkip").Top().SkipReason(); got != "not today" {
+			t.Errorf("SkipReason = %q", got)
+		}
+		if got := p.Group("TestFail").Tests[1].FailureMessage(); got != "bad" {
+			t.Errorf("FailureMessage = %q", got)
+		}
+	})
+	t.Run("stream cut off mid-package", func(t *testing.T) {
+		a := trackString(t, `{"Action":"run","Package":"m/a","Test":"TestA"}
+{"Action":"output","Package":"m/a","Test":"TestA","Output":"working\n"}
+`, Options{Attempt: 1})
+		p := a.Packages[0]
+		if p.Status != PackageIncomplete || p.Groups[0].Status() != Error || !p.Crashed() {
+			t.Errorf("got %s", summary(a))
+		}
+	})
+	t.Run("output cap keeps the end", func(t *testing.T) {
+		var b strings.Builder
+		b.WriteString(`{"Action":"run","Package":"m","Test":"T"}` + "\n")
+		for i := 0; i < 100; i++ {
+			b.WriteString(`{"Action":"output","Package":"m","Test":"T","Output":"0123456789"}` + "\n")
+		}
+		b.WriteString(`{"Action":"output","Package":"m","Test":"T","Output":"END"}` + "\n")
+		b.WriteString(`{"Action":"fail","Package":"m","Test":"T"}` + "\n")
+		tt := trackString(t, b.String(), Options{Attempt: 1, MaxOutput: 50}).Packages[0].Groups[0].Top()
+		out, dropped := Trim(tt.Output, 50)
+		if len(out) != 50 || !strings.HasSuffix(string(out), "END") || dropped+tt.Dropped != 1003-50 {
+			t.Errorf("len %d dropped %d+%d tail %q", len(out), tt.Dropped, dropped, out[len(out)-5:])
+		}
+	})
+	t.Run("expected groups that never ran", func(t *testing.T) {
+		tr := NewTracker(Options{Attempt: 2})
+		tr.Expect("m/a", []string{"TestGone", "TestThere"}, "not run: the rerun selected no test")
+		d := testjson.NewDecoder(strings.NewReader(`{"Action":"run","Package":"m/a","Test":"TestThere"}
+{"Action":"pass","Package":"m/a","Test":"TestThere"}
+{"Action":"output","Package":"m/a","Output":"PASS\n"}
+{"Action":"pass","Package":"m/a"}
+`))
+		for d.Scan() {
+			tr.Add(d.Event())
+		}
+		a := tr.Finish()
+		if got := summary(a); got != "a pass | TestGone=not run | TestThere=pass\n" {
+			t.Errorf("got %s", got)
+		}
+		if got := a.Packages[0].Groups[0].Top().FailureMessage(); got != "not run: the rerun selected no test" {
+			t.Errorf("message %q", got)
+		}
+	})
+	t.Run("attr marks incremental groups and unknown actions count for nothing", func(t *testing.T) {
+		a := trackString(t, `{"Action":"run","Package":"m","Test":"TestI"}
+{"Action":"attr","Package":"m","Test":"TestI","Key":"gorerun.incremental","Value":"true"}
+{"Action":"artifacts","Package":"m","Test":"TestI","Path":"/tmp/x"}
+{"Action":"future","Package":"m","Test":"TestI"}
+{"Action":"pass","Package":"m","Test":"TestI"}
+{"Action":"output","Package":"m","Output":"PASS\n"}
+{"Action":"pass","Package":"m"}
+`, Options{Attempt: 1})
+		g := a.Packages[0].Groups[0]
+		if !g.Incremental || g.Status() != Pass {
+			t.Errorf("incremental %v status %v", g.Incremental, g.Status())
+		}
+	})
+}

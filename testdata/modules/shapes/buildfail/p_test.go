@@ -1,0 +1,5 @@
+package buildfail
+
+import "testing"
+
+func TestA(t *testing.T) { undefined() }

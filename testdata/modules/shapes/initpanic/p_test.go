@@ -1,0 +1,6 @@
+package initpanic
+
+import "testing"
+
+func init()              { panic("init failed") }
+func TestA(t *testing.T) {}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Records the go test -json streams under testdata/streams from the fixture
+# module testdata/modules/shapes. Run from the repository root:
+#   bash testdata/streams/record.sh
+# Timestamps and durations differ between recordings; the shapes do not.
+set -euo pipefail
+out=$(cd "$(dirname "$0")" && pwd)
+cd "$(dirname "$0")/../modules/shapes"
+for p in ok panicky osexit timeout testmainfail initpanic buildfail; do
+  go test -json -count=1 -timeout 2s "./$p/" >"$out/$p.jsonl" || true
+done
+go test -json -count=1 -run '^$' -bench . -benchtime 10x ./ok/ >"$out/bench.jsonl" || true
+go test -json -count=1 -run '^TestNothing$' ./ok/ >"$out/norun.jsonl" || true

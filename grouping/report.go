@@ -98,9 +98,9 @@ func (r *Report) Packages() []*PackageHistory {
 // Counts are totals over the final state of a report.
 type Counts struct {
 	Tests, Passed, Flaky, Failed, Skipped, Errors int
-	Groups, FailedGroups, FlakyGroups        int
-	BuildFailures                            int
-	Runs                                     int // go test rounds
+	Groups, FailedGroups, FlakyGroups             int
+	BuildFailures                                 int
+	Runs                                          int // go test rounds
 }
 
 // Counts totals the final attempt of every test.

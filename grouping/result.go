@@ -1,6 +1,7 @@
 package grouping
 
 import (
+	"bytes"
 	"strings"
 	"time"
 )
@@ -154,6 +155,9 @@ type Package struct {
 // Group returns the group with the given top-level name, or nil.
 func (p *Package) Group(name string) *Group { return p.groups[name] }
 
+// Test returns the test with the given full name, or nil.
+func (p *Package) Test(name string) *Test { return p.tests[name] }
+
 // Crashed reports whether the test binary exited before finishing.
 func (p *Package) Crashed() bool {
 	return (p.Status == PackageFail || p.Status == PackageIncomplete) && !p.Completed
@@ -241,4 +245,29 @@ func firstMatching(out []byte, prefix string) string {
 		}
 	}
 	return ""
+}
+
+// StripFraming removes test2json's "=== RUN", "=== PAUSE", "=== CONT" and
+// "=== NAME" lines from test output; they say nothing a reader of a failure
+// needs. Result lines ("--- FAIL") stay.
+func StripFraming(out []byte) []byte {
+	if !bytes.Contains(out, []byte("=== ")) {
+		return out
+	}
+	var b []byte
+	for len(out) > 0 {
+		line := out
+		if i := bytes.IndexByte(out, '\n'); i >= 0 {
+			line, out = out[:i+1], out[i+1:]
+		} else {
+			out = nil
+		}
+		l := bytes.TrimLeft(line, " ")
+		if bytes.HasPrefix(l, []byte("=== RUN")) || bytes.HasPrefix(l, []byte("=== PAUSE")) ||
+			bytes.HasPrefix(l, []byte("=== CONT")) || bytes.HasPrefix(l, []byte("=== NAME")) {
+			continue
+		}
+		b = append(b, line...)
+	}
+	return b
 }

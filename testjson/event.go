@@ -1,6 +1,11 @@
 package testjson
 
-import "time"
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+	"time"
+)
 
 // Action is the kind of a test2json event.
 type Action string
@@ -70,4 +75,24 @@ func StripVariant(importPath string) string {
 		}
 	}
 	return importPath
+}
+
+// AppendTagged appends line (one line of a go test -json stream) to dst as a
+// JSON object with an "Attempt" field added, followed by a newline. A line
+// that is not a JSON object becomes an output event holding the line.
+func AppendTagged(dst []byte, line []byte, attempt int) []byte {
+	dst = append(dst, `{"Attempt":`...)
+	dst = strconv.AppendInt(dst, int64(attempt), 10)
+	content := bytes.TrimRight(line, "\r\n")
+	if len(content) >= 2 && content[0] == '{' && content[len(content)-1] == '}' && json.Valid(content) {
+		if len(content) > 2 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, content[1:]...)
+		return append(dst, '\n')
+	}
+	dst = append(dst, `,"Action":"output","Output":`...)
+	q, _ := json.Marshal(string(content) + "\n")
+	dst = append(dst, q...)
+	return append(dst, "}\n"...)
 }

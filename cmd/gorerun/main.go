@@ -1,0 +1,208 @@
+// Command gorerun runs go test -json, shows live progress, reruns failed
+// test groups in fresh processes and writes JUnit reports. See README.md.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
+	"time"
+
+	"github.com/mattn/go-isatty"
+
+	"github.com/gorerun/gorerun/grouping"
+	"github.com/gorerun/gorerun/render"
+	"github.com/gorerun/gorerun/runner"
+)
+
+// version is set at link time by -ldflags "-X main.version=v1.2.3".
+var version = ""
+
+// Exit codes.
+const (
+	exitOK          = 0
+	exitFailed      = 1
+	exitUsage       = 2
+	exitInterrupted = 130
+)
+
+func main() {
+	ctx, stop := signalContext(os.Exit)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	os.Exit(code)
+}
+
+// signalContext returns a context canceled on the first SIGINT or SIGTERM;
+// a second signal exits at once.
+func signalContext(exit func(int)) (context.Context, func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-sigs:
+			cancel()
+		case <-done:
+			return
+		}
+		select {
+		case <-sigs:
+			fmt.Fprintln(os.Stderr, "gorerun: interrupted twice, exiting now")
+			exit(exitInterrupted)
+		case <-done:
+		}
+	}()
+	return ctx, func() { signal.Stop(sigs); close(done); cancel() }
+}
+
+// exitError carries an exit code to run's single error exit.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+func usageError(err error) error { return &exitError{code: exitUsage, err: err} }
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	code, err := runErr(ctx, args, stdin, stdout, stderr, getenv)
+	if err != nil {
+		fmt.Fprintf(stderr, "gorerun: %v\n", err)
+		var ee *exitError
+		if errors.As(err, &ee) {
+			return ee.code
+		}
+		return exitFailed
+	}
+	return code
+}
+
+func runErr(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) (int, error) {
+	o, err := parseOptions(args, getenv, stdout)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK, nil
+	}
+	if err != nil {
+		return exitUsage, usageError(err)
+	}
+	if o.version {
+		fmt.Fprintf(stdout, "gorerun %s\n", versionString())
+		return exitOK, nil
+	}
+	start := time.Now()
+	term := render.NewTerminal(stdout, render.Options{
+		Format:           o.format,
+		Color:            useColor(stdout, getenv),
+		HideRerunDetails: o.hideRerunDetails,
+		OnlyLast:         o.rerunOnlyLast,
+		MaxReruns:        o.rerunClassMax,
+		MaxOutput:        int(o.junitMaxOutput),
+	})
+	obs := observers{term}
+	var jf *jsonFile
+	if o.jsonFile != "" {
+		if jf, err = createJSONFile(o.jsonFile); err != nil {
+			return exitUsage, usageError(err)
+		}
+		defer jf.abort()
+		obs = append(obs, jf)
+	}
+	trackOpts := grouping.Options{KeepPassingOutput: o.junitOutput == "all", MaxOutput: int(o.junitMaxOutput)}
+
+	var report *grouping.Report
+	var runErr error
+	if o.input != "" {
+		report, runErr = readInput(o.input, stdin, obs, trackOpts)
+		if runErr != nil && !errors.Is(runErr, runner.ErrTruncated) {
+			return exitUsage, usageError(runErr)
+		}
+		if runErr != nil {
+			fmt.Fprintf(stderr, "gorerun: warning: %v\n", runErr)
+			runErr = nil
+		}
+	} else {
+		report, runErr = runner.Run(ctx, runner.Config{
+			Dir:      o.dir,
+			Packages: o.packages,
+			Flags:    o.goFlags,
+			Plan:     grouping.PlanOptions{MaxReruns: o.rerunClassMax, MaxFailures: o.rerunMaxFailures},
+			Parallel: o.rerunParallel,
+			Delay:    time.Duration(o.rerunDelay),
+			Tracker:  trackOpts,
+			Observer: obs,
+			Stderr:   stderr,
+		})
+	}
+	interrupted := errors.Is(runErr, runner.ErrInterrupted) || ctx.Err() != nil
+	var goErr *runner.GoTestError
+	if errors.As(runErr, &goErr) {
+		return exitUsage, usageError(runErr)
+	}
+	if runErr != nil && !interrupted {
+		return exitFailed, runErr
+	}
+	term.Summary(report, time.Since(start))
+	if err := writeReports(o, report, jf, start); err != nil {
+		return exitFailed, err
+	}
+	switch {
+	case interrupted:
+		fmt.Fprintln(stderr, "gorerun: interrupted: the results above are partial")
+		return exitInterrupted, nil
+	case report.Failed():
+		return exitFailed, nil
+	}
+	return exitOK, nil
+}
+
+func readInput(name string, stdin io.Reader, obs runner.Observer, opts grouping.Options) (*grouping.Report, error) {
+	if name == "-" {
+		return runner.Read(stdin, "stdin", obs, opts)
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, fmt.Errorf("--input: %w", err)
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		return nil, fmt.Errorf("--input %s: is a directory: give a file recorded with go test -json", name)
+	}
+	return runner.Read(f, name, obs, opts)
+}
+
+func writeReports(o *options, report *grouping.Report, jf *jsonFile, start time.Time) error {
+	if jf != nil {
+		if err := jf.commit(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func useColor(out io.Writer, getenv func(string) string) bool {
+	if getenv("NO_COLOR") != "" {
+		return false
+	}
+	f, ok := out.(*os.File)
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}
+
+func versionString() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "(devel)"
+}

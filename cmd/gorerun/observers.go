@@ -1,0 +1,31 @@
+package main
+
+import (
+	"github.com/gorerun/gorerun/grouping"
+	"github.com/gorerun/gorerun/testjson"
+)
+
+// observers fans runner events out to the terminal and the json file.
+type observers []interface {
+	Event(int, *testjson.Event, []byte, *grouping.Package)
+	Round(grouping.PlanResult)
+	Refused(grouping.PlanResult, grouping.PlanOptions)
+}
+
+func (o observers) Event(attempt int, ev *testjson.Event, line []byte, pkg *grouping.Package) {
+	for _, x := range o {
+		x.Event(attempt, ev, line, pkg)
+	}
+}
+
+func (o observers) Round(p grouping.PlanResult) {
+	for _, x := range o {
+		x.Round(p)
+	}
+}
+
+func (o observers) Refused(p grouping.PlanResult, opts grouping.PlanOptions) {
+	for _, x := range o {
+		x.Refused(p, opts)
+	}
+}

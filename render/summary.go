@@ -1,0 +1,189 @@
+package render
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/gorerun/gorerun/grouping"
+)
+
+// Summary writes the final summary: skipped tests, flaky groups, failures
+// with their output, build errors, and the totals line.
+func (t *Terminal) Summary(r *grouping.Report, elapsed time.Duration) {
+	t.closeDots()
+	pkgs := r.Packages()
+	t.skipped(pkgs)
+	if !t.opts.OnlyLast {
+		t.flaky(pkgs)
+	}
+	t.failed(pkgs)
+	t.buildErrors(pkgs)
+	c := r.Counts()
+	var parts []string
+	if c.Runs > 1 && !t.opts.OnlyLast {
+		parts = append(parts, plural(c.Runs, "run"))
+	}
+	parts = append(parts, plural(c.Tests, "test"))
+	if c.Skipped > 0 {
+		parts = append(parts, t.yellow.Sprintf("%d skipped", c.Skipped))
+	}
+	if c.FlakyGroups > 0 {
+		parts = append(parts, t.yellow.Sprintf("%d flaky", c.FlakyGroups))
+	}
+	if c.Failed > 0 {
+		parts = append(parts, t.red.Sprint(plural(c.Failed, "failure")))
+	}
+	if c.Errors > 0 {
+		parts = append(parts, t.red.Sprint(plural(c.Errors, "error")))
+	}
+	if c.BuildFailures > 0 {
+		parts = append(parts, t.red.Sprint(plural(c.BuildFailures, "build failure")))
+	}
+	fmt.Fprintf(t.out, "\nDONE %s in %s\n", strings.Join(parts, ", "), seconds(elapsed.Round(time.Millisecond)))
+}
+
+func (t *Terminal) heading(s string) {
+	fmt.Fprintf(t.out, "\n%s\n", t.bold.Sprint("=== "+s))
+}
+
+func (t *Terminal) skipped(pkgs []*grouping.PackageHistory) {
+	first := true
+	for _, ph := range pkgs {
+		for _, h := range ph.Groups {
+			g := h.Final()
+			for _, tst := range g.Tests {
+				if tst.Status != grouping.Skip {
+					continue
+				}
+				if first {
+					t.heading("Skipped")
+					first = false
+				}
+				reason := tst.SkipReason()
+				if g.Incremental && !tst.IsTop() {
+					fmt.Fprintf(t.out, "%s %s %s: %s\n", t.yellow.Sprint("↷"), ph.ImportPath, tst.Name, reason)
+					continue
+				}
+				fmt.Fprintf(t.out, "%s %s %s (%s)", t.yellow.Sprint("=== SKIP:"), ph.ImportPath, tst.Name, seconds(tst.Elapsed))
+				if reason != "" {
+					fmt.Fprintf(t.out, ": %s", reason)
+				}
+				fmt.Fprintln(t.out)
+			}
+		}
+	}
+}
+
+func (t *Terminal) flaky(pkgs []*grouping.PackageHistory) {
+	first := true
+	for _, ph := range pkgs {
+		for _, h := range ph.Groups {
+			if !h.Flaky() {
+				continue
+			}
+			if first {
+				t.heading("Flaky (passed on a rerun)")
+				first = false
+			}
+			final := h.Final()
+			fmt.Fprintf(t.out, "%s %s %s passed on attempt %d\n", t.yellow.Sprint("=== FLAKY:"), ph.ImportPath, h.Name, final.Attempt)
+			for _, g := range h.Runs[:len(h.Runs)-1] {
+				if !g.Status().Failed() {
+					continue
+				}
+				if t.opts.HideRerunDetails {
+					fmt.Fprintf(t.out, "    %s failed, rerun %d/%d\n", h.Name, g.Attempt, t.opts.MaxReruns)
+					continue
+				}
+				fmt.Fprintf(t.out, "--- attempt %d: %s\n", g.Attempt, g.Status())
+				t.groupOutput(g)
+			}
+		}
+	}
+}
+
+func (t *Terminal) failed(pkgs []*grouping.PackageHistory) {
+	first := true
+	head := func() {
+		if first {
+			t.heading("Failed")
+			first = false
+		}
+	}
+	for _, ph := range pkgs {
+		if ph.First().Status == grouping.PackageBuildFailed {
+			continue
+		}
+		for _, h := range ph.Groups {
+			if !h.Status().Failed() {
+				continue
+			}
+			head()
+			g := h.Final()
+			attempts := ""
+			if n := len(h.Runs); n > 1 {
+				attempts = fmt.Sprintf(", failed all %d attempts", n)
+			}
+			fmt.Fprintf(t.out, "%s %s %s (%s%s)\n", t.red.Sprint("=== "+strings.ToUpper(statusWord(g.Status()))+":"), ph.ImportPath, h.Name, seconds(g.Top().Elapsed), attempts)
+			t.groupOutput(g)
+		}
+		final := ph.Final()
+		if final.FailedWithoutTest() || (final.Crashed() && final.Status != grouping.PackageIncomplete) {
+			head()
+			what := "test binary failed after its tests"
+			if final.Crashed() {
+				what = "test binary exited before it finished: tests after the crash did not run"
+			}
+			fmt.Fprintf(t.out, "%s %s (%s)\n", t.red.Sprint("=== FAIL:"), ph.ImportPath, what)
+			t.write(final.Output, 0)
+		} else if final.Status == grouping.PackageIncomplete {
+			head()
+			fmt.Fprintf(t.out, "%s %s (interrupted: the package did not finish)\n", t.red.Sprint("=== FAIL:"), ph.ImportPath)
+		}
+	}
+}
+
+func statusWord(s grouping.Status) string {
+	switch s {
+	case grouping.Error:
+		return "error"
+	case grouping.NotRun:
+		return "not run"
+	}
+	return "fail"
+}
+
+// groupOutput shows the output of the failed tests of a group run, parent
+// first, without test2json's === framing lines.
+func (t *Terminal) groupOutput(g *grouping.Group) {
+	for _, tst := range g.Tests {
+		if tst.Status.Failed() {
+			t.write(grouping.StripFraming(tst.Output), tst.Dropped)
+		}
+	}
+}
+
+func (t *Terminal) write(out []byte, dropped int) {
+	out, more := grouping.Trim(out, t.opts.MaxOutput)
+	if n := dropped + more; n > 0 {
+		fmt.Fprintf(t.out, "[... %d bytes truncated ...]\n", n)
+	}
+	fmt.Fprint(t.out, ensureNewline(string(out)))
+}
+
+func (t *Terminal) buildErrors(pkgs []*grouping.PackageHistory) {
+	first := true
+	for _, ph := range pkgs {
+		p := ph.First()
+		if p.Status != grouping.PackageBuildFailed {
+			continue
+		}
+		if first {
+			t.heading("Build failed")
+			first = false
+		}
+		fmt.Fprintf(t.out, "%s %s\n", t.red.Sprint("=== BUILD FAILED:"), ph.ImportPath)
+		fmt.Fprint(t.out, ensureNewline(p.BuildOutput))
+	}
+}

@@ -1,0 +1,249 @@
+package render
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/fatih/color"
+
+	"github.com/gorerun/gorerun/grouping"
+	"github.com/gorerun/gorerun/testjson"
+)
+
+// Formats lists the names Options.Format accepts.
+var Formats = []string{"dots", "pkgname", "testname", "standard-verbose", "standard-quiet", "github-actions"}
+
+// ValidFormat reports whether name is a known format.
+func ValidFormat(name string) bool {
+	for _, f := range Formats {
+		if f == name {
+			return true
+		}
+	}
+	return false
+}
+
+// Options configure a Terminal.
+type Options struct {
+	Format string
+	Color  bool
+	// HideRerunDetails shows failures of attempts that were rerun as one
+	// line, without their output.
+	HideRerunDetails bool
+	// OnlyLast hides attempts before the last one.
+	OnlyLast bool
+	// MaxReruns is the rerun limit, to tell whether a failure will be rerun.
+	MaxReruns int
+	// MaxOutput caps the output shown per test (0: no cap).
+	MaxOutput int
+}
+
+// Terminal renders events as they come and a summary at the end. It
+// implements runner.Observer.
+type Terminal struct {
+	out  io.Writer
+	opts Options
+
+	green, red, yellow, bold, faint *color.Color
+	dotsOpen                        bool
+}
+
+// NewTerminal returns a Terminal writing to out.
+func NewTerminal(out io.Writer, opts Options) *Terminal {
+	mk := func(attrs ...color.Attribute) *color.Color {
+		c := color.New(attrs...)
+		if opts.Color {
+			c.EnableColor()
+		} else {
+			c.DisableColor()
+		}
+		return c
+	}
+	return &Terminal{out: out, opts: opts,
+		green: mk(color.FgGreen), red: mk(color.FgRed), yellow: mk(color.FgYellow),
+		bold: mk(color.Bold), faint: mk(color.Faint)}
+}
+
+// willRerun reports whether a failure in this attempt is followed by a
+// rerun (the max-failures guard aside).
+func (t *Terminal) willRerun(attempt int) bool { return attempt <= t.opts.MaxReruns }
+
+// Event renders one event.
+func (t *Terminal) Event(attempt int, ev *testjson.Event, _ []byte, pkg *grouping.Package) {
+	if ev.NotJSON {
+		t.closeDots()
+		fmt.Fprint(t.out, ev.Output)
+		return
+	}
+	switch t.opts.Format {
+	case "standard-verbose":
+		if ev.Action == testjson.ActionOutput || ev.Action == testjson.ActionBuildOutput {
+			fmt.Fprint(t.out, ev.Output)
+		}
+		return
+	case "standard-quiet":
+		t.quiet(ev, pkg)
+		return
+	}
+	if ev.Action == testjson.ActionBuildOutput {
+		return // shown in the summary
+	}
+	if !ev.Action.IsTerminal() || pkg == nil {
+		return
+	}
+	if ev.Test == "" {
+		t.packageEnd(attempt, pkg)
+		return
+	}
+	tst := pkg.Test(ev.Test)
+	if tst == nil {
+		return
+	}
+	failed := ev.Action == testjson.ActionFail
+	hidden := failed && attempt > 0 && t.willRerun(attempt) && (t.opts.OnlyLast || t.opts.HideRerunDetails)
+	switch t.opts.Format {
+	case "dots":
+		if !t.dotsOpen {
+			fmt.Fprintf(t.out, "[%s] ", short(pkg.ImportPath))
+			t.dotsOpen = true
+		}
+		switch {
+		case hidden && t.opts.OnlyLast:
+		case failed:
+			fmt.Fprint(t.out, t.red.Sprint("✖"))
+		case ev.Action == testjson.ActionSkip:
+			fmt.Fprint(t.out, t.yellow.Sprint("↷"))
+		default:
+			fmt.Fprint(t.out, t.green.Sprint("·"))
+		}
+	case "testname", "github-actions":
+		if !tst.IsTop() && ev.Action == testjson.ActionPass && t.opts.Format == "github-actions" {
+			return
+		}
+		if hidden {
+			if !t.opts.OnlyLast && tst.IsTop() {
+				fmt.Fprintf(t.out, "%s %s.%s failed, rerun %d/%d\n", t.yellow.Sprint("RERUN"), pkg.ImportPath, tst.Name, attempt, t.opts.MaxReruns)
+			}
+			return
+		}
+		fmt.Fprintf(t.out, "%s %s.%s%s (%s)\n", t.word(tst.Status), pkg.ImportPath, tst.Name, attemptNote(attempt), seconds(tst.Elapsed))
+		if failed && t.opts.Format == "github-actions" && len(tst.Output) > 0 {
+			fmt.Fprintf(t.out, "::group::%s output\n%s::endgroup::\n", tst.Name, ensureNewline(string(tst.Output)))
+		}
+	}
+}
+
+func attemptNote(attempt int) string {
+	if attempt > 1 {
+		return fmt.Sprintf(" [attempt %d]", attempt)
+	}
+	return ""
+}
+
+func (t *Terminal) word(s grouping.Status) string {
+	switch s {
+	case grouping.Pass:
+		return t.green.Sprint("PASS")
+	case grouping.Skip:
+		return t.yellow.Sprint("SKIP")
+	default:
+		return t.red.Sprint("FAIL")
+	}
+}
+
+func (t *Terminal) quiet(ev *testjson.Event, pkg *grouping.Package) {
+	switch {
+	case ev.Action == testjson.ActionBuildOutput:
+		fmt.Fprint(t.out, ev.Output)
+	case ev.Test == "" && ev.Action == testjson.ActionOutput:
+		fmt.Fprint(t.out, ev.Output)
+	case ev.Test != "" && ev.Action == testjson.ActionFail && pkg != nil:
+		if tst := pkg.Test(ev.Test); tst != nil && tst.IsTop() {
+			for _, sub := range pkg.Group(tst.Name).Tests {
+				fmt.Fprint(t.out, string(sub.Output))
+			}
+		}
+	}
+}
+
+func (t *Terminal) closeDots() {
+	if t.dotsOpen {
+		fmt.Fprintln(t.out)
+		t.dotsOpen = false
+	}
+}
+
+func (t *Terminal) packageEnd(attempt int, p *grouping.Package) {
+	switch t.opts.Format {
+	case "dots":
+		if t.dotsOpen {
+			t.closeDots()
+		}
+		return
+	case "testname", "github-actions":
+		if p.Status == grouping.PackageSkip || p.NoTests {
+			fmt.Fprintf(t.out, "EMPTY %s\n", p.ImportPath)
+		}
+		return
+	}
+	// pkgname
+	note := attemptNote(attempt)
+	switch {
+	case p.Status == grouping.PackageSkip || (p.NoTests && p.Status == grouping.PackagePass && len(p.Groups) == 0):
+		fmt.Fprintf(t.out, "∅  %s%s\n", p.ImportPath, note)
+	case p.Status == grouping.PackageBuildFailed:
+		fmt.Fprintf(t.out, "%s  %s [build failed]\n", t.red.Sprint("✖"), p.ImportPath)
+	case p.Status == grouping.PackagePass:
+		d := "(" + seconds(p.Elapsed) + ")"
+		if p.Cached {
+			d = "(cached)"
+		}
+		fmt.Fprintf(t.out, "%s  %s %s%s\n", t.green.Sprint("✓"), p.ImportPath, d, note)
+	default:
+		if t.willRerun(attempt) && (t.opts.OnlyLast || t.opts.HideRerunDetails) {
+			fmt.Fprintf(t.out, "%s  %s (%s)%s, rerun %d/%d\n", t.yellow.Sprint("↻"), p.ImportPath, seconds(p.Elapsed), note, attempt, t.opts.MaxReruns)
+			return
+		}
+		fmt.Fprintf(t.out, "%s  %s (%s)%s\n", t.red.Sprint("✖"), p.ImportPath, seconds(p.Elapsed), note)
+	}
+}
+
+// Round announces a rerun round.
+func (t *Terminal) Round(plan grouping.PlanResult) {
+	t.closeDots()
+	pkgs := len(plan.Reruns)
+	if t.opts.OnlyLast {
+		return
+	}
+	fmt.Fprintf(t.out, "\n%s\n", t.bold.Sprintf("rerun %d/%d of %s in %s",
+		plan.Round-1, t.opts.MaxReruns, plural(plan.Groups, "group"), plural(pkgs, "package")))
+}
+
+// Refused says that reruns were refused by the max-failures guard.
+func (t *Terminal) Refused(plan grouping.PlanResult, opts grouping.PlanOptions) {
+	t.closeDots()
+	fmt.Fprintf(t.out, "\n%s\n", t.red.Sprintf("not rerunning: %s failed in the first run, more than --rerun-max-failures=%d; this looks broken, not flaky",
+		plural(plan.Groups, "group"), opts.MaxFailures))
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+func short(path string) string { return path }
+
+func seconds(d time.Duration) string {
+	return fmt.Sprintf("%.2fs", d.Seconds())
+}
+
+func ensureNewline(s string) string {
+	if s != "" && !strings.HasSuffix(s, "\n") {
+		return s + "\n"
+	}
+	return s
+}

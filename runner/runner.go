@@ -1,0 +1,309 @@
+package runner
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gorerun/gorerun/grouping"
+	"github.com/gorerun/gorerun/testjson"
+)
+
+// AttemptEnv is the environment variable that tells a test which attempt it
+// runs in: 1 for the first run, 2 for the first rerun, and so on.
+const AttemptEnv = "GORERUN_ATTEMPT"
+
+// Observer is told about the run as it happens. Calls are serialized.
+type Observer interface {
+	// Event is called for every event of every attempt; line is the raw
+	// line as go test wrote it (valid only during the call).
+	// pkg is the package's result so far in this attempt (nil for events
+	// of no package); it must not be kept after the call.
+	Event(attempt int, ev *testjson.Event, line []byte, pkg *grouping.Package)
+	// Round is called before a rerun round starts (after its delay).
+	Round(plan grouping.PlanResult)
+	// Refused is called when the plan refused to rerun.
+	Refused(plan grouping.PlanResult, opts grouping.PlanOptions)
+}
+
+// Config says what to run and how.
+type Config struct {
+	Go       string   // the go command; "go" if empty
+	Dir      string   // working directory
+	Packages []string // package patterns
+	Flags    []string // the user's go test flags
+	Env      []string // environment for go test; os.Environ() if nil
+
+	Plan     grouping.PlanOptions
+	Parallel int           // packages rerun at once, and -p of reruns
+	Delay    time.Duration // before each rerun round
+	Tracker  grouping.Options
+
+	Observer Observer
+	Stderr   io.Writer // go test's stderr goes here
+	// Sleep waits d or until ctx is done; time.Sleep-like by default.
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+// ErrInterrupted is returned (wrapped) when the context was canceled: the
+// report holds what ran until then.
+var ErrInterrupted = errors.New("interrupted")
+
+// Run runs the first round and the rerun rounds the plan allows. It returns
+// the report of every attempt, also when it returns an error.
+func Run(ctx context.Context, cfg Config) (*grouping.Report, error) {
+	cfg = withDefaults(cfg)
+	report := &grouping.Report{}
+	args := append([]string{"test", "-json"}, cfg.Flags...)
+	args = append(args, cfg.Packages...)
+	tr := newRound(cfg, 1)
+	err := tr.exec(ctx, args)
+	report.Add(tr.finish())
+	if err != nil {
+		return report, err
+	}
+	for {
+		plan := grouping.Plan(report, cfg.Plan)
+		if plan.Refused != "" {
+			cfg.Observer.Refused(plan, cfg.Plan)
+			return report, nil
+		}
+		if len(plan.Reruns) == 0 {
+			return report, nil
+		}
+		if err := cfg.Sleep(ctx, cfg.Delay); err != nil {
+			return report, fmt.Errorf("%w during the rerun delay", ErrInterrupted)
+		}
+		cfg.Observer.Round(plan)
+		a, err := runRound(ctx, cfg, plan)
+		report.Add(a)
+		if err != nil {
+			return report, err
+		}
+	}
+}
+
+// Read tracks a recorded stream as attempt 1. It fails when the input holds
+// no go test -json event at all.
+func Read(r io.Reader, name string, obs Observer, opts grouping.Options) (*grouping.Report, error) {
+	opts.Attempt = 1
+	tr := grouping.NewTracker(opts)
+	d := testjson.NewDecoder(r)
+	var firstBad string
+	for d.Scan() {
+		ev := d.Event()
+		if ev.NotJSON && firstBad == "" {
+			firstBad = fmt.Sprintf("line %d: %.60q", d.LineNumber(), strings.TrimSuffix(ev.Output, "\n"))
+		}
+		tr.Add(ev)
+		obs.Event(1, ev, d.Line(), tr.Package(ev.Package))
+	}
+	report := &grouping.Report{}
+	report.Add(tr.Finish())
+	if err := d.Err(); err != nil {
+		return report, fmt.Errorf("%s: %w", name, err)
+	}
+	if d.Events() == 0 {
+		if d.LineNumber() == 0 {
+			return report, fmt.Errorf("%s: empty input: record it with go test -json", name)
+		}
+		return report, fmt.Errorf("%s: not a go test -json stream (%s): record it with go test -json", name, firstBad)
+	}
+	if d.Truncated() {
+		return report, fmt.Errorf("%s: line %d: stream ends in a truncated event: %w", name, d.LineNumber(), ErrTruncated)
+	}
+	return report, nil
+}
+
+// ErrTruncated marks input whose last event was cut off; the report is
+// still complete up to it.
+var ErrTruncated = errors.New("truncated")
+
+func withDefaults(cfg Config) Config {
+	if cfg.Go == "" {
+		cfg.Go = "go"
+	}
+	if len(cfg.Packages) == 0 {
+		cfg.Packages = []string{"./..."}
+	}
+	if cfg.Env == nil {
+		cfg.Env = os.Environ()
+	}
+	if cfg.Parallel < 1 {
+		cfg.Parallel = 1
+	}
+	if cfg.Stderr == nil {
+		cfg.Stderr = io.Discard
+	}
+	if cfg.Sleep == nil {
+		cfg.Sleep = sleep
+	}
+	return cfg
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// rerunArgs builds the go test arguments of one rerun process.
+func rerunArgs(cfg Config, r grouping.Rerun) []string {
+	args := append([]string{"test", "-json"}, cfg.Flags...)
+	if _, ok := goFlag(cfg.Flags, "count"); !ok {
+		args = append(args, "-count=1")
+	}
+	args = append(args, "-p", strconv.Itoa(cfg.Parallel))
+	if len(r.Run) > 0 {
+		args = append(args, "-run", grouping.Pattern(r.Run))
+	}
+	if len(r.Skip) > 0 {
+		skip := grouping.Pattern(r.Skip)
+		if user, ok := goFlag(cfg.Flags, "skip"); ok && user != "" && !strings.Contains(user, "/") {
+			skip = "(?:" + user + ")|" + skip
+		}
+		args = append(args, "-skip", skip)
+	}
+	return append(args, r.Package)
+}
+
+func runRound(ctx context.Context, cfg Config, plan grouping.PlanResult) (*grouping.Attempt, error) {
+	rd := newRound(cfg, plan.Round)
+	sem := make(chan struct{}, cfg.Parallel)
+	var wg sync.WaitGroup
+	errs := make([]error, len(plan.Reruns))
+	for i, r := range plan.Reruns {
+		rd.mu.Lock()
+		rd.tracker.Expect(r.Package, r.Run, "not run: the rerun selected no test named "+strings.Join(r.Run, ", "))
+		rd.mu.Unlock()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				errs[i] = fmt.Errorf("%w", ErrInterrupted)
+				return
+			}
+			defer func() { <-sem }()
+			errs[i] = rd.exec(ctx, rerunArgs(cfg, r))
+		}()
+	}
+	wg.Wait()
+	return rd.finish(), errors.Join(errs...)
+}
+
+// round is one attempt: a tracker fed by one or more processes.
+type round struct {
+	cfg     Config
+	attempt int
+	mu      sync.Mutex
+	tracker *grouping.Tracker
+}
+
+func newRound(cfg Config, attempt int) *round {
+	opts := cfg.Tracker
+	opts.Attempt = attempt
+	return &round{cfg: cfg, attempt: attempt, tracker: grouping.NewTracker(opts)}
+}
+
+func (rd *round) finish() *grouping.Attempt {
+	rd.mu.Lock()
+	defer rd.mu.Unlock()
+	return rd.tracker.Finish()
+}
+
+// exec runs one go test process and feeds its stream to the round.
+func (rd *round) exec(ctx context.Context, args []string) error {
+	cmd := exec.CommandContext(ctx, rd.cfg.Go, args...)
+	cmd.Dir = rd.cfg.Dir
+	cmd.Env = append(append([]string(nil), rd.cfg.Env...), AttemptEnv+"="+strconv.Itoa(rd.attempt))
+	var stderr bytes.Buffer
+	cmd.Stderr = io.MultiWriter(rd.cfg.Stderr, &limitedBuffer{buf: &stderr, max: 4096})
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = 5 * time.Second
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return fmt.Errorf("go test: %w", err)
+	}
+	if err := cmd.Start(); err != nil {
+		if errors.Is(err, exec.ErrNotFound) {
+			return fmt.Errorf("%s not found on PATH: install Go or set PATH: %w", rd.cfg.Go, err)
+		}
+		return fmt.Errorf("starting go test: %w", err)
+	}
+	d := testjson.NewDecoder(stdout)
+	for d.Scan() {
+		ev := d.Event()
+		rd.mu.Lock()
+		rd.tracker.Add(ev)
+		rd.cfg.Observer.Event(rd.attempt, ev, d.Line(), rd.tracker.Package(ev.Package))
+		rd.mu.Unlock()
+	}
+	readErr := d.Err()
+	waitErr := cmd.Wait()
+	if ctx.Err() != nil {
+		return fmt.Errorf("%w", ErrInterrupted)
+	}
+	if readErr != nil {
+		return fmt.Errorf("reading go test output: %w", readErr)
+	}
+	var exit *exec.ExitError
+	if waitErr != nil && !errors.As(waitErr, &exit) {
+		return fmt.Errorf("go test: %w", waitErr)
+	}
+	if waitErr != nil && d.Events() == 0 {
+		msg := strings.TrimSpace(stderr.String())
+		if msg == "" {
+			msg = waitErr.Error()
+		}
+		return &GoTestError{Args: args, Msg: firstLine(msg)}
+	}
+	return nil
+}
+
+// GoTestError is go test failing before it ran anything: bad flags, bad
+// package patterns, no module.
+type GoTestError struct {
+	Args []string
+	Msg  string
+}
+
+func (e *GoTestError) Error() string {
+	return "go test failed before running tests: " + e.Msg
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+type limitedBuffer struct {
+	buf *bytes.Buffer
+	max int
+}
+
+func (l *limitedBuffer) Write(p []byte) (int, error) {
+	if room := l.max - l.buf.Len(); room > 0 {
+		l.buf.Write(p[:min(room, len(p))])
+	}
+	return len(p), nil
+}

@@ -113,6 +113,25 @@ func (g *Group) Status() Status {
 	return worst
 }
 
+// FailureMessage is t's failure message within this run of the group: a
+// parent that failed only because a subtest did says which.
+func (g *Group) FailureMessage(t *Test) string {
+	msg := t.FailureMessage()
+	if msg != "Failed" || t.Status != Fail {
+		return msg
+	}
+	prefix := t.Name + "/"
+	for _, sub := range g.Tests {
+		if strings.HasPrefix(sub.Name, prefix) && sub.Status.Failed() {
+			if sub.Status == Fail {
+				return "subtest " + sub.Name + " failed"
+			}
+			return "subtest " + sub.Name + " did not finish"
+		}
+	}
+	return msg
+}
+
 // PackageStatus is the outcome of a package in one attempt.
 type PackageStatus int
 

@@ -9,14 +9,18 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"os/signal"
+	"runtime"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/mattn/go-isatty"
 
 	"github.com/gorerun/gorerun/grouping"
+	"github.com/gorerun/gorerun/junitout"
 	"github.com/gorerun/gorerun/render"
 	"github.com/gorerun/gorerun/runner"
 )
@@ -186,7 +190,34 @@ func writeReports(o *options, report *grouping.Report, jf *jsonFile, start time.
 			return err
 		}
 	}
+	if o.junitFile == "" {
+		return nil
+	}
+	host, _ := os.Hostname()
+	ts := junitout.Build(report, junitout.Options{
+		ClassnameGroup: o.junitClassname == "group",
+		OutputAll:      o.junitOutput == "all",
+		MaxOutput:      int(o.junitMaxOutput),
+		OnlyLast:       o.rerunOnlyLast,
+		GoVersion:      goVersion(o.dir),
+		Version:        versionString(),
+		Hostname:       host,
+		Timestamp:      start,
+	})
+	if err := junitout.WriteFile(o.junitFile, ts); err != nil {
+		return fmt.Errorf("--junitfile: %w", err)
+	}
 	return nil
+}
+
+// goVersion asks the go command which Go runs the tests.
+func goVersion(dir string) string {
+	cmd := exec.Command("go", "env", "GOVERSION")
+	cmd.Dir = dir
+	if out, err := cmd.Output(); err == nil {
+		return strings.TrimSpace(string(out))
+	}
+	return runtime.Version()
 }
 
 func useColor(out io.Writer, getenv func(string) string) bool {

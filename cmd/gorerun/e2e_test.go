@@ -1,0 +1,415 @@
+package main
+
+import (
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorerun/gorerun/junitout"
+)
+
+// binary is the gorerun command built once for the end-to-end tests.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "gorerun-e2e")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binary = filepath.Join(dir, "gorerun")
+	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "building gorerun: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// result is one run of the gorerun binary.
+type result struct {
+	stdout, stderr string
+	code           int
+	state          string // the fixture's counter directory
+}
+
+// count reads a fixture counter: how many times something ran.
+func (r result) count(t *testing.T, name string) int {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(r.state, name))
+	if os.IsNotExist(err) {
+		return 0
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, _ := strconv.Atoi(string(b))
+	return n
+}
+
+func fixture(name string) string {
+	dir, _ := filepath.Abs(filepath.Join("..", "..", "testdata", "modules", name))
+	return dir
+}
+
+// gorerun runs the binary in dir with extra environment and stdin.
+func gorerun(t *testing.T, dir string, env []string, stdin string, args ...string) result {
+	t.Helper()
+	state := t.TempDir()
+	cmd := exec.Command(binary, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GORERUN_E2E_STATE="+state, "NO_COLOR=1")
+	cmd.Env = append(cmd.Env, env...)
+	cmd.Stdin = strings.NewReader(stdin)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return result{stdout: stdout.String(), stderr: stderr.String(), code: code, state: state}
+}
+
+func (r result) expectCode(t *testing.T, want int) {
+	t.Helper()
+	if r.code != want {
+		t.Fatalf("exit code %d, want %d\nstdout:\n%s\nstderr:\n%s", r.code, want, r.stdout, r.stderr)
+	}
+}
+
+func (r result) expectOutput(t *testing.T, substrings ...string) {
+	t.Helper()
+	for _, s := range substrings {
+		if !strings.Contains(r.stdout+r.stderr, s) {
+			t.Errorf("output lacks %q\nstdout:\n%s\nstderr:\n%s", s, r.stdout, r.stderr)
+		}
+	}
+}
+
+func (r result) expectCounts(t *testing.T, want map[string]int) {
+	t.Helper()
+	for name, n := range want {
+		if got := r.count(t, name); got != n {
+			t.Errorf("%s ran %d times, want %d", name, got, n)
+		}
+	}
+}
+
+// validateJUnit runs ../shared/bin/validate-junit on a report.
+func validateJUnit(t *testing.T, path string) {
+	t.Helper()
+	validator, _ := filepath.Abs(filepath.Join("..", "..", "..", "shared", "bin", "validate-junit"))
+	if _, err := os.Stat(validator); err != nil {
+		t.Fatalf("JUnit validator missing (CI puts shared/ beside the repository): %v", err)
+	}
+	out, err := exec.Command(validator, path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s does not validate: %v\n%s", path, err, out)
+	}
+}
+
+// readJUnit parses and validates a report.
+func readJUnit(t *testing.T, path string) *junitout.Testsuites {
+	t.Helper()
+	validateJUnit(t, path)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ts junitout.Testsuites
+	if err := xml.Unmarshal(b, &ts); err != nil {
+		t.Fatal(err)
+	}
+	return &ts
+}
+
+func testcase(t *testing.T, ts *junitout.Testsuites, suite, name string) junitout.Testcase {
+	t.Helper()
+	for _, s := range ts.Suites {
+		if !strings.HasSuffix(s.Name, suite) {
+			continue
+		}
+		for _, tc := range s.Testcases {
+			if tc.Name == name {
+				return tc
+			}
+		}
+	}
+	t.Fatalf("no testcase %s in %s", name, suite)
+	return junitout.Testcase{}
+}
+
+func TestE2EWholeGroupRerun(t *testing.T) {
+	t.Parallel()
+	report := filepath.Join(t.TempDir(), "report.xml")
+	r := gorerun(t, fixture("e2e"), nil, "", "--rerun-class-max=2", "--rerun-delay=0", "--junitfile", report, "./basic")
+	r.expectCode(t, 0)
+	r.expectOutput(t, "rerun 1/2 of 2 groups in 1 package", "=== FLAKY: example.com/e2e/basic TestWholeGroup passed on attempt 2",
+		"flaky check failed", "2 flaky")
+	r.expectCounts(t, map[string]int{
+		"basic.setup":        2, // the step before the failing one ran again
+		"basic.process":      2, // both failed groups reran in one process
+		"basic.prefix":       2,
+		"basic.prefixlonger": 1, // ^TestPrefix$ did not select TestPrefixLonger
+		"basic.stable":       1,
+	})
+	ts := readJUnit(t, report)
+	check := testcase(t, ts, "basic", "TestWholeGroup/check")
+	if check.Failure != nil || len(check.FlakyFailures) != 1 || !strings.Contains(check.FlakyFailures[0].StackTrace.Body, "flaky check failed") {
+		t.Errorf("TestWholeGroup/check: %+v", check)
+	}
+	if setup := testcase(t, ts, "basic", "TestWholeGroup/setup"); len(setup.FlakyFailures) != 0 {
+		t.Errorf("setup passed every attempt but has attempt elements: %+v", setup)
+	}
+	if ts.Tests != 6 || ts.Failures != 0 || ts.Errors != 0 {
+		t.Errorf("totals tests=%d failures=%d errors=%d", ts.Tests, ts.Failures, ts.Errors)
+	}
+}
+
+func TestE2EOneProcessPerPackagePerRound(t *testing.T) {
+	t.Parallel()
+	jsonfile := filepath.Join(t.TempDir(), "events.jsonl")
+	r := gorerun(t, fixture("e2e"), nil, "", "--rerun-class-max=1", "--rerun-delay=0", "--jsonfile", jsonfile, "./basic", "./other")
+	r.expectCode(t, 0)
+	r.expectOutput(t, "rerun 1/1 of 3 groups in 2 packages")
+	r.expectCounts(t, map[string]int{"basic.process": 2, "other.process": 2})
+	b, err := os.ReadFile(jsonfile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`{"Attempt":1,"Time"`, `{"Attempt":2,"Time"`} {
+		if !bytes.Contains(b, []byte(want)) {
+			t.Errorf("--jsonfile lacks %s", want)
+		}
+	}
+	// Attempt 2 of "other" ran only TestOther: TestSkipped passed (was skipped) in attempt 1.
+	if bytes.Contains(b, []byte(`{"Attempt":2,"Time"`)) && regexp.MustCompile(`"Attempt":2,[^\n]*"Test":"TestSkipped"`).Match(b) {
+		t.Error("attempt 2 reran a group that did not fail")
+	}
+}
+
+func TestE2ESubtestNames(t *testing.T) {
+	t.Parallel()
+	report := filepath.Join(t.TempDir(), "report.xml")
+	r := gorerun(t, fixture("e2e"), nil, "", "--rerun-class-max=1", "--rerun-delay=0", "--junitfile", report, "./names")
+	r.expectCode(t, 0)
+	r.expectCounts(t, map[string]int{"names.group": 2, "names.odd": 1})
+	ts := readJUnit(t, report)
+	for _, name := range []string{"TestOdd_Names/with_space", "TestOdd_Names/meta.*+?[x](y)|z", "TestOdd_Names/ünïcödé",
+		"TestOdd_Names/dup", "TestOdd_Names/dup#01", "TestOdd_Names/#00"} {
+		if tc := testcase(t, ts, "names", name); tc.Failure != nil || len(tc.FlakyFailures) != 0 {
+			t.Errorf("%s: %+v", name, tc)
+		}
+	}
+	if tc := testcase(t, ts, "names", "TestOdd_Names/slash/inside"); len(tc.FlakyFailures) != 1 {
+		t.Errorf("slash/inside should be flaky: %+v", tc)
+	}
+}
+
+func TestE2ECrashRunsLaterGroups(t *testing.T) {
+	t.Parallel()
+	report := filepath.Join(t.TempDir(), "report.xml")
+	r := gorerun(t, fixture("e2e"), nil, "", "--rerun-class-max=1", "--rerun-delay=0", "--junitfile", report, "./crash")
+	r.expectCode(t, 0)
+	r.expectCounts(t, map[string]int{"crash.first": 1, "crash.later": 1})
+	ts := readJUnit(t, report)
+	exits := testcase(t, ts, "crash", "TestExits")
+	if len(exits.FlakyErrors) != 1 || exits.Error != nil {
+		t.Errorf("TestExits: %+v", exits)
+	}
+	testcase(t, ts, "crash", "TestLater")
+}
+
+func TestE2ECrashWithoutReruns(t *testing.T) {
+	t.Parallel()
+	report := filepath.Join(t.TempDir(), "report.xml")
+	r := gorerun(t, fixture("e2e"), nil, "", "--junitfile", report, "./crash")
+	r.expectCode(t, 1)
+	r.expectOutput(t, "test binary exited before it finished")
+	ts := readJUnit(t, report)
+	if exits := testcase(t, ts, "crash", "TestExits"); exits.Error == nil {
+		t.Errorf("TestExits: %+v", exits)
+	}
+}
+
+func TestE2ETimeout(t *testing.T) {
+	t.Parallel()
+	report := filepath.Join(t.TempDir(), "report.xml")
+	r := gorerun(t, fixture("e2e"), nil, "", "--rerun-class-max=1", "--rerun-delay=0", "--junitfile", report, "./hang", "--", "-timeout", "3s")
+	r.expectCode(t, 0)
+	r.expectCounts(t, map[string]int{"hang.quick": 1, "hang.after": 1})
+	ts := readJUnit(t, report)
+	sub := testcase(t, ts, "hang", "TestHangs/sub")
+	if len(sub.FlakyErrors) != 1 || !strings.Contains(sub.FlakyErrors[0].Message, "panic: test timed out") {
+		t.Errorf("TestHangs/sub: %+v", sub)
+	}
+}
+
+func TestE2EBuildFailureAlongsidePassingPackages(t *testing.T) {
+	t.Parallel()
+	report := filepath.Join(t.TempDir(), "report.xml")
+	r := gorerun(t, fixture("e2e"), nil, "", "--rerun-class-max=1", "--rerun-delay=0", "--junitfile", report, "./broken", "./other")
+	r.expectCode(t, 1)
+	r.expectOutput(t, "=== BUILD FAILED: example.com/e2e/broken", "undefined: undefinedFunction", "1 build failure")
+	r.expectCounts(t, map[string]int{"other.process": 2})
+	ts := readJUnit(t, report)
+	tc := testcase(t, ts, "broken", "[build failed]")
+	if tc.Error == nil || !strings.Contains(tc.Error.Body, "undefined: undefinedFunction") {
+		t.Errorf("build failure testcase: %+v", tc)
+	}
+}
+
+func TestE2EPackageFailsWithoutFailingTest(t *testing.T) {
+	t.Parallel()
+	r := gorerun(t, fixture("e2e"), nil, "", "--rerun-class-max=1", "--rerun-delay=0", "./mainfail")
+	r.expectCode(t, 0)
+	r.expectCounts(t, map[string]int{"mainfail.fine": 2})
+	r = gorerun(t, fixture("e2e"), nil, "", "./mainfail")
+	r.expectCode(t, 1)
+	r.expectOutput(t, "test binary failed after its tests")
+}
+
+func TestE2EFailsEveryAttempt(t *testing.T) {
+	t.Parallel()
+	report := filepath.Join(t.TempDir(), "report.xml")
+	r := gorerun(t, fixture("e2e"), nil, "", "--rerun-class-max=2", "--rerun-delay=0", "--junitfile", report, "./always")
+	r.expectCode(t, 1)
+	r.expectOutput(t, "failed all 3 attempts", "broken for good (run 3)")
+	r.expectCounts(t, map[string]int{"always.fails": 3})
+	ts := readJUnit(t, report)
+	step := testcase(t, ts, "always", "TestAlwaysFails/step")
+	if step.Failure == nil || len(step.RerunFailures) != 2 || !strings.Contains(step.Failure.Body, "run 3") {
+		t.Errorf("step: %+v", step)
+	}
+}
+
+func TestE2EMaxFailuresGuard(t *testing.T) {
+	t.Parallel()
+	r := gorerun(t, fixture("e2e"), nil, "", "--rerun-class-max=3", "--rerun-max-failures=2", "./many")
+	r.expectCode(t, 1)
+	r.expectOutput(t, "not rerunning: 3 groups failed in the first run, more than --rerun-max-failures=2")
+	r.expectCounts(t, map[string]int{"many.a": 1, "many.b": 1, "many.c": 1})
+}
+
+func TestE2ERerunDelay(t *testing.T) {
+	t.Parallel()
+	start := time.Now()
+	r := gorerun(t, fixture("e2e"), nil, "", "--rerun-class-max=1", "--rerun-delay=1.5", "./other")
+	r.expectCode(t, 0)
+	// A lower bound only: the run cannot be faster than the delay it must wait.
+	if d := time.Since(start); d < 1500*time.Millisecond {
+		t.Errorf("run took %v, less than the 1.5s rerun delay", d)
+	}
+}
+
+func TestE2EEnvironmentDefaults(t *testing.T) {
+	t.Parallel()
+	r := gorerun(t, fixture("e2e"), []string{"GORERUN_RERUN_CLASS_MAX=1", "GORERUN_RERUN_DELAY=0"}, "", "./other")
+	r.expectCode(t, 0)
+	// The command line wins over the environment.
+	r = gorerun(t, fixture("e2e"), []string{"GORERUN_RERUN_CLASS_MAX=1"}, "", "--rerun-class-max=0", "./other")
+	r.expectCode(t, 1)
+	r = gorerun(t, fixture("e2e"), []string{"GORERUN_RERUN_CLASS_MAX=lots"}, "", "./other")
+	r.expectCode(t, 2)
+	r.expectOutput(t, "GORERUN_RERUN_CLASS_MAX")
+}
+
+func TestE2EHideAndOnlyLast(t *testing.T) {
+	t.Parallel()
+	r := gorerun(t, fixture("e2e"), nil, "", "--rerun-class-max=2", "--rerun-delay=0", "--hide-rerun-details", "--format=testname", "./other")
+	r.expectCode(t, 0)
+	r.expectOutput(t, "RERUN example.com/e2e/other.TestOther failed, rerun 1/2", "TestOther failed, rerun 1/2")
+	if strings.Contains(r.stdout, "fails on attempt 1") {
+		t.Errorf("--hide-rerun-details showed the output of a rerun attempt:\n%s", r.stdout)
+	}
+	report := filepath.Join(t.TempDir(), "report.xml")
+	r = gorerun(t, fixture("e2e"), nil, "", "--rerun-class-max=2", "--rerun-delay=0", "--rerun-show-only-last", "--format=testname", "--junitfile", report, "./other")
+	r.expectCode(t, 0)
+	if strings.Contains(r.stdout, "FAIL") || strings.Contains(r.stdout, "rerun") {
+		t.Errorf("--rerun-show-only-last showed an earlier attempt:\n%s", r.stdout)
+	}
+	ts := readJUnit(t, report)
+	if tc := testcase(t, ts, "other", "TestOther"); len(tc.FlakyFailures) != 0 || tc.Failure != nil {
+		t.Errorf("only-last report has attempt elements: %+v", tc)
+	}
+}
+
+func TestE2EInput(t *testing.T) {
+	t.Parallel()
+	stream, _ := filepath.Abs(filepath.Join("..", "..", "testdata", "streams", "ok.jsonl"))
+	data, err := os.ReadFile(stream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.jsonl")
+	garbage := filepath.Join(dir, "garbage.jsonl")
+	os.WriteFile(empty, nil, 0o644)
+	os.WriteFile(garbage, []byte("\x00\x01\xff binary\nnot json at all\n"), 0o644)
+	type testCase struct {
+		name  string
+		args  []string
+		stdin string
+		code  int
+		want  []string
+	}
+	run := func(t *testing.T, tc testCase) {
+		r := gorerun(t, dir, nil, tc.stdin, tc.args...)
+		r.expectCode(t, tc.code)
+		r.expectOutput(t, tc.want...)
+		if tc.code == 2 && strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 {
+			t.Errorf("error is not one line: %q", r.stderr)
+		}
+	}
+	testCases := []testCase{
+		{"file", []string{"--input", stream}, "", 1, []string{"=== FAIL: example.com/shapes/ok TestFail", "bad", "1 skipped"}},
+		{"stdin", []string{"--input", "-"}, string(data), 1, []string{"=== FAIL: example.com/shapes/ok TestFail"}},
+		{"empty", []string{"--input", empty}, "", 2, []string{"empty.jsonl: empty input"}},
+		{"garbage", []string{"--input", garbage}, "", 2, []string{"garbage.jsonl: not a go test -json stream (line 1"}},
+		{"missing", []string{"--input", filepath.Join(dir, "nope.jsonl")}, "", 2, []string{"nope.jsonl", "no such file"}},
+		{"directory", []string{"--input", dir}, "", 2, []string{"is a directory"}},
+	}
+	for _, tc := range testCases {
+		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+	}
+}
+
+func TestE2EUsage(t *testing.T) {
+	t.Parallel()
+	type testCase struct {
+		name string
+		args []string
+		code int
+		want string
+	}
+	run := func(t *testing.T, tc testCase) {
+		r := gorerun(t, fixture("e2e"), nil, "", tc.args...)
+		r.expectCode(t, tc.code)
+		r.expectOutput(t, tc.want)
+	}
+	testCases := []testCase{
+		{"unknown flag", []string{"--bogus"}, 2, "flag provided but not defined: -bogus"},
+		{"bad format", []string{"--format", "fancy", "./other"}, 2, `--format "fancy": must be one of`},
+		{"bad delay", []string{"--rerun-delay", "soon", "./other"}, 2, "neither a duration"},
+		{"help", []string{"--help"}, 0, "gorerun --rerun-class-max=3 --rerun-delay=1s ./..."},
+		{"version", []string{"--version"}, 0, "gorerun "},
+		{"passing package", []string{"./other", "--", "-run", "TestSkipped"}, 0, "DONE 1 test, 1 skipped"},
+		{"bad go flag", []string{"./other", "--", "-count=x"}, 2, `go test failed before running tests: invalid value "x" for flag -count`},
+		{"missing package", []string{"./nonexistent"}, 1, "directory not found"},
+	}
+	for _, tc := range testCases {
+		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+	}
+}

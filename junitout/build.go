@@ -1,0 +1,307 @@
+package junitout
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gorerun/gorerun/grouping"
+	"github.com/gorerun/gorerun/internal/atomicfile"
+)
+
+// Options shape a report.
+type Options struct {
+	// ClassnameGroup puts "<import path>.<TopLevelTest>" in classname and the
+	// rest of the test name in name, instead of the import path and the full
+	// name.
+	ClassnameGroup bool
+	// OutputAll adds <system-out> to passing testcases too.
+	OutputAll bool
+	// MaxOutput caps each piece of captured output, keeping the end. Zero
+	// means no cap.
+	MaxOutput int
+	// OnlyLast writes the final attempt only, with no flaky or rerun
+	// elements.
+	OnlyLast bool
+
+	GoVersion string
+	Version   string // gorerun's
+	Hostname  string
+	Timestamp time.Time
+}
+
+// Build turns a report into JUnit testsuites. It does not change the report.
+func Build(r *grouping.Report, opts Options) *Testsuites {
+	out := &Testsuites{}
+	var total time.Duration
+	for _, ph := range r.Packages() {
+		s, d := buildSuite(ph, opts)
+		total += d
+		out.AddSuite(s)
+	}
+	out.Time = seconds(total)
+	return out
+}
+
+func buildSuite(ph *grouping.PackageHistory, opts Options) (Testsuite, time.Duration) {
+	s := Testsuite{Name: ph.ImportPath, Properties: []Property{
+		{Name: "go.version", Value: opts.GoVersion},
+		{Name: "gorerun.version", Value: opts.Version},
+		{Name: "timestamp", Value: opts.Timestamp.UTC().Format(time.RFC3339)},
+		{Name: "hostname", Value: opts.Hostname},
+	}}
+	var elapsed time.Duration
+	for _, p := range ph.Runs {
+		elapsed += p.Elapsed
+	}
+	s.Time = seconds(elapsed)
+	if first := ph.First(); first.Status == grouping.PackageBuildFailed {
+		s.AddTestcase(Testcase{Name: "[build failed]", Classname: ph.ImportPath, Time: seconds(0),
+			Error: &Result{Message: "build failed", Type: "build failed", Body: opts.capped([]byte(first.BuildOutput), 0)}})
+		return s, elapsed
+	}
+	for _, h := range ph.Groups {
+		for _, name := range testNames(h) {
+			s.AddTestcase(opts.testcase(ph.ImportPath, h, name))
+		}
+	}
+	if tc, ok := opts.packageCase(ph); ok {
+		s.AddTestcase(tc)
+	}
+	return s, elapsed
+}
+
+// testNames lists the tests of a group across its runs: the final run's
+// order, then tests seen only in earlier runs.
+func testNames(h *grouping.History) []string {
+	var names []string
+	seen := map[string]bool{}
+	add := func(g *grouping.Group) {
+		for _, t := range g.Tests {
+			if !seen[t.Name] {
+				seen[t.Name] = true
+				names = append(names, t.Name)
+			}
+		}
+	}
+	add(h.Final())
+	for i := len(h.Runs) - 2; i >= 0; i-- {
+		add(h.Runs[i])
+	}
+	return names
+}
+
+func (o Options) names(pkg, name string) (classname, testname string) {
+	if !o.ClassnameGroup {
+		return pkg, name
+	}
+	top, rest, ok := strings.Cut(name, "/")
+	if !ok {
+		rest = top
+	}
+	return pkg + "." + top, rest
+}
+
+func (o Options) testcase(pkg string, h *grouping.History, name string) Testcase {
+	// runs of this test, in attempt order
+	var runs []*grouping.Test
+	message := map[*grouping.Test]string{}
+	for _, g := range h.Runs {
+		for _, t := range g.Tests {
+			if t.Name == name {
+				runs = append(runs, t)
+				message[t] = g.FailureMessage(t)
+			}
+		}
+	}
+	final := runs[len(runs)-1]
+	tc := Testcase{Time: seconds(final.Elapsed)}
+	tc.Classname, tc.Name = o.names(pkg, name)
+	switch final.Status {
+	case grouping.Pass:
+		if o.OutputAll && len(final.Output) > 0 {
+			tc.SystemOut = &Text{o.capped(final.Output, final.Dropped)}
+		}
+	case grouping.Skip:
+		tc.Skipped = &Skipped{Message: final.SkipReason()}
+		if o.OutputAll && len(final.Output) > 0 {
+			tc.SystemOut = &Text{o.capped(final.Output, final.Dropped)}
+		}
+	case grouping.Fail:
+		tc.Failure = &Result{Message: message[final], Type: "failure", Body: o.body(final)}
+	default:
+		tc.Error = &Result{Message: message[final], Type: typeOf(final), Body: o.body(final)}
+	}
+	if o.OnlyLast {
+		return tc
+	}
+	passed := !final.Status.Failed()
+	for _, t := range runs[:len(runs)-1] {
+		if !t.Status.Failed() {
+			continue
+		}
+		a := Attempt{Message: message[t], Type: typeOf(t), StackTrace: Text{o.body(t)}}
+		if len(t.Output) > 0 {
+			a.SystemOut = &Text{o.capped(t.Output, t.Dropped)}
+		}
+		isErr := t.Status != grouping.Fail
+		switch {
+		case passed && isErr:
+			tc.FlakyErrors = append(tc.FlakyErrors, a)
+		case passed:
+			tc.FlakyFailures = append(tc.FlakyFailures, a)
+		case isErr:
+			tc.RerunErrors = append(tc.RerunErrors, a)
+		default:
+			tc.RerunFailures = append(tc.RerunFailures, a)
+		}
+	}
+	return tc
+}
+
+func typeOf(t *grouping.Test) string {
+	switch t.Status {
+	case grouping.Fail:
+		return "failure"
+	case grouping.NotRun:
+		return "not run"
+	}
+	return "crash"
+}
+
+// packageCase reports a package that failed without a failing test
+// (TestMain exiting non-zero, an init panic, a crash outside any test) as a
+// testcase named TestMain, as gotestsum does.
+func (o Options) packageCase(ph *grouping.PackageHistory) (Testcase, bool) {
+	failedAt := func(p *grouping.Package) bool {
+		return p.FailedWithoutTest() || (p.Status == grouping.PackageIncomplete && len(p.Groups) == 0)
+	}
+	any := false
+	for _, p := range ph.Runs {
+		any = any || failedAt(p)
+	}
+	if !any {
+		return Testcase{}, false
+	}
+	final := ph.Final()
+	tc := Testcase{Time: seconds(0)}
+	tc.Classname, tc.Name = o.names(ph.ImportPath, "TestMain")
+	result := func(p *grouping.Package) (string, string) {
+		if p.Crashed() {
+			return "test binary exited before it finished", "crash"
+		}
+		return "package failed without a failing test", "failure"
+	}
+	if failedAt(final) {
+		msg, typ := result(final)
+		r := &Result{Message: msg, Type: typ, Body: o.capped(final.Output, 0)}
+		if typ == "crash" {
+			tc.Error = r
+		} else {
+			tc.Failure = r
+		}
+	}
+	if o.OnlyLast {
+		return tc, true
+	}
+	passed := !failedAt(final)
+	for _, p := range ph.Runs[:len(ph.Runs)-1] {
+		if !failedAt(p) {
+			continue
+		}
+		msg, typ := result(p)
+		a := Attempt{Message: msg, Type: typ, StackTrace: Text{o.capped(p.Output, 0)}}
+		switch {
+		case passed && typ == "crash":
+			tc.FlakyErrors = append(tc.FlakyErrors, a)
+		case passed:
+			tc.FlakyFailures = append(tc.FlakyFailures, a)
+		case typ == "crash":
+			tc.RerunErrors = append(tc.RerunErrors, a)
+		default:
+			tc.RerunFailures = append(tc.RerunFailures, a)
+		}
+	}
+	return tc, true
+}
+
+// body is the failure text of a test: its output without === framing.
+func (o Options) body(t *grouping.Test) string {
+	return o.capped(grouping.StripFraming(t.Output), t.Dropped)
+}
+
+func (o Options) capped(out []byte, dropped int) string {
+	out, more := grouping.Trim(out, o.MaxOutput)
+	if n := dropped + more; n > 0 {
+		return fmt.Sprintf("[... %d bytes truncated ...]\n", n) + sanitize(out)
+	}
+	return sanitize(out)
+}
+
+// sanitize makes text safe for XML: invalid UTF-8 and characters XML does
+// not allow (NUL, most control characters) become U+FFFD.
+func sanitize(b []byte) string {
+	clean := true
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if (r == utf8.RuneError && n == 1) || !xmlChar(r) {
+			clean = false
+			break
+		}
+		i += n
+	}
+	if clean {
+		return string(b)
+	}
+	var sb strings.Builder
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if (r == utf8.RuneError && n == 1) || !xmlChar(r) {
+			r = utf8.RuneError
+		}
+		sb.WriteRune(r)
+		i += n
+	}
+	return sb.String()
+}
+
+// xmlChar reports whether r is in XML 1.0's Char production.
+func xmlChar(r rune) bool {
+	return r == 0x09 || r == 0x0A || r == 0x0D ||
+		(r >= 0x20 && r <= 0xD7FF) || (r >= 0xE000 && r <= 0xFFFD) || (r >= 0x10000 && r <= 0x10FFFF)
+}
+
+func seconds(d time.Duration) string {
+	return fmt.Sprintf("%.3f", d.Seconds())
+}
+
+// Encode writes the report as indented XML with a declaration.
+func Encode(w io.Writer, ts *Testsuites) error {
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "\t")
+	if err := enc.Encode(ts); err != nil {
+		return fmt.Errorf("encoding JUnit XML: %w", err)
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+// WriteFile writes the report to path atomically: the file at path is
+// either the previous one or the complete new report.
+func WriteFile(path string, ts *Testsuites) error {
+	f, err := atomicfile.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Abort()
+	if err := Encode(f, ts); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return f.Commit()
+}

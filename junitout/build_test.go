@@ -1,0 +1,207 @@
+package junitout
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	junit "github.com/joshdk/go-junit"
+
+	"github.com/gorerun/gorerun/grouping"
+	"github.com/gorerun/gorerun/testjson"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// attemptFrom tracks one attempt's stream: a file under testdata/streams
+// (name ending in .jsonl) or literal events.
+func attemptFrom(t *testing.T, n int, src string, opts grouping.Options) *grouping.Attempt {
+	t.Helper()
+	if strings.HasSuffix(src, ".jsonl") {
+		b, err := os.ReadFile(filepath.Join("..", "testdata", "streams", src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		src = string(b)
+	}
+	opts.Attempt = n
+	tr := grouping.NewTracker(opts)
+	d := testjson.NewDecoder(strings.NewReader(src))
+	for d.Scan() {
+		tr.Add(d.Event())
+	}
+	return tr.Finish()
+}
+
+func reportFrom(t *testing.T, opts grouping.Options, attempts ...string) *grouping.Report {
+	r := &grouping.Report{}
+	for i, src := range attempts {
+		r.Add(attemptFrom(t, i+1, src, opts))
+	}
+	return r
+}
+
+const (
+	flakyAttempt1 = `{"Action":"run","Package":"m/p","Test":"TestF"}
+{"Action":"run","Package":"m/p","Test":"TestF/step"}
+{"Action":"output","Package":"m/p","Test":"TestF/step","Output":"=== RUN   TestF/step\n"}
+{"Action":"output","Package":"m/p","Test":"TestF/step","Output":"    f_test.go:9: timed out talking to db\n"}
+{"Action":"output","Package":"m/p","Test":"TestF/step","Output":"--- FAIL: TestF/step (0.10s)\n"}
+{"Action":"fail","Package":"m/p","Test":"TestF/step","Elapsed":0.1}
+{"Action":"fail","Package":"m/p","Test":"TestF","Elapsed":0.1}
+{"Action":"run","Package":"m/p","Test":"TestOK"}
+{"Action":"pass","Package":"m/p","Test":"TestOK","Elapsed":0.002}
+{"Action":"output","Package":"m/p","Output":"FAIL\n"}
+{"Action":"fail","Package":"m/p","Elapsed":0.3}
+`
+	flakyAttempt2 = `{"Action":"run","Package":"m/p","Test":"TestF"}
+{"Action":"run","Package":"m/p","Test":"TestF/step"}
+{"Action":"pass","Package":"m/p","Test":"TestF/step","Elapsed":0.05}
+{"Action":"pass","Package":"m/p","Test":"TestF","Elapsed":0.05}
+{"Action":"output","Package":"m/p","Output":"PASS\n"}
+{"Action":"pass","Package":"m/p","Elapsed":0.2}
+`
+	failAttempt = `{"Action":"run","Package":"m/p","Test":"TestBad"}
+{"Action":"output","Package":"m/p","Test":"TestBad","Output":"    bad_test.go:3: still broken \u0000\u001b[31m <&> ]]> \n"}
+{"Action":"fail","Package":"m/p","Test":"TestBad","Elapsed":0.01}
+{"Action":"output","Package":"m/p","Output":"FAIL\n"}
+{"Action":"fail","Package":"m/p","Elapsed":0.1}
+`
+	crashAttempt = `{"Action":"run","Package":"m/c","Test":"TestBefore"}
+{"Action":"pass","Package":"m/c","Test":"TestBefore","Elapsed":0}
+{"Action":"run","Package":"m/c","Test":"TestExits"}
+{"Action":"output","Package":"m/c","Output":"FAIL\tm/c\t0.01s\n"}
+{"Action":"fail","Package":"m/c","Elapsed":0.01}
+`
+	crashRerun = `{"Action":"run","Package":"m/c","Test":"TestExits"}
+{"Action":"pass","Package":"m/c","Test":"TestExits","Elapsed":0}
+{"Action":"run","Package":"m/c","Test":"TestAfter"}
+{"Action":"pass","Package":"m/c","Test":"TestAfter","Elapsed":0}
+{"Action":"output","Package":"m/c","Output":"PASS\n"}
+{"Action":"pass","Package":"m/c","Elapsed":0.01}
+`
+)
+
+func goldenOptions() Options {
+	return Options{MaxOutput: 1 << 20, GoVersion: "go1.26.8", Version: "v0.0.0-test", Hostname: "ci-host",
+		Timestamp: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}
+}
+
+func TestGolden(t *testing.T) {
+	type testCase struct {
+		name     string
+		attempts []string
+		opts     func(*Options)
+		// what a JUnit reader from the ecosystem must see: test name -> status
+		statuses map[string]junit.Status
+	}
+	run := func(t *testing.T, tc testCase) {
+		opts := goldenOptions()
+		if tc.opts != nil {
+			tc.opts(&opts)
+		}
+		r := reportFrom(t, grouping.Options{KeepPassingOutput: opts.OutputAll, MaxOutput: opts.MaxOutput}, tc.attempts...)
+		var buf bytes.Buffer
+		if err := Encode(&buf, Build(r, opts)); err != nil {
+			t.Fatal(err)
+		}
+		golden := filepath.Join("testdata", tc.name+".xml")
+		if *update {
+			if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Fatalf("golden file missing (run go test ./junitout -update): %v", err)
+		}
+		if !bytes.Equal(buf.Bytes(), want) {
+			t.Errorf("report differs from %s (rerun with -update after checking):\n%s", golden, buf.String())
+		}
+		validate(t, golden)
+		suites, err := junit.Ingest(buf.Bytes())
+		if err != nil {
+			t.Fatalf("go-junit cannot read the report: %v", err)
+		}
+		got := map[string]junit.Status{}
+		for _, s := range suites {
+			for _, tst := range s.Tests {
+				got[tst.Name] = tst.Status
+			}
+		}
+		for name, want := range tc.statuses {
+			if got[name] != want {
+				t.Errorf("go-junit sees %s as %q, want %q", name, got[name], want)
+			}
+		}
+	}
+	testCases := []testCase{
+		{name: "flaky", attempts: []string{flakyAttempt1, flakyAttempt2},
+			statuses: map[string]junit.Status{"TestF": junit.StatusPassed, "TestF/step": junit.StatusPassed, "TestOK": junit.StatusPassed}},
+		{name: "failing-every-attempt", attempts: []string{failAttempt, failAttempt, failAttempt},
+			statuses: map[string]junit.Status{"TestBad": junit.StatusFailed}},
+		{name: "skipped-and-failed", attempts: []string{"ok.jsonl"},
+			statuses: map[string]junit.Status{"TestSkip": junit.StatusSkipped, "TestFail/x": junit.StatusFailed, "TestPass/a_b#01": junit.StatusPassed}},
+		{name: "build-failure", attempts: []string{"buildfail.jsonl"},
+			statuses: map[string]junit.Status{"[build failed]": junit.StatusError}},
+		{name: "crash", attempts: []string{"osexit.jsonl"},
+			statuses: map[string]junit.Status{"TestExits": junit.StatusError, "TestBefore": junit.StatusPassed}},
+		{name: "timeout", attempts: []string{"timeout.jsonl"},
+			statuses: map[string]junit.Status{"TestSlow/sub": junit.StatusError}},
+		{name: "testmain", attempts: []string{"testmainfail.jsonl"},
+			statuses: map[string]junit.Status{"TestMain": junit.StatusFailed, "TestA": junit.StatusPassed}},
+		{name: "crash-then-rerun", attempts: []string{crashAttempt, crashRerun},
+			statuses: map[string]junit.Status{"TestExits": junit.StatusPassed, "TestAfter": junit.StatusPassed}},
+		{name: "only-last", attempts: []string{flakyAttempt1, flakyAttempt2}, opts: func(o *Options) { o.OnlyLast = true }},
+		{name: "classname-group", attempts: []string{"ok.jsonl"}, opts: func(o *Options) { o.ClassnameGroup = true }},
+		{name: "output-all-capped", attempts: []string{"ok.jsonl"}, opts: func(o *Options) { o.OutputAll = true; o.MaxOutput = 40 }},
+	}
+	for _, tc := range testCases {
+		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+	}
+}
+
+func validate(t *testing.T, path string) {
+	t.Helper()
+	validator, _ := filepath.Abs(filepath.Join("..", "..", "shared", "bin", "validate-junit"))
+	if _, err := os.Stat(validator); err != nil {
+		t.Fatalf("JUnit validator missing (CI puts shared/ beside the repository): %v", err)
+	}
+	if out, err := exec.Command(validator, path).CombinedOutput(); err != nil {
+		t.Fatalf("%s does not validate: %v\n%s", path, err, out)
+	}
+}
+
+func TestCountsAddUp(t *testing.T) {
+	r := reportFrom(t, grouping.Options{}, "ok.jsonl")
+	ts := Build(r, goldenOptions())
+	for _, s := range ts.Suites {
+		var failures, errors, skipped int
+		for _, tc := range s.Testcases {
+			switch tc.State() {
+			case Failed:
+				failures++
+			case Errored:
+				errors++
+			case SkippedState:
+				skipped++
+			}
+		}
+		if s.Tests != len(s.Testcases) || s.Failures != failures || s.Errors != errors || s.Skipped != skipped {
+			t.Errorf("%s: counts %d/%d/%d/%d do not match testcases", s.Name, s.Tests, s.Failures, s.Errors, s.Skipped)
+		}
+	}
+}
+
+func TestWriteFileKeepsPreviousReportOnError(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "missing-dir", "report.xml")
+	if err := WriteFile(path, &Testsuites{}); err == nil || !strings.Contains(err.Error(), path) {
+		t.Fatalf("err = %v, want one naming %s", err, path)
+	}
+}

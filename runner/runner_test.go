@@ -1,0 +1,106 @@
+package runner
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/gorerun/gorerun/grouping"
+	"github.com/gorerun/gorerun/testjson"
+)
+
+func TestGoFlag(t *testing.T) {
+	type testCase struct {
+		args  []string
+		name  string
+		value string
+		found bool
+	}
+	run := func(t *testing.T, tc testCase) {
+		v, ok := goFlag(tc.args, tc.name)
+		if v != tc.value || ok != tc.found {
+			t.Errorf("goFlag(%q, %q) = %q, %v; want %q, %v", tc.args, tc.name, v, ok, tc.value, tc.found)
+		}
+	}
+	testCases := []testCase{
+		{[]string{"-race", "-count=3"}, "count", "3", true},
+		{[]string{"-count", "2"}, "count", "2", true},
+		{[]string{"--count", "2", "-test.count=5"}, "count", "5", true},
+		{[]string{"-run", "TestX", "-v"}, "count", "", false},
+		{[]string{"-skip", "TestSlow"}, "skip", "TestSlow", true},
+		{[]string{"-countx=1"}, "count", "", false},
+	}
+	for _, tc := range testCases {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) { run(t, tc) })
+	}
+}
+
+func TestRerunArgs(t *testing.T) {
+	type testCase struct {
+		name  string
+		flags []string
+		rerun grouping.Rerun
+		want  []string
+	}
+	run := func(t *testing.T, tc testCase) {
+		got := rerunArgs(Config{Flags: tc.flags, Parallel: 2}, tc.rerun)
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("got  %q\nwant %q", got, tc.want)
+		}
+	}
+	testCases := []testCase{
+		{"groups", []string{"-race"}, grouping.Rerun{Package: "m/a", Run: []string{"TestA", "TestB.x"}},
+			[]string{"test", "-json", "-race", "-count=1", "-p", "2", "-run", `^(?:TestA|TestB\.x)$`, "m/a"}},
+		{"user count kept", []string{"-count", "3"}, grouping.Rerun{Package: "m/a", Run: []string{"TestA"}},
+			[]string{"test", "-json", "-count", "3", "-p", "2", "-run", `^(?:TestA)$`, "m/a"}},
+		{"crash skip joins the user's skip", []string{"-skip", "TestSlow"}, grouping.Rerun{Package: "m/a", Skip: []string{"TestDone"}},
+			[]string{"test", "-json", "-skip", "TestSlow", "-count=1", "-p", "2", "-skip", `(?:TestSlow)|^(?:TestDone)$`, "m/a"}},
+		{"whole package", nil, grouping.Rerun{Package: "m/a"},
+			[]string{"test", "-json", "-count=1", "-p", "2", "m/a"}},
+	}
+	for _, tc := range testCases {
+		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+	}
+}
+
+type nopObserver struct{ events int }
+
+func (o *nopObserver) Event(int, *testjson.Event, []byte, *grouping.Package) { o.events++ }
+func (o *nopObserver) Round(grouping.PlanResult)                             {}
+func (o *nopObserver) Refused(grouping.PlanResult, grouping.PlanOptions)     {}
+
+func TestRead(t *testing.T) {
+	type testCase struct {
+		name    string
+		input   string
+		wantErr string
+		trunc   bool
+	}
+	run := func(t *testing.T, tc testCase) {
+		obs := &nopObserver{}
+		r, err := Read(strings.NewReader(tc.input), "in.jsonl", obs, grouping.Options{})
+		if tc.wantErr == "" && err != nil {
+			t.Fatalf("unexpected error %v", err)
+		}
+		if tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)) {
+			t.Fatalf("err = %v, want %q", err, tc.wantErr)
+		}
+		if errors.Is(err, ErrTruncated) != tc.trunc {
+			t.Errorf("truncated = %v", errors.Is(err, ErrTruncated))
+		}
+		if r == nil || len(r.Attempts) != 1 {
+			t.Fatalf("report %v", r)
+		}
+	}
+	testCases := []testCase{
+		{"stream", `{"Action":"pass","Package":"m"}` + "\n", "", false},
+		{"empty", "", "in.jsonl: empty input", false},
+		{"garbage", "\x00\x01 binary\n", `in.jsonl: not a go test -json stream (line 1: "\x00\x01 binary")`, false},
+		{"truncated", `{"Action":"pass","Package":"m"}` + "\n" + `{"Action":"pa`, "in.jsonl: line 2: stream ends in a truncated event", true},
+		{"leading noise is kept", "go: downloading x\n" + `{"Action":"pass","Package":"m"}` + "\n", "", false},
+	}
+	for _, tc := range testCases {
+		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+	}
+}

@@ -290,3 +290,23 @@ func StripFraming(out []byte) []byte {
 	}
 	return b
 }
+
+// AddNotRun records top-level tests that exist in the package but never
+// started in this attempt (found with go test -list after a crash), so they
+// are reported as not run instead of silently missing. Names already known
+// are ignored.
+func (p *Package) AddNotRun(names []string, why string) {
+	for _, name := range names {
+		if p.groups[name] != nil {
+			continue
+		}
+		g := &Group{Name: name, Attempt: p.Attempt, Tests: []*Test{{Name: name, Status: NotRun, Output: []byte(why + "\n")}}}
+		if p.groups == nil {
+			p.groups = map[string]*Group{}
+			p.tests = map[string]*Test{}
+		}
+		p.groups[name] = g
+		p.tests[name] = g.Tests[0]
+		p.Groups = append(p.Groups, g)
+	}
+}

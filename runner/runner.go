@@ -74,10 +74,9 @@ func Run(ctx context.Context, cfg Config) (*grouping.Report, error) {
 		plan := grouping.Plan(report, cfg.Plan)
 		if plan.Refused != "" {
 			cfg.Observer.Refused(plan, cfg.Plan)
-			return report, nil
 		}
 		if len(plan.Reruns) == 0 {
-			return report, nil
+			return report, listNeverStarted(ctx, cfg, report)
 		}
 		if err := cfg.Sleep(ctx, cfg.Delay); err != nil {
 			return report, fmt.Errorf("%w during the rerun delay", ErrInterrupted)
@@ -236,7 +235,7 @@ func (rd *round) exec(ctx context.Context, args []string) error {
 	cmd.Env = append(append([]string(nil), rd.cfg.Env...), AttemptEnv+"="+strconv.Itoa(rd.attempt))
 	var stderr bytes.Buffer
 	cmd.Stderr = io.MultiWriter(rd.cfg.Stderr, &limitedBuffer{buf: &stderr, max: 4096})
-	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	setInterrupt(cmd)
 	cmd.WaitDelay = 5 * time.Second
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -306,4 +305,50 @@ func (l *limitedBuffer) Write(p []byte) (int, error) {
 		l.buf.Write(p[:min(room, len(p))])
 	}
 	return len(p), nil
+}
+
+// listNeverStarted names the tests that never started because their
+// package's test binary crashed in its last attempt, using go test -list, and
+// records them as not run.
+func listNeverStarted(ctx context.Context, cfg Config, report *grouping.Report) error {
+	for _, ph := range report.Packages() {
+		final := ph.Final()
+		if !final.Crashed() || final.Status == grouping.PackageIncomplete || ph.First().Status == grouping.PackageBuildFailed {
+			continue
+		}
+		pattern := "."
+		if run, ok := goFlag(cfg.Flags, "run"); ok && run != "" && !strings.Contains(run, "/") {
+			pattern = run
+		}
+		args := []string{"test", "-list", pattern}
+		if tags, ok := goFlag(cfg.Flags, "tags"); ok {
+			args = append(args, "-tags", tags)
+		}
+		cmd := exec.CommandContext(ctx, cfg.Go, append(args, ph.ImportPath)...)
+		cmd.Dir = cfg.Dir
+		cmd.Env = cfg.Env
+		out, err := cmd.Output()
+		if err != nil {
+			continue // the listing is best effort: the package already fails
+		}
+		var names []string
+		for _, line := range strings.Split(string(out), "\n") {
+			if strings.HasPrefix(line, "Test") || strings.HasPrefix(line, "Example") || strings.HasPrefix(line, "Fuzz") {
+				if !seenInAnyAttempt(ph, line) {
+					names = append(names, line)
+				}
+			}
+		}
+		final.AddNotRun(names, "not run: test binary exited before this test started")
+	}
+	return nil
+}
+
+func seenInAnyAttempt(ph *grouping.PackageHistory, name string) bool {
+	for _, h := range ph.Groups {
+		if h.Name == name {
+			return true
+		}
+	}
+	return false
 }

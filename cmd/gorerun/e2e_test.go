@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -242,6 +243,12 @@ func TestE2ECrashWithoutReruns(t *testing.T) {
 	if exits := testcase(t, ts, "crash", "TestExits"); exits.Error == nil {
 		t.Errorf("TestExits: %+v", exits)
 	}
+	later := testcase(t, ts, "crash", "TestLater")
+	if later.Error == nil || !strings.HasPrefix(later.Error.Message, "not run: test binary exited") {
+		t.Errorf("TestLater never ran but is not reported so: %+v", later)
+	}
+	r.expectOutput(t, "=== NOT RUN: example.com/e2e/crash TestLater")
+	r.expectCounts(t, map[string]int{"crash.later": 0})
 }
 
 func TestE2ETimeout(t *testing.T) {
@@ -411,5 +418,52 @@ func TestE2EUsage(t *testing.T) {
 	}
 	for _, tc := range testCases {
 		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+	}
+}
+
+func TestE2EInterrupt(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	report := filepath.Join(dir, "report.xml")
+	cmd := exec.Command(binary, "--format=standard-verbose", "--junitfile", report, "./hang")
+	cmd.Dir = fixture("e2e")
+	cmd.Env = append(os.Environ(), "GORERUN_E2E_STATE="+dir, "NO_COLOR=1")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var seen bytes.Buffer
+	buf := make([]byte, 4096)
+	for !strings.Contains(seen.String(), "=== RUN   TestHangs/sub") {
+		n, err := stdout.Read(buf)
+		seen.Write(buf[:n])
+		if err != nil {
+			t.Fatalf("gorerun ended before the hanging test started: %v\n%s", err, seen.String())
+		}
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	rest, _ := io.ReadAll(stdout)
+	seen.Write(rest)
+	err = cmd.Wait()
+	ee, ok := err.(*exec.ExitError)
+	if !ok || ee.ExitCode() != 130 {
+		t.Fatalf("exit: %v, want code 130\n%s\n%s", err, seen.String(), stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "interrupted") {
+		t.Errorf("stderr lacks the interruption note: %s", stderr.String())
+	}
+	ts := readJUnit(t, report)
+	if tc := testcase(t, ts, "hang", "TestHangs/sub"); tc.Error == nil {
+		t.Errorf("the interrupted test is not an error: %+v", tc)
+	}
+	if tc := testcase(t, ts, "hang", "TestQuick"); tc.Error != nil || tc.Failure != nil {
+		t.Errorf("a test that passed before the interrupt: %+v", tc)
 	}
 }

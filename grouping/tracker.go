@@ -1,6 +1,7 @@
 package grouping
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/gorerun/gorerun/testjson"
@@ -9,6 +10,11 @@ import (
 // IncrementalAttr is the attribute key the incremental package sets on a
 // parent test to mark its group incremental.
 const IncrementalAttr = "gorerun.incremental"
+
+// incrementalSkip matches the skip message of a step after a failed step
+// (incremental.SkipMessage), which marks a group incremental on Go versions
+// without test attributes.
+var incrementalSkip = regexp.MustCompile(`^previous step ".*" failed$`)
 
 // Options configure a Tracker.
 type Options struct {
@@ -130,6 +136,10 @@ func (tr *Tracker) Add(ev *testjson.Event) {
 	case testjson.ActionSkip:
 		t.Status = Skip
 		t.Elapsed = ev.ElapsedDuration()
+		if !t.IsTop() && incrementalSkip.MatchString(t.SkipReason()) {
+			top, _, _ := strings.Cut(t.Name, "/")
+			p.groups[top].Incremental = true
+		}
 	case testjson.ActionAttr:
 		if t.Attrs == nil {
 			t.Attrs = map[string]string{}

@@ -177,6 +177,18 @@ func TestTrackerDetails(t *testing.T) {
 			t.Errorf("message %q", got)
 		}
 	})
+	t.Run("skip message marks incremental groups", func(t *testing.T) {
+		a := trackString(t, `{"Action":"run","Package":"m","Test":"TestI"}
+{"Action":"run","Package":"m","Test":"TestI/b"}
+{"Action":"output","Package":"m","Test":"TestI/b","Output":"    incremental.go:50: previous step \"a\" failed\n"}
+{"Action":"skip","Package":"m","Test":"TestI/b"}
+{"Action":"fail","Package":"m","Test":"TestI"}
+`, Options{Attempt: 1})
+		g := a.Packages[0].Groups[0]
+		if !g.Incremental || g.Tests[1].SkipReason() != `previous step "a" failed` {
+			t.Errorf("incremental %v reason %q", g.Incremental, g.Tests[1].SkipReason())
+		}
+	})
 	t.Run("attr marks incremental groups and unknown actions count for nothing", func(t *testing.T) {
 		a := trackString(t, `{"Action":"run","Package":"m","Test":"TestI"}
 {"Action":"attr","Package":"m","Test":"TestI","Key":"gorerun.incremental","Value":"true"}

@@ -128,6 +128,10 @@ func (t *Terminal) Event(attempt int, ev *testjson.Event, _ []byte, pkg *groupin
 			}
 			return
 		}
+		if ev.Action == testjson.ActionSkip && !tst.IsTop() && pkg.Group(groupName(tst.Name)).Incremental {
+			fmt.Fprintf(t.out, "%s %s.%s: %s\n", t.yellow.Sprint("↷"), pkg.ImportPath, tst.Name, tst.SkipReason())
+			return
+		}
 		fmt.Fprintf(t.out, "%s %s.%s%s (%s)\n", t.word(tst.Status), pkg.ImportPath, tst.Name, attemptNote(attempt), seconds(tst.Elapsed))
 		if failed && t.opts.Format == "github-actions" && len(tst.Output) > 0 {
 			fmt.Fprintf(t.out, "::group::%s output\n%s::endgroup::\n", tst.Name, ensureNewline(string(tst.Output)))
@@ -246,4 +250,9 @@ func ensureNewline(s string) string {
 		return s + "\n"
 	}
 	return s
+}
+
+func groupName(test string) string {
+	top, _, _ := strings.Cut(test, "/")
+	return top
 }

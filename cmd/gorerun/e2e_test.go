@@ -467,3 +467,30 @@ func TestE2EInterrupt(t *testing.T) {
 		t.Errorf("a test that passed before the interrupt: %+v", tc)
 	}
 }
+
+func TestE2EIncremental(t *testing.T) {
+	t.Parallel()
+	report := filepath.Join(t.TempDir(), "report.xml")
+	r := gorerun(t, fixture("e2e"), nil, "", "--rerun-class-max=1", "--rerun-delay=0", "--junitfile", report, "./incr")
+	r.expectCode(t, 1)
+	r.expectCounts(t, map[string]int{
+		"incr.login":   2, // the whole group reran
+		"incr.receipt": 1, // skipped on attempt 1, ran on attempt 2
+		"incr.browse":  0, // its login step always fails
+	})
+	r.expectOutput(t, `↷ example.com/e2e/incr TestBrokenLogin/browse: previous step "login" failed`,
+		"=== FLAKY: example.com/e2e/incr TestCheckout passed on attempt 2")
+	ts := readJUnit(t, report)
+	if tc := testcase(t, ts, "incr", "TestCheckout/receipt"); tc.Skipped != nil || tc.Failure != nil {
+		t.Errorf("receipt ran and passed on the rerun: %+v", tc)
+	}
+	browse := testcase(t, ts, "incr", "TestBrokenLogin/browse")
+	if browse.Skipped == nil || browse.Skipped.Message != `previous step "login" failed` {
+		t.Errorf("browse: %+v", browse)
+	}
+	raw, _ := os.ReadFile(report)
+	if !bytes.Contains(raw, []byte(`<skipped message="previous step &#34;login&#34; failed">`)) &&
+		!bytes.Contains(raw, []byte(`<skipped message="previous step &quot;login&quot; failed">`)) {
+		t.Errorf("skipped element not as expected:\n%s", raw)
+	}
+}

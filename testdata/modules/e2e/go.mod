@@ -1,3 +1,7 @@
 module example.com/e2e
 
-go 1.22
+go 1.25.0
+
+require github.com/gorerun/gorerun v0.0.0
+
+replace github.com/gorerun/gorerun => ../../..

@@ -99,4 +99,3 @@ func TestSteps(t *testing.T) {
 		t.Run(tc.scenario, func(t *testing.T) { run(t, tc) })
 	}
 }
-

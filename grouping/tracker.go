@@ -213,7 +213,7 @@ func (tr *Tracker) endPackage(p *Package, st PackageStatus, ev *testjson.Event) 
 // os.Exit, and gets the package's trailing output.
 func (tr *Tracker) settle(p *Package) {
 	for _, g := range p.Groups {
-		for _, t := range g.Tests {
+		for i, t := range g.Tests {
 			if t.Status != Running {
 				continue
 			}
@@ -225,9 +225,22 @@ func (tr *Tracker) settle(p *Package) {
 				continue
 			}
 			t.Status = Error
-			t.Output = appendCapped(t.Output, string(p.Output), tr.opts.MaxOutput, &t.Dropped)
+			if !hasRunningChild(g.Tests[i+1:], t.Name) {
+				t.Output = appendCapped(t.Output, string(p.Output), tr.opts.MaxOutput, &t.Dropped)
+			}
 		}
 	}
+}
+
+// hasRunningChild reports whether a subtest of parent is still running;
+// the package's trailing output goes to the innermost running tests only.
+func hasRunningChild(tests []*Test, parent string) bool {
+	for _, t := range tests {
+		if t.Status == Running && strings.HasPrefix(t.Name, parent+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 // Finish ends the attempt: packages whose stream ended early are settled as

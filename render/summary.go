@@ -133,10 +133,12 @@ func (t *Terminal) failed(pkgs []*grouping.PackageHistory) {
 			head()
 			what := "test binary failed after its tests"
 			if final.Crashed() {
-				what = "test binary exited before it finished: tests after the crash did not run"
+				what = "test binary exited before it finished; groups after the crash did not start"
 			}
 			fmt.Fprintf(t.out, "%s %s (%s)\n", t.red.Sprint("=== FAIL:"), ph.ImportPath, what)
-			t.write(final.Output, 0)
+			if final.FailedWithoutTest() {
+				t.write(final.Output, 0) // no test carries it
+			}
 		} else if final.Status == grouping.PackageIncomplete {
 			head()
 			fmt.Fprintf(t.out, "%s %s (interrupted: the package did not finish)\n", t.red.Sprint("=== FAIL:"), ph.ImportPath)

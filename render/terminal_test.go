@@ -1,0 +1,123 @@
+package render
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorerun/gorerun/grouping"
+	"github.com/gorerun/gorerun/testjson"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+const flakyAttempt1 = `{"Action":"run","Package":"m/p","Test":"TestF"}
+{"Action":"run","Package":"m/p","Test":"TestF/step"}
+{"Action":"output","Package":"m/p","Test":"TestF/step","Output":"=== RUN   TestF/step\n"}
+{"Action":"output","Package":"m/p","Test":"TestF/step","Output":"    f_test.go:9: timed out talking to db\n"}
+{"Action":"output","Package":"m/p","Test":"TestF/step","Output":"--- FAIL: TestF/step (0.10s)\n"}
+{"Action":"fail","Package":"m/p","Test":"TestF/step","Elapsed":0.1}
+{"Action":"fail","Package":"m/p","Test":"TestF","Elapsed":0.1}
+{"Action":"run","Package":"m/p","Test":"TestOK"}
+{"Action":"pass","Package":"m/p","Test":"TestOK","Elapsed":0.002}
+{"Action":"output","Package":"m/p","Output":"FAIL\n"}
+{"Action":"fail","Package":"m/p","Elapsed":0.3}
+`
+
+const flakyAttempt2 = `{"Action":"run","Package":"m/p","Test":"TestF"}
+{"Action":"run","Package":"m/p","Test":"TestF/step"}
+{"Action":"pass","Package":"m/p","Test":"TestF/step","Elapsed":0.05}
+{"Action":"pass","Package":"m/p","Test":"TestF","Elapsed":0.05}
+{"Action":"output","Package":"m/p","Output":"PASS\n"}
+{"Action":"pass","Package":"m/p","Elapsed":0.2}
+`
+
+// play feeds attempts through a Terminal as the runner would and returns
+// what it printed.
+func play(t *testing.T, opts Options, attempts ...string) string {
+	t.Helper()
+	var out bytes.Buffer
+	term := NewTerminal(&out, opts)
+	report := &grouping.Report{}
+	for i, src := range attempts {
+		if strings.HasSuffix(src, ".jsonl") {
+			b, err := os.ReadFile(filepath.Join("..", "testdata", "streams", src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			src = string(b)
+		}
+		n := i + 1
+		if n > 1 {
+			term.Round(grouping.PlanResult{Round: n, Reruns: []grouping.Rerun{{Package: "m/p"}}, Groups: 1})
+		}
+		tr := grouping.NewTracker(grouping.Options{Attempt: n})
+		d := testjson.NewDecoder(strings.NewReader(src))
+		for d.Scan() {
+			ev := d.Event()
+			tr.Add(ev)
+			term.Event(n, ev, d.Line(), tr.Package(ev.Package))
+		}
+		report.Add(tr.Finish())
+	}
+	term.Summary(report, 1234*time.Millisecond)
+	return out.String()
+}
+
+func TestGolden(t *testing.T) {
+	type testCase struct {
+		name     string
+		opts     Options
+		attempts []string
+	}
+	run := func(t *testing.T, tc testCase) {
+		got := play(t, tc.opts, tc.attempts...)
+		golden := filepath.Join("testdata", tc.name+".out")
+		if *update {
+			if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Fatalf("golden file missing (run go test ./render -update): %v", err)
+		}
+		if got != string(want) {
+			t.Errorf("output differs from %s:\n%s", golden, got)
+		}
+	}
+	var testCases []testCase
+	for _, f := range Formats {
+		testCases = append(testCases, testCase{name: f, opts: Options{Format: f}, attempts: []string{"ok.jsonl"}})
+	}
+	rerun := []string{flakyAttempt1, flakyAttempt2}
+	testCases = append(testCases,
+		testCase{"rerun-pkgname", Options{Format: "pkgname", MaxReruns: 2}, rerun},
+		testCase{"rerun-testname", Options{Format: "testname", MaxReruns: 2}, rerun},
+		testCase{"rerun-hide-details", Options{Format: "testname", MaxReruns: 2, HideRerunDetails: true}, rerun},
+		testCase{"rerun-only-last", Options{Format: "testname", MaxReruns: 2, OnlyLast: true}, rerun},
+		testCase{"color", Options{Format: "pkgname", Color: true, MaxReruns: 2}, rerun},
+		testCase{"build-failure", Options{Format: "pkgname"}, []string{"buildfail.jsonl"}},
+		testCase{"crash", Options{Format: "pkgname"}, []string{"osexit.jsonl"}},
+		testCase{"timeout", Options{Format: "pkgname", MaxOutput: 300}, []string{"timeout.jsonl"}},
+	)
+	for _, tc := range testCases {
+		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+	}
+}
+
+func TestHiddenDetailsNeverShowEarlierOutput(t *testing.T) {
+	for _, f := range Formats {
+		if f == "standard-verbose" || f == "standard-quiet" {
+			continue // these print go test's own output as it comes
+		}
+		got := play(t, Options{Format: f, MaxReruns: 2, HideRerunDetails: true}, flakyAttempt1, flakyAttempt2)
+		if strings.Contains(got, "timed out talking to db") {
+			t.Errorf("%s: output of a rerun attempt shown with --hide-rerun-details:\n%s", f, got)
+		}
+	}
+}

@@ -45,6 +45,7 @@ type Testcase struct {
 	RerunErrors   []Attempt `xml:"rerunError,omitempty"`
 	FlakyErrors   []Attempt `xml:"flakyError,omitempty"`
 	SystemOut     *Text     `xml:"system-out,omitempty"`
+	SystemErr     *Text     `xml:"system-err,omitempty"`
 }
 
 // Result is a <failure> or <error>.

@@ -129,6 +129,9 @@ func FuzzFastDecode(f *testing.F) {
 	f.Add([]byte(`{"Time":"2026-11-23T10:00:00Z","Action":"output","Package":"p","Test":"T","Output":"x\u0041\n"}`))
 	f.Add([]byte(`{"ImportPath":"p [p.test]","Action":"build-fail"}`))
 	f.Add([]byte(`{"Action":"pass","Elapsed":1e-3}`))
+	f.Add([]byte(`{"Action":"pass","Elapsed":01.5}`))
+	f.Add([]byte(`{"Attempt":007,"Action":"pass"}`))
+	f.Add([]byte(`{"Attempt":2,"Action":"run","Test":"T"}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var fast Event
 		if fastDecode(b, &fast) {

@@ -48,6 +48,9 @@ type Event struct {
 	Value       string  `json:",omitempty"` // attr events
 	Path        string  `json:",omitempty"` // artifacts events
 	OutputType  string  `json:",omitempty"` // Go 1.27+
+	// Attempt is gorerun's attempt number in a --jsonfile stream; go test
+	// does not write it.
+	Attempt int `json:",omitempty"`
 
 	// NotJSON is set for a line of the stream that is not a JSON object
 	// (output of older tools, -exec wrappers, a truncated last line). Such a

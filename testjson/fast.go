@@ -40,13 +40,24 @@ func fastDecode(b []byte, ev *Event) bool {
 		if i >= len(b) {
 			return false
 		}
-		if string(key) == "Elapsed" {
+		if string(key) == "Attempt" {
+			j = i
+			for j < len(b) && b[j] >= '0' && b[j] <= '9' {
+				j++
+			}
+			n, err := strconv.Atoi(string(b[i:j]))
+			if err != nil || !jsonNumber(b[i:j]) {
+				return false
+			}
+			ev.Attempt = n
+			i = j
+		} else if string(key) == "Elapsed" {
 			j = i
 			for j < len(b) && (b[j] == '-' || b[j] == '+' || b[j] == '.' || b[j] == 'e' || b[j] == 'E' || (b[j] >= '0' && b[j] <= '9')) {
 				j++
 			}
 			f, err := strconv.ParseFloat(string(b[i:j]), 64)
-			if err != nil {
+			if err != nil || !jsonNumber(b[i:j]) {
 				return false
 			}
 			ev.Elapsed = f
@@ -219,4 +230,45 @@ func parseU(b []byte) (rune, int) {
 		return 0, 0
 	}
 	return rune(v), 6
+}
+
+// jsonNumber reports whether b is a number in JSON's grammar, which is
+// stricter than strconv's (no leading zeros, no "+", no ".5", no "1.").
+func jsonNumber(b []byte) bool {
+	i := 0
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case i < len(b) && b[i] >= '1' && b[i] <= '9':
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+	default:
+		return false
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		if i >= len(b) || b[i] < '0' || b[i] > '9' {
+			return false
+		}
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		if i >= len(b) || b[i] < '0' || b[i] > '9' {
+			return false
+		}
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+	}
+	return i == len(b)
 }

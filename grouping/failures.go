@@ -1,0 +1,127 @@
+package grouping
+
+import "sort"
+
+// Failures are the groups that did not pass at the end of a run, by
+// package: what --last-failed runs next time.
+type Failures map[string]*PackageFailures
+
+// PackageFailures is one package's share of Failures.
+type PackageFailures struct {
+	// Groups are top-level test names that failed, crashed or never ran.
+	Groups []string `json:"groups,omitempty"`
+	// Whole is set when the package failed as a whole (did not build,
+	// failed without a failing test): it reruns entirely.
+	Whole bool `json:"whole,omitempty"`
+}
+
+// Add records a failed group of pkg; an empty group marks the whole package.
+func (f Failures) Add(pkg, group string) {
+	pf := f[pkg]
+	if pf == nil {
+		pf = &PackageFailures{}
+		f[pkg] = pf
+	}
+	if group == "" {
+		pf.Whole = true
+		return
+	}
+	for _, g := range pf.Groups {
+		if g == group {
+			return
+		}
+	}
+	pf.Groups = append(pf.Groups, group)
+}
+
+// Failures returns what did not pass at the end of the report.
+func (r *Report) Failures() Failures {
+	f := Failures{}
+	for _, ph := range r.Packages() {
+		if ph.First().Status == PackageBuildFailed {
+			f.Add(ph.ImportPath, "")
+			continue
+		}
+		for _, h := range ph.Groups {
+			if h.Status().Failed() {
+				f.Add(ph.ImportPath, h.Name)
+			}
+		}
+		final := ph.Final()
+		if final.FailedWithoutTest() || final.Status == PackageIncomplete {
+			f.Add(ph.ImportPath, "")
+		}
+	}
+	return f
+}
+
+// Update folds the outcome of a run into earlier failures, as pytest's
+// cache does: groups and packages that ran and passed are removed, new
+// failures are added, and entries this run did not touch are kept.
+func (f Failures) Update(r *Report) Failures {
+	out := Failures{}
+	ran := map[string]*PackageHistory{}
+	for _, ph := range r.Packages() {
+		ran[ph.ImportPath] = ph
+	}
+	for pkg, pf := range f {
+		ph := ran[pkg]
+		if pf.Whole && ph == nil {
+			out.Add(pkg, "")
+		}
+		for _, g := range pf.Groups {
+			if ph == nil || !groupRan(ph, g) {
+				out.Add(pkg, g)
+			}
+		}
+	}
+	for pkg, pf := range r.Failures() {
+		if pf.Whole {
+			out.Add(pkg, "")
+		}
+		for _, g := range pf.Groups {
+			out.Add(pkg, g)
+		}
+	}
+	return out
+}
+
+func groupRan(ph *PackageHistory, name string) bool {
+	for _, h := range ph.Groups {
+		if h.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// Packages returns the packages with failures, sorted.
+func (f Failures) Packages() []string {
+	var out []string
+	for p := range f {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Reruns turns the failures of the given packages into the processes that
+// run them: anchored -run of the failed groups, or the whole package.
+// A nil keep keeps every package.
+func (f Failures) Reruns(keep func(pkg string) bool) []Rerun {
+	var out []Rerun
+	for _, pkg := range f.Packages() {
+		if keep != nil && !keep(pkg) {
+			continue
+		}
+		pf := f[pkg]
+		if pf.Whole {
+			out = append(out, Rerun{Package: pkg})
+			continue
+		}
+		if len(pf.Groups) > 0 {
+			out = append(out, Rerun{Package: pkg, Run: pf.Groups})
+		}
+	}
+	return out
+}

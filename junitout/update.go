@@ -1,0 +1,594 @@
+package junitout
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// UpdateOptions shape an update of an existing report.
+type UpdateOptions struct {
+	// OnlyLast drops earlier attempts: a testcase that failed before and
+	// passed now simply passes.
+	OnlyLast bool
+	// Indent is the indentation unit of rendered elements.
+	Indent string
+}
+
+// Totals are the counts of a report.
+type Totals struct {
+	Tests, Failures, Errors, Skipped int
+}
+
+// ErrInvalidReport marks an existing report that cannot be updated.
+var ErrInvalidReport = errors.New("not a valid JUnit report")
+
+// Update merges the testcases of run into the existing report old (from
+// gorerun, gotestsum or go-junit-report) and returns the new report and its
+// totals.
+//
+// A testcase of run replaces the testcase with the same classname and name;
+// if the old one failed, its failure is kept as a <flakyFailure> (the new one
+// passed) or <rerunFailure> (it failed again), unless OnlyLast. Testcases run
+// lacks stay as they were, byte for byte, unless they must change to be
+// schema-valid (a time with more than 3 decimals, a failure without a type)
+// or they are repeated attempts of one test (gotestsum writes one testcase
+// per attempt), which collapse into the last. Testcases old lacks are added
+// to their package's testsuite, created if needed. Every count is
+// recomputed.
+func Update(old []byte, run *Testsuites, opts UpdateOptions) ([]byte, Totals, error) {
+	if opts.Indent == "" {
+		opts.Indent = "\t"
+	}
+	doc, err := parseReport(old)
+	if err != nil {
+		return nil, Totals{}, err
+	}
+	return doc.merge(run, opts)
+}
+
+// span is a byte range [start, end) of the old report.
+type span struct{ start, end int }
+
+type oldCase struct {
+	el        span
+	startTag  span
+	attrs     []xml.Attr
+	classname string
+	name      string
+	state     State
+	clean     bool // valid for the Surefire schema as it is
+	indent    string
+}
+
+type oldSuite struct {
+	startTag    span
+	attrs       []xml.Attr
+	name        string
+	closeTag    span // </testsuite>; empty for <testsuite/>
+	selfClosing bool
+	props       span // <properties> element, if any
+	propsClose  int  // offset of </properties>, or -1
+	cases       []*oldCase
+	indent      string
+}
+
+type report struct {
+	data     []byte
+	root     string // "testsuites" or "testsuite"
+	rootTag  span
+	rootAttr []xml.Attr
+	rootEnd  span
+	suites   []*oldSuite
+}
+
+var timePattern = regexp.MustCompile(`^([0-9]{0,3},)*[0-9]*(\.[0-9]{0,3})?$`)
+
+func parseReport(data []byte) (*report, error) {
+	d := xml.NewDecoder(bytes.NewReader(data))
+	d.Strict = true
+	r := &report{data: data}
+	var suite *oldSuite
+	var tc *oldCase
+	depth, caseDepth := 0, 0
+	for {
+		off := int(d.InputOffset())
+		tok, err := d.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			line, _ := d.InputPos()
+			return nil, fmt.Errorf("%w: line %d: %v", ErrInvalidReport, line, err)
+		}
+		end := int(d.InputOffset())
+		switch t := tok.(type) {
+		case xml.StartElement:
+			depth++
+			name := t.Name.Local
+			switch {
+			case depth == 1:
+				if name != "testsuites" && name != "testsuite" {
+					return nil, fmt.Errorf("%w: root element is <%s>, want <testsuites> or <testsuite>", ErrInvalidReport, name)
+				}
+				r.root, r.rootTag, r.rootAttr = name, span{off, end}, t.Attr
+				if name == "testsuite" {
+					suite = r.newSuite(t, off, end)
+				}
+			case name == "testsuite" && suite == nil && depth == 2 && r.root == "testsuites":
+				suite = r.newSuite(t, off, end)
+			case name == "properties" && suite != nil && tc == nil:
+				suite.props, suite.propsClose = span{off, end}, -1
+			case name == "testcase" && suite != nil && tc == nil:
+				tc = &oldCase{el: span{start: off}, startTag: span{off, end}, attrs: t.Attr, clean: true,
+					indent: indentBefore(data, off)}
+				tc.classname, tc.name = attr(t.Attr, "classname"), attr(t.Attr, "name")
+				caseDepth = depth
+				if !timePattern.MatchString(attr(t.Attr, "time")) || !hasAttr(t.Attr, "time") {
+					tc.clean = false
+				}
+			case tc != nil && depth == caseDepth+1:
+				switch name {
+				case "failure":
+					tc.state = max(tc.state, Failed)
+				case "error":
+					tc.state = Errored
+				case "skipped":
+					if tc.state == Passed {
+						tc.state = SkippedState
+					}
+					if hasAttr(t.Attr, "type") {
+						tc.clean = false
+					}
+				}
+				switch name {
+				case "failure", "error", "rerunFailure", "rerunError", "flakyFailure", "flakyError":
+					if !hasAttr(t.Attr, "type") {
+						tc.clean = false
+					}
+				}
+			}
+		case xml.EndElement:
+			name := t.Name.Local
+			switch {
+			case tc != nil && depth == caseDepth:
+				tc.el.end = end
+				suite.cases = append(suite.cases, tc)
+				tc = nil
+			case name == "properties" && suite != nil && tc == nil && suite.props.end != 0 && suite.propsClose == -1:
+				if off == suite.props.end { // <properties/>
+					suite.props.end = end
+				} else {
+					suite.propsClose = off
+					suite.props.end = end
+				}
+			case name == "testsuite" && suite != nil && tc == nil && (depth == 2 || r.root == "testsuite"):
+				suite.closeTag = span{off, end}
+				suite.selfClosing = off == suite.startTag.end && bytes.HasSuffix(data[suite.startTag.start:suite.startTag.end], []byte("/>"))
+				r.suites = append(r.suites, suite)
+				suite = nil
+			}
+			if depth == 1 {
+				r.rootEnd = span{off, end}
+			}
+			depth--
+		}
+	}
+	if r.root == "" {
+		return nil, fmt.Errorf("%w: no root element", ErrInvalidReport)
+	}
+	return r, nil
+}
+
+func (r *report) newSuite(t xml.StartElement, off, end int) *oldSuite {
+	return &oldSuite{startTag: span{off, end}, attrs: t.Attr, name: attr(t.Attr, "name"),
+		indent: indentBefore(r.data, off), propsClose: -1}
+}
+
+func indentBefore(data []byte, off int) string {
+	i := off
+	for i > 0 && (data[i-1] == ' ' || data[i-1] == '\t') {
+		i--
+	}
+	if i == 0 || data[i-1] == '\n' {
+		return string(data[i:off])
+	}
+	return ""
+}
+
+func attr(attrs []xml.Attr, name string) string {
+	for _, a := range attrs {
+		if a.Name.Local == name {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+func hasAttr(attrs []xml.Attr, name string) bool {
+	for _, a := range attrs {
+		if a.Name.Local == name {
+			return true
+		}
+	}
+	return false
+}
+
+type edit struct {
+	at   span
+	text []byte
+}
+
+type caseKey struct{ classname, name string }
+
+func (r *report) merge(run *Testsuites, opts UpdateOptions) ([]byte, Totals, error) {
+	// The testcases of this run, by key, and their suites.
+	fresh := map[caseKey]*Testcase{}
+	freshSuite := map[caseKey]string{}
+	for si := range run.Suites {
+		s := &run.Suites[si]
+		for ci := range s.Testcases {
+			tc := &s.Testcases[ci]
+			k := caseKey{tc.Classname, tc.Name}
+			fresh[k] = tc
+			freshSuite[k] = s.Name
+		}
+	}
+	used := map[caseKey]bool{}
+	var edits []edit
+	var totals Totals
+	suiteByName := map[string]*oldSuite{}
+	suiteCounts := map[*oldSuite]*Totals{}
+	for _, s := range r.suites {
+		suiteByName[s.name] = s
+		counts := &Totals{}
+		suiteCounts[s] = counts
+		// Collapse repeated attempts: the last testcase of a key wins.
+		last := map[caseKey]int{}
+		for i, c := range s.cases {
+			last[caseKey{c.classname, c.name}] = i
+		}
+		for i, c := range s.cases {
+			k := caseKey{c.classname, c.name}
+			if last[k] != i {
+				edits = append(edits, edit{at: lineSpan(r.data, c.el)})
+				continue
+			}
+			var earlier []*oldCase
+			for _, e := range s.cases[:i] {
+				if (caseKey{e.classname, e.name}) == k {
+					earlier = append(earlier, e)
+				}
+			}
+			n := fresh[k]
+			var st State
+			switch {
+			case n != nil:
+				used[k] = true
+				merged, err := r.mergeCase(append(earlier, c), *n, opts)
+				if err != nil {
+					return nil, Totals{}, err
+				}
+				st = merged.State()
+				edits = append(edits, edit{at: c.el, text: render(merged, c.indent, opts.Indent)})
+			case len(earlier) > 0 || !c.clean:
+				prev, err := r.decodeCase(c)
+				if err != nil {
+					return nil, Totals{}, err
+				}
+				merged, err := r.mergeCase(earlier, prev, opts)
+				if err != nil {
+					return nil, Totals{}, err
+				}
+				st = merged.State()
+				edits = append(edits, edit{at: c.el, text: render(merged, c.indent, opts.Indent)})
+			default:
+				st = c.state
+			}
+			counts.add(st)
+		}
+	}
+	// Testcases of this run that the old report lacks.
+	var newSuites []*Testsuite
+	newSuiteIndex := map[string]*Testsuite{}
+	additions := map[*oldSuite][]*Testcase{}
+	for si := range run.Suites {
+		s := &run.Suites[si]
+		for ci := range s.Testcases {
+			tc := &s.Testcases[ci]
+			k := caseKey{tc.Classname, tc.Name}
+			if used[k] {
+				continue
+			}
+			if old := suiteByName[s.Name]; old != nil {
+				additions[old] = append(additions[old], tc)
+				suiteCounts[old].add(tc.State())
+				continue
+			}
+			ns := newSuiteIndex[s.Name]
+			if ns == nil {
+				ns = &Testsuite{Name: s.Name, Time: s.Time, Properties: s.Properties}
+				newSuiteIndex[s.Name] = ns
+				newSuites = append(newSuites, ns)
+			}
+			ns.AddTestcase(*tc)
+		}
+	}
+	for _, s := range r.suites {
+		c := suiteCounts[s]
+		var moved []xml.Attr
+		tag := suiteTag(s.attrs, *c, &moved)
+		var props []byte
+		for _, a := range moved {
+			props = append(props, s.indent+opts.Indent+opts.Indent...)
+			props = append(props, `<property name="`...)
+			props = append(props, escapeAttr(a.Name.Local)...)
+			props = append(props, `" value="`...)
+			props = append(props, escapeAttr(a.Value)...)
+			props = append(props, "\"></property>\n"...)
+		}
+		var adds []byte
+		for _, tc := range additions[s] {
+			adds = append(adds, s.indent+opts.Indent...)
+			adds = append(adds, render(*tc, s.indent+opts.Indent, opts.Indent)...)
+			adds = append(adds, '\n')
+		}
+		switch {
+		case s.selfClosing:
+			text := append([]byte(tag+"\n"), propsBlock(props, s.indent+opts.Indent)...)
+			text = append(text, adds...)
+			text = append(text, s.indent+"</testsuite>"...)
+			edits = append(edits, edit{at: s.startTag, text: text})
+		default:
+			text := []byte(tag)
+			if len(props) > 0 && s.props.end == 0 {
+				text = append(append(text, '\n'), propsBlock(props, s.indent+opts.Indent)...)
+				text = bytes.TrimRight(text, "\n")
+			}
+			edits = append(edits, edit{at: s.startTag, text: text})
+			if len(props) > 0 && s.props.end != 0 {
+				if s.propsClose >= 0 {
+					at := s.propsClose - len(indentBefore(r.data, s.propsClose))
+					edits = append(edits, edit{at: span{at, at}, text: props})
+				} else {
+					edits = append(edits, edit{at: s.props, text: bytes.TrimRight(propsBlock(props, s.indent+opts.Indent), "\n")})
+				}
+			}
+			if len(adds) > 0 {
+				at := s.closeTag.start - len(indentBefore(r.data, s.closeTag.start))
+				edits = append(edits, edit{at: span{at, at}, text: adds})
+			}
+		}
+		totals.Tests += c.Tests
+		totals.Failures += c.Failures
+		totals.Errors += c.Errors
+		totals.Skipped += c.Skipped
+	}
+	var suitesXML []byte
+	for _, ns := range newSuites {
+		totals.Tests += ns.Tests
+		totals.Failures += ns.Failures
+		totals.Errors += ns.Errors
+		totals.Skipped += ns.Skipped
+		b, err := xml.MarshalIndent(struct {
+			XMLName xml.Name `xml:"testsuite"`
+			*Testsuite
+		}{Testsuite: ns}, opts.Indent, opts.Indent)
+		if err != nil {
+			return nil, Totals{}, fmt.Errorf("rendering testsuite %s: %w", ns.Name, err)
+		}
+		suitesXML = append(append(suitesXML, b...), '\n')
+	}
+	out := applyEdits(r.data, edits, r, totals, suitesXML)
+	return out, totals, nil
+}
+
+func propsBlock(props []byte, indent string) []byte {
+	var b []byte
+	b = append(b, indent+"<properties>\n"...)
+	b = append(b, props...)
+	b = append(b, indent+"</properties>\n"...)
+	return b
+}
+
+func (t *Totals) add(s State) {
+	t.Tests++
+	switch s {
+	case Failed:
+		t.Failures++
+	case Errored:
+		t.Errors++
+	case SkippedState:
+		t.Skipped++
+	}
+}
+
+// lineSpan widens an element's span to its whole line when it stands alone
+// on it, so that removing it leaves no blank line.
+func lineSpan(data []byte, s span) span {
+	start := s.start - len(indentBefore(data, s.start))
+	end := s.end
+	if end < len(data) && data[end] == '\n' && (start == 0 || data[start-1] == '\n') {
+		end++
+	}
+	return span{start, end}
+}
+
+// Surefire's testsuite allows these attributes only; others move into
+// <properties>.
+var suiteAttrs = map[string]bool{"name": true, "time": true, "tests": true, "errors": true, "skipped": true, "failures": true, "group": true, "version": true}
+
+func suiteTag(attrs []xml.Attr, c Totals, moved *[]xml.Attr) string {
+	var b strings.Builder
+	b.WriteString("<testsuite")
+	b.WriteString(` name="` + escapeAttr(attr(attrs, "name")) + `"`)
+	fmt.Fprintf(&b, ` tests="%d" failures="%d" errors="%d" skipped="%d"`, c.Tests, c.Failures, c.Errors, c.Skipped)
+	if t := attr(attrs, "time"); t != "" {
+		b.WriteString(` time="` + escapeAttr(normalizeTime(t)) + `"`)
+	}
+	for _, a := range attrs {
+		switch {
+		case a.Name.Local == "group" || a.Name.Local == "version":
+			b.WriteString(" " + a.Name.Local + `="` + escapeAttr(a.Value) + `"`)
+		case !suiteAttrs[a.Name.Local] && a.Name.Space == "":
+			*moved = append(*moved, a)
+		}
+	}
+	b.WriteString(">")
+	return b.String()
+}
+
+var rootAttrs = map[string]bool{"name": true, "time": true}
+
+func rootTag(attrs []xml.Attr, t Totals) string {
+	var b strings.Builder
+	b.WriteString("<testsuites")
+	for _, a := range attrs {
+		if rootAttrs[a.Name.Local] && a.Name.Space == "" {
+			b.WriteString(" " + a.Name.Local + `="` + escapeAttr(a.Value) + `"`)
+		}
+	}
+	fmt.Fprintf(&b, ` tests="%d" failures="%d" errors="%d">`, t.Tests, t.Failures, t.Errors)
+	return b.String()
+}
+
+func normalizeTime(t string) string {
+	if timePattern.MatchString(t) {
+		return t
+	}
+	f, err := strconv.ParseFloat(strings.ReplaceAll(t, ",", ""), 64)
+	if err != nil || f < 0 {
+		return "0.000"
+	}
+	return strconv.FormatFloat(f, 'f', 3, 64)
+}
+
+func escapeAttr(s string) string {
+	var b bytes.Buffer
+	xml.EscapeText(&b, []byte(s))
+	return strings.ReplaceAll(b.String(), `"`, "&#34;")
+}
+
+func applyEdits(data []byte, edits []edit, r *report, totals Totals, newSuites []byte) []byte {
+	if r.root == "testsuites" {
+		edits = append(edits, edit{at: r.rootTag, text: []byte(rootTag(r.rootAttr, totals))})
+		if len(newSuites) > 0 {
+			at := r.rootEnd.start - len(indentBefore(data, r.rootEnd.start))
+			if r.rootEnd.start == r.rootTag.end { // <testsuites/>
+				edits[len(edits)-1].text = append(append([]byte(rootTag(r.rootAttr, totals)+"\n"), newSuites...), "</testsuites>"...)
+			} else {
+				edits = append(edits, edit{at: span{at, at}, text: newSuites})
+			}
+		}
+	}
+	sort.SliceStable(edits, func(i, j int) bool { return edits[i].at.start < edits[j].at.start })
+	var out []byte
+	pos := 0
+	for _, e := range edits {
+		if e.at.start < pos {
+			continue // overlapping edits cannot happen with well-formed input
+		}
+		out = append(out, data[pos:e.at.start]...)
+		out = append(out, e.text...)
+		pos = e.at.end
+	}
+	out = append(out, data[pos:]...)
+	if r.root == "testsuite" && len(newSuites) > 0 {
+		// Wrap a single-suite report so that new packages have a place.
+		root := r.rootTag.start - len(indentBefore(data, r.rootTag.start))
+		head := out[:root]
+		body := bytes.TrimRight(out[root:], "\n")
+		var w []byte
+		w = append(w, head...)
+		w = append(w, rootTag(nil, totals)+"\n"...)
+		w = append(w, body...)
+		w = append(w, '\n')
+		w = append(w, newSuites...)
+		w = append(w, "</testsuites>\n"...)
+		out = w
+	}
+	return out
+}
+
+// decodeCase reads an old testcase into the model.
+func (r *report) decodeCase(c *oldCase) (Testcase, error) {
+	var tc Testcase
+	if err := xml.Unmarshal(r.data[c.el.start:c.el.end], &tc); err != nil {
+		return Testcase{}, fmt.Errorf("%w: testcase %s: %v", ErrInvalidReport, c.name, err)
+	}
+	tc.Time = normalizeTime(tc.Time)
+	for _, a := range []*Result{tc.Failure, tc.Error} {
+		if a != nil && a.Type == "" {
+			a.Type = "failure"
+		}
+	}
+	return tc, nil
+}
+
+// mergeCase makes the final testcase from earlier attempts (old testcases,
+// oldest first) and the final one.
+func (r *report) mergeCase(earlier []*oldCase, final Testcase, opts UpdateOptions) (Testcase, error) {
+	if opts.OnlyLast {
+		return final, nil
+	}
+	var failures, errs []Attempt
+	for _, e := range earlier {
+		prev, err := r.decodeCase(e)
+		if err != nil {
+			return Testcase{}, err
+		}
+		f, x := attempts(prev)
+		failures, errs = append(failures, f...), append(errs, x...)
+	}
+	if final.Failure != nil || final.Error != nil {
+		final.RerunFailures = append(failures, final.RerunFailures...)
+		final.RerunErrors = append(errs, final.RerunErrors...)
+	} else {
+		final.FlakyFailures = append(failures, final.FlakyFailures...)
+		final.FlakyErrors = append(errs, final.FlakyErrors...)
+	}
+	return final, nil
+}
+
+// attempts lists the failed attempts a testcase records, oldest first:
+// its earlier attempts, then its own failure or error.
+func attempts(tc Testcase) (failures, errs []Attempt) {
+	failures = append(append(failures, tc.FlakyFailures...), tc.RerunFailures...)
+	errs = append(append(errs, tc.FlakyErrors...), tc.RerunErrors...)
+	if tc.Failure != nil {
+		failures = append(failures, Attempt{Message: tc.Failure.Message, Type: typeOr(tc.Failure.Type, "failure"),
+			StackTrace: Text{tc.Failure.Body}, SystemOut: tc.SystemOut})
+	}
+	if tc.Error != nil {
+		errs = append(errs, Attempt{Message: tc.Error.Message, Type: typeOr(tc.Error.Type, "error"),
+			StackTrace: Text{tc.Error.Body}, SystemOut: tc.SystemOut})
+	}
+	return failures, errs
+}
+
+func typeOr(t, def string) string {
+	if t == "" {
+		return def
+	}
+	return t
+}
+
+// render writes a testcase as indented XML whose first line carries no
+// indentation (it replaces an element in place).
+func render(tc Testcase, indent, unit string) []byte {
+	b, err := xml.MarshalIndent(struct {
+		XMLName xml.Name `xml:"testcase"`
+		Testcase
+	}{Testcase: tc}, indent, unit)
+	if err != nil {
+		// Testcase holds strings only; marshaling cannot fail.
+		panic(err)
+	}
+	return bytes.TrimPrefix(b, []byte(indent))
+}

@@ -1,0 +1,230 @@
+// Package lastfailed remembers which groups did not pass, across runs, for
+// --last-failed: a small cache file (like pytest's .pytest_cache), or the
+// failures read back from a JUnit report (gorerun's, gotestsum's,
+// go-junit-report's) or a --jsonfile stream.
+package lastfailed
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/gorerun/gorerun/grouping"
+	"github.com/gorerun/gorerun/internal/atomicfile"
+	"github.com/gorerun/gorerun/testjson"
+)
+
+// DirName is the cache directory created in the main module's root.
+const DirName = ".gorerun"
+
+const cacheFile = "lastfailed.json"
+
+// cacheVersion is written into the cache file; other versions are ignored.
+const cacheVersion = 1
+
+type cacheData struct {
+	Version  int               `json:"version"`
+	Packages grouping.Failures `json:"packages"`
+}
+
+// Cache is the failures file in a cache directory.
+type Cache struct {
+	Dir string
+}
+
+// Path is the cache file's path.
+func (c Cache) Path() string { return filepath.Join(c.Dir, cacheFile) }
+
+// Load reads the recorded failures. ok is false when nothing was recorded.
+func (c Cache) Load() (f grouping.Failures, ok bool, err error) {
+	b, err := os.ReadFile(c.Path())
+	if errors.Is(err, os.ErrNotExist) {
+		return grouping.Failures{}, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("reading the last-failed cache: %w", err)
+	}
+	var d cacheData
+	if err := json.Unmarshal(b, &d); err != nil || d.Version != cacheVersion {
+		// A damaged or foreign cache is as good as none; it is rewritten
+		// after the run.
+		return grouping.Failures{}, false, nil
+	}
+	if d.Packages == nil {
+		d.Packages = grouping.Failures{}
+	}
+	return d.Packages, true, nil
+}
+
+// Save records failures atomically, creating the directory with a
+// .gitignore that ignores everything in it.
+func (c Cache) Save(f grouping.Failures) error {
+	if err := os.MkdirAll(c.Dir, 0o755); err != nil {
+		return fmt.Errorf("creating the cache directory: %w", err)
+	}
+	ignore := filepath.Join(c.Dir, ".gitignore")
+	if _, err := os.Stat(ignore); errors.Is(err, os.ErrNotExist) {
+		if err := atomicfile.WriteFile(ignore, []byte("# created by gorerun\n*\n")); err != nil {
+			return err
+		}
+	}
+	b, err := json.MarshalIndent(cacheData{Version: cacheVersion, Packages: f}, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encoding the last-failed cache: %w", err)
+	}
+	return atomicfile.WriteFile(c.Path(), append(b, '\n'))
+}
+
+// FromFile reads failures from a JUnit report or a go test -json /
+// --jsonfile stream, telling them apart by their first character.
+func FromFile(path string) (grouping.Failures, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	trimmed := bytes.TrimLeft(b, " \t\r\n\ufeff")
+	switch {
+	case len(trimmed) == 0:
+		return nil, fmt.Errorf("%s: empty file: give a JUnit report or a --jsonfile stream", path)
+	case trimmed[0] == '<':
+		f, err := FromJUnit(b)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return f, nil
+	default:
+		f, err := FromStream(bytes.NewReader(b))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return f, nil
+	}
+}
+
+type xmlCase struct {
+	Name      string    `xml:"name,attr"`
+	Classname string    `xml:"classname,attr"`
+	Failure   *struct{} `xml:"failure"`
+	Error     *struct{} `xml:"error"`
+}
+
+type xmlSuite struct {
+	Name   string     `xml:"name,attr"`
+	Cases  []xmlCase  `xml:"testcase"`
+	Suites []xmlSuite `xml:"testsuite"`
+}
+
+// FromJUnit reads the failures of a JUnit report. A test that appears more
+// than once (gotestsum writes one testcase per attempt) counts by its last
+// appearance. A testcase named TestMain or "[build failed]" marks its whole
+// package.
+func FromJUnit(b []byte) (grouping.Failures, error) {
+	var root struct {
+		XMLName xml.Name
+		xmlSuite
+	}
+	if err := xml.Unmarshal(b, &root); err != nil {
+		return nil, fmt.Errorf("not a valid JUnit report: %w", err)
+	}
+	var suites []xmlSuite
+	switch root.XMLName.Local {
+	case "testsuites":
+		suites = root.Suites
+	case "testsuite":
+		suites = []xmlSuite{root.xmlSuite}
+	default:
+		return nil, fmt.Errorf("not a JUnit report: root element is <%s>", root.XMLName.Local)
+	}
+	type key struct{ pkg, name string }
+	failed := map[key]bool{}
+	var order []key
+	var walk func([]xmlSuite)
+	walk = func(ss []xmlSuite) {
+		for _, s := range ss {
+			for _, c := range s.Cases {
+				pkg, name := packageAndName(s.Name, c.Classname, c.Name)
+				k := key{pkg, name}
+				if _, seen := failed[k]; !seen {
+					order = append(order, k)
+				}
+				failed[k] = c.Failure != nil || c.Error != nil
+			}
+			walk(s.Suites)
+		}
+	}
+	walk(suites)
+	f := grouping.Failures{}
+	for _, k := range order {
+		if !failed[k] {
+			continue
+		}
+		top, _, _ := strings.Cut(k.name, "/")
+		if top == "TestMain" || strings.HasPrefix(top, "[") {
+			top = ""
+		}
+		f.Add(k.pkg, top)
+	}
+	return f, nil
+}
+
+// packageAndName recovers the import path and full test name from a
+// testcase, for classname = import path (gorerun's default, gotestsum,
+// go-junit-report) and for gorerun's --junit-classname=group.
+func packageAndName(suite, classname, name string) (string, string) {
+	switch {
+	case classname == "" || classname == suite:
+		if suite == "" {
+			return classname, name
+		}
+		return suite, name
+	case suite != "" && strings.HasPrefix(classname, suite+"."):
+		top := classname[len(suite)+1:]
+		if name == top {
+			return suite, name
+		}
+		return suite, top + "/" + name
+	}
+	return classname, name
+}
+
+// FromStream reads the failures of a go test -json stream or a --jsonfile
+// stream (whose events carry "Attempt"): the last attempt of each group
+// decides.
+func FromStream(r io.Reader) (grouping.Failures, error) {
+	trackers := map[int]*grouping.Tracker{}
+	var attempts []int
+	d := testjson.NewDecoder(r)
+	for d.Scan() {
+		ev := d.Event()
+		if ev.NotJSON {
+			continue
+		}
+		n := max(ev.Attempt, 1)
+		tr := trackers[n]
+		if tr == nil {
+			tr = grouping.NewTracker(grouping.Options{Attempt: n, MaxOutput: 1})
+			trackers[n] = tr
+			attempts = append(attempts, n)
+		}
+		tr.Add(ev)
+	}
+	if err := d.Err(); err != nil {
+		return nil, err
+	}
+	if d.Events() == 0 {
+		return nil, errors.New("not a go test -json stream")
+	}
+	sort.Ints(attempts)
+	report := &grouping.Report{}
+	for _, n := range attempts {
+		report.Add(trackers[n].Finish())
+	}
+	return report.Failures(), nil
+}

@@ -1,0 +1,132 @@
+package lastfailed
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/gorerun/gorerun/grouping"
+)
+
+func TestCacheRoundTrip(t *testing.T) {
+	c := Cache{Dir: filepath.Join(t.TempDir(), DirName)}
+	f, ok, err := c.Load()
+	if err != nil || ok || len(f) != 0 {
+		t.Fatalf("empty cache: %v %v %v", f, ok, err)
+	}
+	want := grouping.Failures{}
+	want.Add("m/a", "TestA")
+	want.Add("m/b", "")
+	if err := c.Save(want); err != nil {
+		t.Fatal(err)
+	}
+	got, ok, err := c.Load()
+	if err != nil || !ok || !reflect.DeepEqual(got, want) {
+		t.Fatalf("Load = %v %v %v, want %v", got, ok, err, want)
+	}
+	ignore, err := os.ReadFile(filepath.Join(c.Dir, ".gitignore"))
+	if err != nil || !strings.Contains(string(ignore), "*") {
+		t.Errorf(".gitignore: %q %v", ignore, err)
+	}
+	os.WriteFile(c.Path(), []byte("{garbage"), 0o644)
+	if _, ok, err := c.Load(); ok || err != nil {
+		t.Errorf("a damaged cache must read as none: %v %v", ok, err)
+	}
+}
+
+func TestFromFile(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte(content), 0o644)
+		return p
+	}
+	type testCase struct {
+		name    string
+		path    string
+		want    map[string][]string // package -> groups; "" group = whole
+		wantErr string
+	}
+	run := func(t *testing.T, tc testCase) {
+		f, err := FromFile(tc.path)
+		if tc.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Fatalf("err = %v, want %q", err, tc.wantErr)
+			}
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string][]string{}
+		for pkg, pf := range f {
+			groups := pf.Groups
+			if pf.Whole {
+				groups = append(groups, "")
+			}
+			got[pkg] = groups
+		}
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("got %v, want %v", got, tc.want)
+		}
+	}
+	junitDir := filepath.Join("..", "testdata", "junit")
+	testCases := []testCase{
+		{name: "gotestsum", path: filepath.Join(junitDir, "gotestsum.xml"),
+			want: map[string][]string{"example.com/e2e/always": {"TestAlwaysFails"}, "example.com/e2e/other": {"TestOther"}}},
+		{name: "go-junit-report", path: filepath.Join(junitDir, "go-junit-report.xml"),
+			want: map[string][]string{"example.com/e2e/always": {"TestAlwaysFails"}, "example.com/e2e/other": {"TestOther"}}},
+		{name: "gorerun flaky passes", path: filepath.Join("..", "junitout", "testdata", "flaky.xml"), want: map[string][]string{}},
+		{name: "gorerun build failure", path: filepath.Join("..", "junitout", "testdata", "build-failure.xml"),
+			want: map[string][]string{"example.com/shapes/buildfail": {""}}},
+		{name: "group classname", path: write("group.xml", `<testsuites><testsuite name="m/p" tests="1" failures="1" errors="0">
+<testcase classname="m/p.TestA" name="sub" time="0"><failure type="x"/></testcase>
+<testcase classname="m/p.TestB" name="TestB" time="0"/></testsuite></testsuites>`),
+			want: map[string][]string{"m/p": {"TestA"}}},
+		{name: "jsonfile", path: write("events.jsonl", `{"Attempt":1,"Action":"run","Package":"m/p","Test":"TestA"}
+{"Attempt":1,"Action":"fail","Package":"m/p","Test":"TestA"}
+{"Attempt":1,"Action":"run","Package":"m/p","Test":"TestB"}
+{"Attempt":1,"Action":"fail","Package":"m/p","Test":"TestB"}
+{"Attempt":1,"Action":"output","Package":"m/p","Output":"FAIL\n"}
+{"Attempt":1,"Action":"fail","Package":"m/p"}
+{"Attempt":2,"Action":"run","Package":"m/p","Test":"TestA"}
+{"Attempt":2,"Action":"pass","Package":"m/p","Test":"TestA"}
+{"Attempt":2,"Action":"run","Package":"m/p","Test":"TestB"}
+{"Attempt":2,"Action":"fail","Package":"m/p","Test":"TestB"}
+{"Attempt":2,"Action":"output","Package":"m/p","Output":"FAIL\n"}
+{"Attempt":2,"Action":"fail","Package":"m/p"}
+`), want: map[string][]string{"m/p": {"TestB"}}},
+		{name: "empty", path: write("empty.xml", ""), wantErr: "empty file"},
+		{name: "broken xml", path: write("broken.xml", "<testsuites><testsuite>"), wantErr: "not a valid JUnit report"},
+		{name: "html", path: write("page.html", "<html></html>"), wantErr: "root element is <html>"},
+		{name: "missing", path: filepath.Join(dir, "nope.xml"), wantErr: "no such file"},
+	}
+	for _, tc := range testCases {
+		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+	}
+}
+
+func TestFailuresUpdate(t *testing.T) {
+	old := grouping.Failures{}
+	old.Add("m/a", "TestFixed")
+	old.Add("m/a", "TestStillBad")
+	old.Add("m/b", "TestNotRunNow")
+	tr := grouping.NewTracker(grouping.Options{Attempt: 1})
+	// m/a: TestFixed passes, TestStillBad fails; m/b is not run.
+	for _, ev := range events(`{"Action":"run","Package":"m/a","Test":"TestFixed"}
+{"Action":"pass","Package":"m/a","Test":"TestFixed"}
+{"Action":"run","Package":"m/a","Test":"TestStillBad"}
+{"Action":"fail","Package":"m/a","Test":"TestStillBad"}
+{"Action":"output","Package":"m/a","Output":"FAIL\n"}
+{"Action":"fail","Package":"m/a"}`) {
+		tr.Add(ev)
+	}
+	r := &grouping.Report{}
+	r.Add(tr.Finish())
+	got := old.Update(r)
+	if !reflect.DeepEqual(got["m/a"].Groups, []string{"TestStillBad"}) || !reflect.DeepEqual(got["m/b"].Groups, []string{"TestNotRunNow"}) {
+		t.Errorf("Update = %+v %+v", got["m/a"], got["m/b"])
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -47,6 +48,10 @@ type Config struct {
 	Delay    time.Duration // before each rerun round
 	Tracker  grouping.Options
 
+	// First, if set, replaces the first round: these processes run
+	// instead of one go test over Packages (for --last-failed).
+	First []grouping.Rerun
+
 	Observer Observer
 	Stderr   io.Writer // go test's stderr goes here
 	// Sleep waits d or until ctx is done; time.Sleep-like by default.
@@ -62,13 +67,21 @@ var ErrInterrupted = errors.New("interrupted")
 func Run(ctx context.Context, cfg Config) (*grouping.Report, error) {
 	cfg = withDefaults(cfg)
 	report := &grouping.Report{}
-	args := append([]string{"test", "-json"}, cfg.Flags...)
-	args = append(args, cfg.Packages...)
-	tr := newRound(cfg, 1)
-	err := tr.exec(ctx, args)
-	report.Add(tr.finish())
-	if err != nil {
-		return report, err
+	if len(cfg.First) > 0 {
+		a, err := runRound(ctx, cfg, grouping.PlanResult{Round: 1, Reruns: cfg.First})
+		report.Add(a)
+		if err != nil {
+			return report, err
+		}
+	} else {
+		args := append([]string{"test", "-json"}, cfg.Flags...)
+		args = append(args, cfg.Packages...)
+		tr := newRound(cfg, 1)
+		err := tr.exec(ctx, args)
+		report.Add(tr.finish())
+		if err != nil {
+			return report, err
+		}
 	}
 	for {
 		plan := grouping.Plan(report, cfg.Plan)
@@ -351,4 +364,39 @@ func seenInAnyAttempt(ph *grouping.PackageHistory, name string) bool {
 		}
 	}
 	return false
+}
+
+// ListPackages returns the import paths the package patterns match, as go
+// list sees them (with the user's -tags).
+func ListPackages(ctx context.Context, cfg Config) ([]string, error) {
+	cfg = withDefaults(cfg)
+	args := []string{"list", "-e", "-f", "{{.ImportPath}}"}
+	if tags, ok := goFlag(cfg.Flags, "tags"); ok {
+		args = append(args, "-tags", tags)
+	}
+	cmd := exec.CommandContext(ctx, cfg.Go, append(args, cfg.Packages...)...)
+	cmd.Dir = cfg.Dir
+	cmd.Env = cfg.Env
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("go list %s: %s", strings.Join(cfg.Packages, " "), firstLine(strings.TrimSpace(stderr.String())))
+	}
+	return strings.Fields(string(out)), nil
+}
+
+// ModuleRoot returns the directory of the main module's go.mod, or "" when
+// there is none.
+func ModuleRoot(ctx context.Context, cfg Config) string {
+	cfg = withDefaults(cfg)
+	cmd := exec.CommandContext(ctx, cfg.Go, "env", "GOMOD")
+	cmd.Dir = cfg.Dir
+	cmd.Env = cfg.Env
+	out, err := cmd.Output()
+	gomod := strings.TrimSpace(string(out))
+	if err != nil || gomod == "" || gomod == os.DevNull {
+		return ""
+	}
+	return filepath.Dir(gomod)
 }

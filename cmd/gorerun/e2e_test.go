@@ -68,7 +68,7 @@ func gorerun(t *testing.T, dir string, env []string, stdin string, args ...strin
 	state := t.TempDir()
 	cmd := exec.Command(binary, args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GORERUN_E2E_STATE="+state, "NO_COLOR=1")
+	cmd.Env = append(os.Environ(), "GORERUN_E2E_STATE="+state, "NO_COLOR=1", "GORERUN_CACHE_DIR="+filepath.Join(state, "cache"))
 	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdin = strings.NewReader(stdin)
 	var stdout, stderr bytes.Buffer
@@ -427,7 +427,7 @@ func TestE2EInterrupt(t *testing.T) {
 	report := filepath.Join(dir, "report.xml")
 	cmd := exec.Command(binary, "--format=standard-verbose", "--junitfile", report, "./hang")
 	cmd.Dir = fixture("e2e")
-	cmd.Env = append(os.Environ(), "GORERUN_E2E_STATE="+dir, "NO_COLOR=1")
+	cmd.Env = append(os.Environ(), "GORERUN_E2E_STATE="+dir, "NO_COLOR=1", "GORERUN_CACHE_DIR="+filepath.Join(dir, "cache"))
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	stdout, err := cmd.StdoutPipe()
@@ -492,5 +492,137 @@ func TestE2EIncremental(t *testing.T) {
 	if !bytes.Contains(raw, []byte(`<skipped message="previous step &#34;login&#34; failed">`)) &&
 		!bytes.Contains(raw, []byte(`<skipped message="previous step &quot;login&quot; failed">`)) {
 		t.Errorf("skipped element not as expected:\n%s", raw)
+	}
+}
+
+// gorerunState runs the binary with a given counter and cache directory, so
+// that several runs share them.
+func gorerunState(t *testing.T, state string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Dir = fixture("e2e")
+	cmd.Env = append(os.Environ(), "GORERUN_E2E_STATE="+state, "NO_COLOR=1", "GORERUN_CACHE_DIR="+filepath.Join(state, "cache"))
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return result{stdout: stdout.String(), stderr: stderr.String(), code: code, state: state}
+}
+
+var testcaseElement = func(name string) *regexp.Regexp {
+	return regexp.MustCompile(`(?s)<testcase name="` + regexp.QuoteMeta(name) + `"[^>]*>.*?</testcase>|<testcase name="` + regexp.QuoteMeta(name) + `"[^>]*></testcase>`)
+}
+
+func TestE2ELastFailedUpdateXML(t *testing.T) {
+	t.Parallel()
+	state := t.TempDir()
+	report := filepath.Join(state, "report.xml")
+	first := gorerunState(t, state, "--junitfile", report, "./lastfailed", "./other")
+	first.expectCode(t, 1)
+	before, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(state, "cache", ".gitignore")); err != nil {
+		t.Errorf("cache directory has no .gitignore: %v", err)
+	}
+
+	second := gorerunState(t, state, "--last-failed", "--update-xml", report, "--rerun-parallel", "1", "./lastfailed")
+	second.expectCode(t, 1) // TestBroken still fails
+	second.expectOutput(t, "running 2 groups in 1 packages that failed last time")
+	second.expectCounts(t, map[string]int{"lf.stable": 1, "lf.flaky": 2, "lf.broken": 2})
+	after := readJUnit(t, report)
+	flaky := testcase(t, after, "lastfailed", "TestFlakyOnce")
+	if flaky.Failure != nil || len(flaky.FlakyFailures) != 1 || !strings.Contains(flaky.FlakyFailures[0].StackTrace.Body, "failed on its first run") {
+		t.Errorf("TestFlakyOnce: %+v", flaky)
+	}
+	part := testcase(t, after, "lastfailed", "TestBroken/part")
+	if part.Failure == nil || len(part.RerunFailures) != 1 {
+		t.Errorf("TestBroken/part: %+v", part)
+	}
+	if tc := testcase(t, after, "lastfailed", "TestSkipped"); tc.Skipped == nil {
+		t.Errorf("TestSkipped: %+v", tc)
+	}
+	raw, _ := os.ReadFile(report)
+	for _, name := range []string{"TestStable", "TestSkipped"} {
+		if b, a := testcaseElement(name).Find(before), testcaseElement(name).Find(raw); b == nil || !bytes.Equal(a, b) {
+			t.Errorf("%s changed:\n%s\n---\n%s", name, b, a)
+		}
+	}
+	// "other" was not rerun (not on the command line) and keeps its failure.
+	if tc := testcase(t, after, "other", "TestOther"); tc.Failure == nil {
+		t.Errorf("TestOther lost its failure: %+v", tc)
+	}
+	if after.Failures != 3 || after.Tests != 7 { // TestBroken, TestBroken/part, TestOther
+		t.Errorf("totals: tests=%d failures=%d", after.Tests, after.Failures)
+	}
+}
+
+func TestE2ELastFailedTurnsGreen(t *testing.T) {
+	t.Parallel()
+	state := t.TempDir()
+	report := filepath.Join(state, "report.xml")
+	gorerunState(t, state, "--junitfile", report, "./lastfailed", "--", "-run", "TestFlakyOnce|TestStable").expectCode(t, 1)
+	// No cache: the report is the source.
+	os.RemoveAll(filepath.Join(state, "cache"))
+	r := gorerunState(t, state, "--last-failed", "--update-xml", report, "./lastfailed")
+	r.expectCode(t, 0)
+	r.expectOutput(t, "that failed last time ("+report+")", "updated "+report+": 2 tests, 0 failures, 0 errors")
+	r.expectCounts(t, map[string]int{"lf.stable": 1})
+	// Nothing failed now: say so and run everything, or nothing.
+	r = gorerunState(t, state, "--last-failed", "--last-failed-no-failures=none", "./lastfailed")
+	r.expectCode(t, 0)
+	r.expectOutput(t, "nothing to run")
+	r.expectCounts(t, map[string]int{"lf.stable": 1})
+}
+
+func TestE2ELastFailedFromReportFile(t *testing.T) {
+	t.Parallel()
+	state := t.TempDir()
+	gotestsum, _ := filepath.Abs(filepath.Join("..", "..", "testdata", "junit", "gotestsum.xml"))
+	r := gorerunState(t, state, "--last-failed="+gotestsum, "--rerun-class-max=1", "--rerun-delay=0", "./other", "./always", "./basic")
+	r.expectCode(t, 1) // always fails for good; TestOther passes on its rerun
+	r.expectOutput(t, "running 2 groups in 2 packages")
+	r.expectCounts(t, map[string]int{"other.process": 2, "always.fails": 2, "basic.process": 0})
+}
+
+func TestE2EUpdateXMLRefusesBadReports(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	type testCase struct {
+		name    string
+		content string
+		want    string
+	}
+	run := func(t *testing.T, tc testCase) {
+		path := filepath.Join(dir, tc.name+".xml")
+		if tc.content != "" {
+			os.WriteFile(path, []byte(tc.content), 0o644)
+		}
+		r := gorerun(t, fixture("e2e"), nil, "", "--update-xml", path, "./other")
+		r.expectCode(t, 2)
+		r.expectOutput(t, tc.want)
+		if tc.content != "" {
+			if b, _ := os.ReadFile(path); string(b) != tc.content {
+				t.Errorf("report changed:\n%s", b)
+			}
+		}
+		if r.count(t, "other.process") != 0 {
+			t.Error("tests ran although the report was refused")
+		}
+	}
+	testCases := []testCase{
+		{"missing", "", "no such file"},
+		{"truncated", `<?xml version="1.0"?><testsuites><testsuite name="x" tests="1"><testcase name="T"`, "not a valid JUnit report: line 1"},
+		{"corrupt", "\x00\x01garbage", "not a valid JUnit report"},
+		{"html", "<html><body>hi</body></html>", "root element is <html>"},
+	}
+	for _, tc := range testCases {
+		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
 	}
 }

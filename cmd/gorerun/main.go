@@ -21,6 +21,7 @@ import (
 
 	"github.com/gorerun/gorerun/grouping"
 	"github.com/gorerun/gorerun/junitout"
+	"github.com/gorerun/gorerun/lastfailed"
 	"github.com/gorerun/gorerun/render"
 	"github.com/gorerun/gorerun/runner"
 )
@@ -123,8 +124,16 @@ func runErr(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	}
 	trackOpts := grouping.Options{KeepPassingOutput: o.junitOutput == "all", MaxOutput: int(o.junitMaxOutput)}
 
+	var updateOld []byte
+	if o.updateXML != "" {
+		if updateOld, err = readUpdateXML(o.updateXML); err != nil {
+			return exitUsage, usageError(err)
+		}
+	}
+
 	var report *grouping.Report
 	var runErr error
+	var cache *lastfailed.Cache
 	if o.input != "" {
 		report, runErr = readInput(o.input, stdin, obs, trackOpts)
 		if runErr != nil && !errors.Is(runErr, runner.ErrTruncated) {
@@ -135,7 +144,7 @@ func runErr(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 			runErr = nil
 		}
 	} else {
-		report, runErr = runner.Run(ctx, runner.Config{
+		cfg := runner.Config{
 			Dir:      o.dir,
 			Packages: o.packages,
 			Flags:    o.goFlags,
@@ -145,7 +154,20 @@ func runErr(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 			Tracker:  trackOpts,
 			Observer: obs,
 			Stderr:   stderr,
-		})
+		}
+		cache = cacheFor(ctx, o, cfg)
+		if o.lastFailed.on {
+			first, note, err := planLastFailed(ctx, o, cfg, cache, updateOld != nil)
+			if err != nil {
+				return exitUsage, usageError(err)
+			}
+			fmt.Fprintf(stdout, "gorerun: %s\n", note)
+			if first == nil && o.lastFailedNone == "none" {
+				return exitOK, nil
+			}
+			cfg.First = first
+		}
+		report, runErr = runner.Run(ctx, cfg)
 	}
 	interrupted := errors.Is(runErr, runner.ErrInterrupted) || ctx.Err() != nil
 	var goErr *runner.GoTestError
@@ -156,14 +178,28 @@ func runErr(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		return exitFailed, runErr
 	}
 	term.Summary(report, time.Since(start))
+	if cache != nil {
+		if err := saveCache(*cache, report); err != nil {
+			fmt.Fprintf(stderr, "gorerun: warning: %v\n", err)
+		}
+	}
+	failed := report.Failed()
 	if err := writeReports(o, report, jf, start); err != nil {
 		return exitFailed, err
+	}
+	if updateOld != nil {
+		totals, err := updateReport(o, report, updateOld, start)
+		if err != nil {
+			return exitFailed, err
+		}
+		fmt.Fprintf(stdout, "gorerun: updated %s: %d tests, %d failures, %d errors\n", o.updateXML, totals.Tests, totals.Failures, totals.Errors)
+		failed = totals.Failures+totals.Errors > 0
 	}
 	switch {
 	case interrupted:
 		fmt.Fprintln(stderr, "gorerun: interrupted: the results above are partial")
 		return exitInterrupted, nil
-	case report.Failed():
+	case failed:
 		return exitFailed, nil
 	}
 	return exitOK, nil
@@ -193,8 +229,16 @@ func writeReports(o *options, report *grouping.Report, jf *jsonFile, start time.
 	if o.junitFile == "" {
 		return nil
 	}
+	ts := junitout.Build(report, junitOptions(o, start))
+	if err := junitout.WriteFile(o.junitFile, ts); err != nil {
+		return fmt.Errorf("--junitfile: %w", err)
+	}
+	return nil
+}
+
+func junitOptions(o *options, start time.Time) junitout.Options {
 	host, _ := os.Hostname()
-	ts := junitout.Build(report, junitout.Options{
+	return junitout.Options{
 		ClassnameGroup: o.junitClassname == "group",
 		OutputAll:      o.junitOutput == "all",
 		MaxOutput:      int(o.junitMaxOutput),
@@ -203,11 +247,7 @@ func writeReports(o *options, report *grouping.Report, jf *jsonFile, start time.
 		Version:        versionString(),
 		Hostname:       host,
 		Timestamp:      start,
-	})
-	if err := junitout.WriteFile(o.junitFile, ts); err != nil {
-		return fmt.Errorf("--junitfile: %w", err)
 	}
-	return nil
 }
 
 // goVersion asks the go command which Go runs the tests.

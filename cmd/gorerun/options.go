@@ -30,6 +30,10 @@ type options struct {
 	junitMaxOutput   sizeValue
 	version          bool
 	dir              string
+	lastFailed       lastFailedValue
+	lastFailedNone   string
+	cacheDir         string
+	updateXML        string
 
 	packages []string
 	goFlags  []string
@@ -102,6 +106,10 @@ func newFlagSet(o *options, out io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.junitClassname, "junit-classname", "package", "JUnit classname: package (import path) or group (import path.TopLevelTest)")
 	fs.StringVar(&o.junitOutput, "junit-output", "failed", "JUnit system-out: failed (output of failing tests only) or all")
 	fs.Var(&o.junitMaxOutput, "junit-max-output", "cap each testcase's output in the JUnit report at `SIZE`, keeping the end (0: no cap)")
+	fs.Var(&o.lastFailed, "last-failed", "run only the groups that failed last time (from the cache, or from `FILE`: a JUnit report or --jsonfile stream)")
+	fs.StringVar(&o.lastFailedNone, "last-failed-no-failures", "all", "with --last-failed and nothing recorded: run all, or none")
+	fs.StringVar(&o.cacheDir, "cache-dir", "", "where the last-failed cache lives (default: .gorerun in the main module's root)")
+	fs.StringVar(&o.updateXML, "update-xml", "", "merge this run's results into the existing JUnit report `FILE`")
 	fs.StringVar(&o.dir, "C", "", "run go test in `DIR` (like go -C)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	return fs
@@ -162,6 +170,10 @@ func (o *options) validate() error {
 		return fmt.Errorf("--junit-classname %q: must be package or group", o.junitClassname)
 	case o.junitOutput != "failed" && o.junitOutput != "all":
 		return fmt.Errorf("--junit-output %q: must be failed or all", o.junitOutput)
+	case o.lastFailedNone != "all" && o.lastFailedNone != "none":
+		return fmt.Errorf("--last-failed-no-failures %q: must be all or none", o.lastFailedNone)
+	case o.input != "" && o.lastFailed.on:
+		return errors.New("--last-failed runs go test: it cannot be used with --input")
 	case o.input != "" && len(o.packages) > 0:
 		return fmt.Errorf("--input reads a recorded stream: drop the packages %s or drop --input", strings.Join(o.packages, " "))
 	}
@@ -196,4 +208,34 @@ func printUsage(fs *flag.FlagSet, out io.Writer) {
 	fs.SetOutput(out)
 	fs.PrintDefaults()
 	fmt.Fprint(out, exitCodesText)
+}
+
+// lastFailedValue is --last-failed (a switch) or --last-failed=FILE.
+type lastFailedValue struct {
+	on   bool
+	file string
+}
+
+func (v *lastFailedValue) IsBoolFlag() bool { return true }
+
+func (v *lastFailedValue) String() string {
+	if v == nil || !v.on {
+		return ""
+	}
+	if v.file != "" {
+		return v.file
+	}
+	return "true"
+}
+
+func (v *lastFailedValue) Set(s string) error {
+	switch s {
+	case "true", "1":
+		v.on, v.file = true, ""
+	case "false", "0", "":
+		v.on, v.file = false, ""
+	default:
+		v.on, v.file = true, s
+	}
+	return nil
 }

@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/gorerun/gorerun/grouping"
+	"github.com/gorerun/gorerun/internal/atomicfile"
+	"github.com/gorerun/gorerun/junitout"
+	"github.com/gorerun/gorerun/lastfailed"
+	"github.com/gorerun/gorerun/runner"
+)
+
+// cacheFor returns the last-failed cache: --cache-dir, or .gorerun in the
+// main module's root; nil outside a module.
+func cacheFor(ctx context.Context, o *options, cfg runner.Config) *lastfailed.Cache {
+	if o.cacheDir != "" {
+		return &lastfailed.Cache{Dir: o.cacheDir}
+	}
+	root := runner.ModuleRoot(ctx, cfg)
+	if root == "" {
+		return nil
+	}
+	return &lastfailed.Cache{Dir: filepath.Join(root, lastfailed.DirName)}
+}
+
+func saveCache(c lastfailed.Cache, report *grouping.Report) error {
+	old, _, err := c.Load()
+	if err != nil {
+		return err
+	}
+	return c.Save(old.Update(report))
+}
+
+// planLastFailed decides what --last-failed runs. A nil result means run
+// everything (or nothing, with --last-failed-no-failures=none); note says
+// which, in one line.
+func planLastFailed(ctx context.Context, o *options, cfg runner.Config, cache *lastfailed.Cache, haveUpdateXML bool) ([]grouping.Rerun, string, error) {
+	var failures grouping.Failures
+	var source string
+	switch {
+	case o.lastFailed.file != "":
+		f, err := lastfailed.FromFile(o.lastFailed.file)
+		if err != nil {
+			return nil, "", fmt.Errorf("--last-failed=%s: %w", o.lastFailed.file, err)
+		}
+		failures, source = f, o.lastFailed.file
+	default:
+		recorded := false
+		if cache != nil {
+			f, ok, err := cache.Load()
+			if err != nil {
+				return nil, "", err
+			}
+			failures, recorded, source = f, ok, cache.Path()
+		}
+		if !recorded && haveUpdateXML {
+			f, err := lastfailed.FromFile(o.updateXML)
+			if err != nil {
+				return nil, "", fmt.Errorf("--update-xml %s: %w", o.updateXML, err)
+			}
+			failures, source = f, o.updateXML
+		}
+		if source == "" || (!recorded && !haveUpdateXML) {
+			return nil, "no previous failures recorded; " + whatNow(o), nil
+		}
+	}
+	pkgs, err := runner.ListPackages(ctx, cfg)
+	if err != nil {
+		return nil, "", err
+	}
+	wanted := map[string]bool{}
+	for _, p := range pkgs {
+		wanted[p] = true
+	}
+	reruns := failures.Reruns(func(p string) bool { return wanted[p] })
+	if len(reruns) == 0 {
+		return nil, "no failures in " + source + " for these packages; " + whatNow(o), nil
+	}
+	groups := 0
+	for _, r := range reruns {
+		groups += max(len(r.Run), 1)
+	}
+	return reruns, fmt.Sprintf("running %d groups in %d packages that failed last time (%s)", groups, len(reruns), source), nil
+}
+
+func whatNow(o *options) string {
+	if o.lastFailedNone == "none" {
+		return "nothing to run (--last-failed-no-failures=none)"
+	}
+	return "running everything"
+}
+
+// readUpdateXML reads the report --update-xml will update, so that a bad
+// one is refused before anything runs.
+func readUpdateXML(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("--update-xml: %w", err)
+	}
+	if _, _, err := junitout.Update(b, &junitout.Testsuites{}, junitout.UpdateOptions{}); err != nil {
+		return nil, fmt.Errorf("--update-xml %s: %w; it was left unchanged", path, err)
+	}
+	return b, nil
+}
+
+// updateReport merges the run into the --update-xml report, atomically.
+func updateReport(o *options, report *grouping.Report, old []byte, start time.Time) (junitout.Totals, error) {
+	run := junitout.Build(report, junitOptions(o, start))
+	out, totals, err := junitout.Update(old, run, junitout.UpdateOptions{OnlyLast: o.rerunOnlyLast})
+	if err != nil {
+		return totals, fmt.Errorf("--update-xml %s: %w", o.updateXML, err)
+	}
+	if err := atomicfile.WriteFile(o.updateXML, out); err != nil {
+		return totals, fmt.Errorf("--update-xml: %w", err)
+	}
+	return totals, nil
+}

@@ -48,7 +48,7 @@ func (r *Report) Failures() Failures {
 			}
 		}
 		final := ph.Final()
-		if final.FailedWithoutTest() || final.Status == PackageIncomplete {
+		if final.FailedWithoutTest() || final.Status == PackageIncomplete || final.Status == PackageNotRun {
 			f.Add(ph.ImportPath, "")
 		}
 	}

@@ -59,6 +59,9 @@ func Plan(r *Report, opts PlanOptions) PlanResult {
 			}
 		}
 		switch {
+		case final.Status == PackageNotRun:
+			res.Reruns = append(res.Reruns, Rerun{Package: ph.ImportPath})
+			res.Groups++
 		case final.Crashed() && final.Attempt == len(r.Attempts):
 			// Groups after the crash never started: run everything that
 			// has not yet passed.

@@ -62,7 +62,7 @@ func (p *PackageHistory) Failed() bool {
 		}
 	}
 	f := p.Final()
-	return f.FailedWithoutTest() || f.Status == PackageIncomplete
+	return f.FailedWithoutTest() || f.Status == PackageIncomplete || f.Status == PackageNotRun
 }
 
 // Packages returns the history of every package, in the order packages
@@ -99,7 +99,7 @@ func (r *Report) Packages() []*PackageHistory {
 type Counts struct {
 	Tests, Passed, Flaky, Failed, Skipped, Errors int
 	Groups, FailedGroups, FlakyGroups             int
-	BuildFailures                                 int
+	BuildFailures, NotRunPackages                 int
 	Runs                                          int // go test rounds
 }
 
@@ -109,6 +109,9 @@ func (r *Report) Counts() Counts {
 	for _, ph := range r.Packages() {
 		if ph.First().Status == PackageBuildFailed {
 			c.BuildFailures++
+		}
+		if ph.Final().Status == PackageNotRun {
+			c.NotRunPackages++
 		}
 		for _, h := range ph.Groups {
 			c.Groups++

@@ -142,9 +142,10 @@ const (
 	PackageSkip                      // no test files
 	PackageBuildFailed               // did not build or vet
 	PackageIncomplete                // the stream ended before the package did
+	PackageNotRun                    // never started (go test -failfast, go test died)
 )
 
-var packageStatusNames = [...]string{"pass", "fail", "skip", "build failed", "incomplete"}
+var packageStatusNames = [...]string{"pass", "fail", "skip", "build failed", "incomplete", "not run"}
 
 func (s PackageStatus) String() string { return packageStatusNames[s] }
 

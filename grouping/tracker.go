@@ -125,8 +125,11 @@ func (tr *Tracker) Add(ev *testjson.Event) {
 			t.Status = Running
 		}
 	case testjson.ActionPass, testjson.ActionBench:
-		t.Status = Pass
 		t.Elapsed = ev.ElapsedDuration()
+		if t.Status == Fail || t.Status == Error {
+			return // -count=N: one failed repetition fails the test
+		}
+		t.Status = Pass
 		if !tr.opts.KeepPassingOutput {
 			t.Output, t.Dropped = nil, 0
 		}
@@ -134,6 +137,9 @@ func (tr *Tracker) Add(ev *testjson.Event) {
 		t.Status = Fail
 		t.Elapsed = ev.ElapsedDuration()
 	case testjson.ActionSkip:
+		if t.Status == Fail || t.Status == Error {
+			return
+		}
 		t.Status = Skip
 		t.Elapsed = ev.ElapsedDuration()
 		if !t.IsTop() && incrementalSkip.MatchString(t.SkipReason()) {
@@ -294,5 +300,19 @@ func (tr *Tracker) Expect(pkg string, groups []string, why string) {
 			t.Output = []byte(why + "\n")
 			tr.expected[t] = true
 		}
+	}
+}
+
+// NotStarted records packages that the run was to test but that produced
+// no event at all (go test -failfast stops before them; a go test that died
+// early never reaches them), so they are reported as not run.
+func (tr *Tracker) NotStarted(pkgs []string, why string) {
+	for _, path := range pkgs {
+		if tr.pkgs[path] != nil {
+			continue
+		}
+		p := tr.pkg(path)
+		p.Status = PackageNotRun
+		p.Output = []byte(why + "\n")
 	}
 }

@@ -81,6 +81,12 @@ func TestTrackerRecordedStreams(t *testing.T) {
 		{"buildfail.jsonl", "buildfail build failed\n"},
 		{"bench.jsonl", "ok pass | BenchmarkX=pass\n"},
 		{"norun.jsonl", "ok pass\n"},
+		{"parentpanic.jsonl", "parentpanic fail crashed | TestParent=fail TestParent/child=fail\n"},
+		{"failnow.jsonl", "failnow fail | TestParent=fail TestParent/first=pass TestParent/first/inner=pass | TestNext=pass\n"},
+		{"count3.jsonl", "fuzzy pass | TestRepeated=pass | FuzzReverse=pass FuzzReverse/seed#0=pass FuzzReverse/seed#1=pass\n"},
+		{"fuzzy.jsonl", "fuzzy pass | TestRepeated=pass | FuzzReverse=pass FuzzReverse/seed#0=pass FuzzReverse/seed#1=pass\n"},
+		{"cached.jsonl", "fuzzy pass | TestRepeated=pass | FuzzReverse=pass FuzzReverse/seed#0=pass FuzzReverse/seed#1=pass\n"},
+		{"notests.jsonl", "notests skip\n"},
 	}
 	for _, tc := range testCases {
 		t.Run(tc.stream, func(t *testing.T) { run(t, tc) })
@@ -187,6 +193,42 @@ func TestTrackerDetails(t *testing.T) {
 		g := a.Packages[0].Groups[0]
 		if !g.Incremental || g.Tests[1].SkipReason() != `previous step "a" failed` {
 			t.Errorf("incremental %v reason %q", g.Incremental, g.Tests[1].SkipReason())
+		}
+	})
+	t.Run("count=N: one failed repetition fails the test", func(t *testing.T) {
+		a := trackString(t, `{"Action":"run","Package":"m","Test":"TestR"}
+{"Action":"fail","Package":"m","Test":"TestR"}
+{"Action":"run","Package":"m","Test":"TestR"}
+{"Action":"pass","Package":"m","Test":"TestR"}
+{"Action":"output","Package":"m","Output":"FAIL\n"}
+{"Action":"fail","Package":"m"}
+`, Options{Attempt: 1})
+		if got := summary(a); got != "m fail | TestR=fail\n" {
+			t.Errorf("got %s", got)
+		}
+	})
+	t.Run("cached packages are marked", func(t *testing.T) {
+		if p := track(t, "cached.jsonl", Options{Attempt: 1}).Packages[0]; !p.Cached {
+			t.Error("cached stream not marked cached")
+		}
+	})
+	t.Run("packages that never started", func(t *testing.T) {
+		tr := NewTracker(Options{Attempt: 1})
+		d := testjson.NewDecoder(strings.NewReader(`{"Action":"start","Package":"m/a"}
+{"Action":"pass","Package":"m/a"}
+`))
+		for d.Scan() {
+			tr.Add(d.Event())
+		}
+		tr.NotStarted([]string{"m/a", "m/b"}, "not run: -failfast")
+		a := tr.Finish()
+		if got := summary(a); got != "a pass\nb not run\n" {
+			t.Errorf("got %q", got)
+		}
+		r := &Report{}
+		r.Add(a)
+		if !r.Failed() {
+			t.Error("a package that never ran must fail the run")
 		}
 	})
 	t.Run("attr marks incremental groups and unknown actions count for nothing", func(t *testing.T) {

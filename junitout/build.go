@@ -63,6 +63,11 @@ func buildSuite(ph *grouping.PackageHistory, opts Options) (Testsuite, time.Dura
 			Error: &Result{Message: "build failed", Type: "build failed", Body: opts.capped([]byte(first.BuildOutput), 0)}})
 		return s, elapsed
 	}
+	if final := ph.Final(); final.Status == grouping.PackageNotRun && len(ph.Groups) == 0 {
+		s.AddTestcase(Testcase{Name: "[not run]", Classname: ph.ImportPath, Time: seconds(0),
+			Error: &Result{Message: strings.TrimSpace(string(final.Output)), Type: "not run"}})
+		return s, elapsed
+	}
 	for _, h := range ph.Groups {
 		for _, name := range testNames(h) {
 			s.AddTestcase(opts.testcase(ph.ImportPath, h, name))

@@ -37,6 +37,9 @@ func (t *Terminal) Summary(r *grouping.Report, elapsed time.Duration) {
 	if c.Errors > 0 {
 		parts = append(parts, t.red.Sprint(plural(c.Errors, "error")))
 	}
+	if c.NotRunPackages > 0 {
+		parts = append(parts, t.red.Sprint(plural(c.NotRunPackages, "package"))+t.red.Sprint(" not run"))
+	}
 	if c.BuildFailures > 0 {
 		parts = append(parts, t.red.Sprint(plural(c.BuildFailures, "build failure")))
 	}
@@ -139,6 +142,9 @@ func (t *Terminal) failed(pkgs []*grouping.PackageHistory) {
 			if final.FailedWithoutTest() {
 				t.write(final.Output, 0) // no test carries it
 			}
+		} else if final.Status == grouping.PackageNotRun {
+			head()
+			fmt.Fprintf(t.out, "%s %s (%s)\n", t.red.Sprint("=== NOT RUN:"), ph.ImportPath, strings.TrimSpace(string(final.Output)))
 		} else if final.Status == grouping.PackageIncomplete {
 			head()
 			fmt.Fprintf(t.out, "%s %s (interrupted: the package did not finish)\n", t.red.Sprint("=== FAIL:"), ph.ImportPath)

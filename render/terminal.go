@@ -25,6 +25,9 @@ func ValidFormat(name string) bool {
 	return false
 }
 
+// maxLooseLine caps how much of one non-JSON line of the stream is shown.
+const maxLooseLine = 4096
+
 // Options configure a Terminal.
 type Options struct {
 	Format string
@@ -74,7 +77,11 @@ func (t *Terminal) willRerun(attempt int) bool { return attempt <= t.opts.MaxRer
 func (t *Terminal) Event(attempt int, ev *testjson.Event, _ []byte, pkg *grouping.Package) {
 	if ev.NotJSON {
 		t.closeDots()
-		fmt.Fprint(t.out, ev.Output)
+		out := ev.Output
+		if len(out) > maxLooseLine {
+			out = fmt.Sprintf("%s[... %d bytes of a non-JSON line not shown ...]\n", out[:maxLooseLine], len(out)-maxLooseLine)
+		}
+		fmt.Fprint(t.out, out)
 		return
 	}
 	switch t.opts.Format {

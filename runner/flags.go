@@ -26,3 +26,19 @@ func goFlag(args []string, name string) (string, bool) {
 	}
 	return value, found
 }
+
+// boolFlag reports whether a boolean go test flag is set in args.
+func boolFlag(args []string, name string) bool {
+	set := false
+	for _, a := range args {
+		if !strings.HasPrefix(a, "-") {
+			continue
+		}
+		a = strings.TrimPrefix(strings.TrimLeft(a, "-"), "test.")
+		k, v, hasValue := strings.Cut(a, "=")
+		if k == name {
+			set = !hasValue || v == "true" || v == "1"
+		}
+	}
+	return set
+}

@@ -78,6 +78,13 @@ func Run(ctx context.Context, cfg Config) (*grouping.Report, error) {
 		args = append(args, cfg.Packages...)
 		tr := newRound(cfg, 1)
 		err := tr.exec(ctx, args)
+		if err == nil && boolFlag(cfg.Flags, "failfast") {
+			// go test -failfast starts no package after a failure: name the
+			// packages it skipped, so they are not silently missing.
+			if pkgs, lerr := ListPackages(ctx, cfg); lerr == nil {
+				tr.tracker.NotStarted(pkgs, "not run: go test -failfast stopped before this package")
+			}
+		}
 		report.Add(tr.finish())
 		if err != nil {
 			return report, err

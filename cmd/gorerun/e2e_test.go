@@ -626,3 +626,97 @@ func TestE2EUpdateXMLRefusesBadReports(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
 	}
 }
+
+func TestE2EFailfastPackagesNotRun(t *testing.T) {
+	t.Parallel()
+	report := filepath.Join(t.TempDir(), "report.xml")
+	r := gorerun(t, fixture("e2e"), nil, "", "--junitfile", report, "./always", "./other", "--", "-failfast", "-p", "1")
+	r.expectCode(t, 1)
+	r.expectOutput(t, "=== NOT RUN: example.com/e2e/other (not run: go test -failfast stopped before this package)", "1 package not run")
+	ts := readJUnit(t, report)
+	if tc := testcase(t, ts, "other", "[not run]"); tc.Error == nil {
+		t.Errorf("[not run]: %+v", tc)
+	}
+	// With a rerun, the package that never started runs in the next round.
+	r = gorerun(t, fixture("e2e"), nil, "", "--rerun-class-max=1", "--rerun-delay=0", "./always", "./other", "--", "-failfast", "-p", "1")
+	r.expectCode(t, 1)
+	r.expectCounts(t, map[string]int{"other.process": 1})
+}
+
+func TestE2EFaults(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big.jsonl")
+	f, err := os.Create(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := bytes.Repeat([]byte("x"), 1<<20)
+	for i := 0; i < 100; i++ { // one 100 MB line
+		f.Write(line)
+	}
+	f.Write([]byte("\n"))
+	f.Close()
+	nul := filepath.Join(dir, "nul.jsonl")
+	os.WriteFile(nul, []byte("\x00\x00\x00{\"Action\":\x00}\n"), 0o644)
+	type testCase struct {
+		name string
+		env  []string
+		args []string
+		code int
+		want string
+	}
+	run := func(t *testing.T, tc testCase) {
+		r := gorerun(t, fixture("e2e"), tc.env, "", tc.args...)
+		r.expectCode(t, tc.code)
+		r.expectOutput(t, tc.want)
+		if len(r.stdout) > 1<<20 {
+			t.Errorf("printed %d bytes", len(r.stdout))
+		}
+	}
+	testCases := []testCase{
+		{"go not on PATH", []string{"PATH=" + dir}, []string{"./other"}, 2, "go not found on PATH"},
+		{"unwritable junitfile directory", nil, []string{"--junitfile", filepath.Join(dir, "no", "such", "dir", "r.xml"), "./other"}, 2,
+			"--junitfile: cannot write " + filepath.Join(dir, "no", "such", "dir", "r.xml")},
+		{"100 MB line", nil, []string{"--input", big}, 2, "big.jsonl: not a go test -json stream (line 1"},
+		{"NUL bytes", nil, []string{"--input", nul}, 2, "nul.jsonl: not a go test -json stream"},
+	}
+	for _, tc := range testCases {
+		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+	}
+}
+
+func TestE2EInterruptDuringRerunDelay(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	report := filepath.Join(dir, "report.xml")
+	cmd := exec.Command(binary, "--rerun-class-max=1", "--rerun-delay=60s", "--junitfile", report, "./other")
+	cmd.Dir = fixture("e2e")
+	cmd.Env = append(os.Environ(), "GORERUN_E2E_STATE="+dir, "NO_COLOR=1", "GORERUN_CACHE_DIR="+filepath.Join(dir, "cache"))
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var seen bytes.Buffer
+	buf := make([]byte, 4096)
+	for !strings.Contains(seen.String(), "example.com/e2e/other") {
+		n, err := stdout.Read(buf)
+		seen.Write(buf[:n])
+		if err != nil {
+			t.Fatalf("gorerun ended early: %v\n%s", err, seen.String())
+		}
+	}
+	cmd.Process.Signal(os.Interrupt)
+	io.Copy(io.Discard, stdout)
+	err = cmd.Wait()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 130 {
+		t.Fatalf("exit %v, want 130", err)
+	}
+	ts := readJUnit(t, report)
+	if tc := testcase(t, ts, "other", "TestOther"); tc.Failure == nil {
+		t.Errorf("the report of what ran lacks the failure: %+v", tc)
+	}
+}

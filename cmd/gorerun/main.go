@@ -20,6 +20,7 @@ import (
 	"github.com/mattn/go-isatty"
 
 	"github.com/gorerun/gorerun/grouping"
+	"github.com/gorerun/gorerun/internal/atomicfile"
 	"github.com/gorerun/gorerun/junitout"
 	"github.com/gorerun/gorerun/lastfailed"
 	"github.com/gorerun/gorerun/render"
@@ -124,6 +125,14 @@ func runErr(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	}
 	trackOpts := grouping.Options{KeepPassingOutput: o.junitOutput == "all", MaxOutput: int(o.junitMaxOutput)}
 
+	if o.junitFile != "" {
+		// Refuse an unwritable report path before spending a test run on it.
+		f, err := atomicfile.Create(o.junitFile)
+		if err != nil {
+			return exitUsage, usageError(fmt.Errorf("--junitfile: %w", err))
+		}
+		f.Abort()
+	}
 	var updateOld []byte
 	if o.updateXML != "" {
 		if updateOld, err = readUpdateXML(o.updateXML); err != nil {
@@ -171,7 +180,7 @@ func runErr(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	}
 	interrupted := errors.Is(runErr, runner.ErrInterrupted) || ctx.Err() != nil
 	var goErr *runner.GoTestError
-	if errors.As(runErr, &goErr) {
+	if errors.As(runErr, &goErr) || errors.Is(runErr, exec.ErrNotFound) {
 		return exitUsage, usageError(runErr)
 	}
 	if runErr != nil && !interrupted {

@@ -39,6 +39,11 @@ type Tracker struct {
 	loose    []byte
 	finished bool
 	expected map[*Test]bool // placeholders from Expect not yet seen
+
+	lastPkg     *Package // the previous event's package and test: events
+	lastTest    *Test    // come in runs, so most lookups end here
+	lastTestPkg *Package
+	free        [][]byte // output buffers of passed tests, for reuse
 }
 
 // NewTracker returns a Tracker for one attempt.
@@ -48,6 +53,9 @@ func NewTracker(opts Options) *Tracker {
 }
 
 func (tr *Tracker) pkg(path string) *Package {
+	if tr.lastPkg != nil && tr.lastPkg.ImportPath == path {
+		return tr.lastPkg
+	}
 	p := tr.pkgs[path]
 	if p == nil {
 		p = &Package{ImportPath: path, Attempt: tr.opts.Attempt, Status: PackageIncomplete,
@@ -55,13 +63,18 @@ func (tr *Tracker) pkg(path string) *Package {
 		tr.pkgs[path] = p
 		tr.order = append(tr.order, p)
 	}
+	tr.lastPkg = p
 	return p
 }
 
 // test returns the test with the given full name, creating it and its
 // group (and any parent not seen yet) on first use.
 func (tr *Tracker) test(p *Package, name string) *Test {
+	if t := tr.lastTest; t != nil && tr.lastTestPkg == p && t.Name == name {
+		return t
+	}
 	if t := p.tests[name]; t != nil {
+		tr.lastTest, tr.lastTestPkg = t, p
 		return t
 	}
 	top, _, nested := strings.Cut(name, "/")
@@ -120,6 +133,10 @@ func (tr *Tracker) Add(ev *testjson.Event) {
 			t.Status = Running
 		}
 	case testjson.ActionOutput:
+		if t.Output == nil && len(tr.free) > 0 {
+			t.Output = tr.free[len(tr.free)-1]
+			tr.free = tr.free[:len(tr.free)-1]
+		}
 		t.Output = appendCapped(t.Output, ev.Output, tr.opts.MaxOutput, &t.Dropped)
 		if t.Status == NotRun {
 			t.Status = Running
@@ -131,7 +148,7 @@ func (tr *Tracker) Add(ev *testjson.Event) {
 		}
 		t.Status = Pass
 		if !tr.opts.KeepPassingOutput {
-			t.Output, t.Dropped = nil, 0
+			tr.recycle(t)
 		}
 	case testjson.ActionFail:
 		t.Status = Fail
@@ -211,6 +228,14 @@ func (tr *Tracker) endPackage(p *Package, st PackageStatus, ev *testjson.Event) 
 		p.Completed = true
 	}
 	tr.settle(p)
+}
+
+// recycle drops a passed test's output and keeps its buffer for reuse.
+func (tr *Tracker) recycle(t *Test) {
+	if cap(t.Output) > 0 && cap(t.Output) <= 64<<10 && len(tr.free) < 64 {
+		tr.free = append(tr.free, t.Output[:0])
+	}
+	t.Output, t.Dropped = nil, 0
 }
 
 // settle gives every test still running at the end of its package a result:

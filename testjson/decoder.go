@@ -2,7 +2,6 @@ package testjson
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -23,6 +22,7 @@ type Decoder struct {
 	err       error
 	truncated bool
 	events    int // JSON events decoded
+	fast      decodeState
 }
 
 // NewDecoder returns a Decoder reading from r.
@@ -49,9 +49,12 @@ func (d *Decoder) Scan() bool {
 	d.lineNo++
 	d.line = line
 	noNewline := err != nil
-	content := bytes.TrimRight(line, "\r\n")
+	content := line
+	for len(content) > 0 && (content[len(content)-1] == '\n' || content[len(content)-1] == '\r') {
+		content = content[:len(content)-1]
+	}
 	d.ev = Event{}
-	if decodeEvent(content, &d.ev) {
+	if d.decodeEvent(content, &d.ev) {
 		d.events++
 		return true
 	}
@@ -100,11 +103,11 @@ func (d *Decoder) Err() error { return d.err }
 
 // decodeEvent decodes one line. It tries the fast decoder for the shape
 // test2json writes and falls back to encoding/json for anything else.
-func decodeEvent(line []byte, ev *Event) bool {
+func (d *Decoder) decodeEvent(line []byte, ev *Event) bool {
 	if len(line) < 2 || line[0] != '{' {
 		return false
 	}
-	if fastDecode(line, ev) {
+	if d.fast.decode(line, ev) {
 		return ev.Action != ""
 	}
 	*ev = Event{}

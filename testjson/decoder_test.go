@@ -148,3 +148,17 @@ func FuzzFastDecode(f *testing.F) {
 		}
 	})
 }
+
+func TestPlainASCII(t *testing.T) {
+	for i := 0; i < 256; i++ {
+		c := byte(i)
+		want := c >= 0x20 && c < 0x80 && c != '\\'
+		for pos := 0; pos < 17; pos++ {
+			b := []byte(strings.Repeat("a", 17))
+			b[pos] = c
+			if got := plainASCII(b); got != want {
+				t.Fatalf("plainASCII with byte %#x at %d = %v", c, pos, got)
+			}
+		}
+	}
+}

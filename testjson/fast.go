@@ -1,6 +1,8 @@
 package testjson
 
 import (
+	"bytes"
+	"encoding/binary"
 	"strconv"
 	"time"
 	"unicode/utf16"
@@ -12,6 +14,36 @@ import (
 // for anything else, and the caller falls back to encoding/json, so any
 // valid JSON object is still decoded correctly.
 func fastDecode(b []byte, ev *Event) bool {
+	var st decodeState
+	return st.decode(b, ev)
+}
+
+// decodeState is what the fast decoder keeps between lines: interned
+// package and test names (they repeat on every event of a test) and
+// scratch space, so that a typical event costs one allocation, its Output.
+type decodeState struct {
+	lastPkg, lastTest string // the previous event's, compared first
+	names             map[string]string
+	scratch           []byte
+	zones             map[int]*time.Location
+}
+
+// maxNames bounds the intern table; it is cleared when full.
+const maxNames = 1 << 14
+
+func (st *decodeState) intern(b []byte) string {
+	if s, ok := st.names[string(b)]; ok {
+		return s
+	}
+	if st.names == nil || len(st.names) >= maxNames {
+		st.names = make(map[string]string, 256)
+	}
+	s := string(b)
+	st.names[s] = s
+	return s
+}
+
+func (st *decodeState) decode(b []byte, ev *Event) bool {
 	if len(b) < 2 || b[0] != '{' {
 		return false
 	}
@@ -63,38 +95,44 @@ func fastDecode(b []byte, ev *Event) bool {
 			ev.Elapsed = f
 			i = j
 		} else {
-			s, n, ok := parseString(b[i:])
+			raw, n, ok := st.parseString(b[i:])
 			if !ok {
 				return false
 			}
 			i += n
 			switch string(key) {
 			case "Time":
-				t, err := time.Parse(time.RFC3339Nano, s)
-				if err != nil {
+				t, ok := st.parseTime(raw)
+				if !ok {
 					return false
 				}
 				ev.Time = t
 			case "Action":
-				ev.Action = internAction(s)
+				ev.Action = internAction(raw)
 			case "Package":
-				ev.Package = s
+				if string(raw) != st.lastPkg {
+					st.lastPkg = st.intern(raw)
+				}
+				ev.Package = st.lastPkg
 			case "Test":
-				ev.Test = s
+				if string(raw) != st.lastTest {
+					st.lastTest = st.intern(raw)
+				}
+				ev.Test = st.lastTest
 			case "Output":
-				ev.Output = s
+				ev.Output = string(raw)
 			case "FailedBuild":
-				ev.FailedBuild = s
+				ev.FailedBuild = string(raw)
 			case "ImportPath":
-				ev.ImportPath = s
+				ev.ImportPath = st.intern(raw)
 			case "Key":
-				ev.Key = s
+				ev.Key = string(raw)
 			case "Value":
-				ev.Value = s
+				ev.Value = string(raw)
 			case "Path":
-				ev.Path = s
+				ev.Path = string(raw)
 			case "OutputType":
-				ev.OutputType = s
+				ev.OutputType = st.intern(raw)
 			default:
 				return false
 			}
@@ -119,21 +157,27 @@ var knownActions = [...]Action{ActionStart, ActionRun, ActionPause, ActionCont, 
 
 // internAction returns the constant for a known action, so that decoding an
 // event does not allocate a new string for it.
-func internAction(s string) Action {
+func internAction(b []byte) Action {
 	for _, a := range knownActions {
-		if string(a) == s {
+		if string(a) == string(b) {
 			return a
 		}
 	}
-	return Action(s)
+	return Action(b)
 }
 
-// parseString parses a JSON string at the start of b and returns its value
-// and the number of bytes it took. Invalid UTF-8 is rejected so that the
-// fallback decoder applies encoding/json's replacement rules.
-func parseString(b []byte) (string, int, bool) {
+// parseString parses a JSON string at the start of b and returns its
+// unquoted bytes (valid until the next call) and the number of bytes it
+// took. Invalid UTF-8 is rejected so that the fallback decoder applies
+// encoding/json's replacement rules.
+func (st *decodeState) parseString(b []byte) ([]byte, int, bool) {
 	if len(b) == 0 || b[0] != '"' {
-		return "", 0, false
+		return nil, 0, false
+	}
+	// Fast path: find the closing quote with IndexByte, then check 8 bytes
+	// at a time that the string holds only printable ASCII and no escapes.
+	if q := bytes.IndexByte(b[1:], '"'); q >= 0 && plainASCII(b[1:1+q]) {
+		return b[1 : 1+q], q + 2, true
 	}
 	ascii := true
 	i := 1
@@ -142,45 +186,51 @@ func parseString(b []byte) (string, int, bool) {
 		if c == '"' {
 			raw := b[1:i]
 			if !ascii && !utf8.Valid(raw) {
-				return "", 0, false
+				return nil, 0, false
 			}
-			return string(raw), i + 1, true
+			return raw, i + 1, true
 		}
 		if c == '\\' {
-			return unescape(b)
+			return st.unescape(b)
 		}
 		if c < 0x20 {
-			return "", 0, false
+			return nil, 0, false
 		}
 		if c >= utf8.RuneSelf {
 			ascii = false
 		}
 		i++
 	}
-	return "", 0, false
+	return nil, 0, false
 }
 
 // unescape is the slow path of parseString for strings with escapes.
-func unescape(b []byte) (string, int, bool) {
-	out := make([]byte, 0, len(b))
+func (st *decodeState) unescape(b []byte) ([]byte, int, bool) {
+	out := st.scratch[:0]
+	defer func() { st.scratch = out[:0] }()
 	i := 1
 	for i < len(b) {
 		c := b[i]
 		switch {
 		case c == '"':
 			if !utf8.Valid(out) {
-				return "", 0, false
+				return nil, 0, false
 			}
-			return string(out), i + 1, true
+			return out, i + 1, true
 		case c < 0x20:
-			return "", 0, false
+			return nil, 0, false
 		case c != '\\':
-			out = append(out, c)
-			i++
+			// copy a run of plain bytes at once
+			j := i + 1
+			for j < len(b) && b[j] != '"' && b[j] != '\\' && b[j] >= 0x20 {
+				j++
+			}
+			out = append(out, b[i:j]...)
+			i = j
 			continue
 		}
 		if i+1 >= len(b) {
-			return "", 0, false
+			return nil, 0, false
 		}
 		switch b[i+1] {
 		case '"', '\\', '/':
@@ -198,7 +248,7 @@ func unescape(b []byte) (string, int, bool) {
 		case 'u':
 			r, n := parseU(b[i:])
 			if n == 0 {
-				return "", 0, false
+				return nil, 0, false
 			}
 			if utf16.IsSurrogate(r) {
 				r2, n2 := parseU(b[i+n:])
@@ -213,11 +263,96 @@ func unescape(b []byte) (string, int, bool) {
 			i += n
 			continue
 		default:
-			return "", 0, false
+			return nil, 0, false
 		}
 		i += 2
 	}
-	return "", 0, false
+	return nil, 0, false
+}
+
+// parseTime parses the RFC 3339 times test2json writes
+// (2026-11-23T10:00:00.123456789Z or with a +hh:mm offset) without
+// allocating; anything else goes to time.Parse.
+func (st *decodeState) parseTime(b []byte) (time.Time, bool) {
+	num := func(s []byte) (int, bool) {
+		n := 0
+		for _, c := range s {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n, true
+	}
+	slow := func() (time.Time, bool) {
+		t, err := time.Parse(time.RFC3339Nano, string(b))
+		return t, err == nil
+	}
+	if len(b) < 20 || b[4] != '-' || b[7] != '-' || b[10] != 'T' || b[13] != ':' || b[16] != ':' {
+		return slow()
+	}
+	year, ok1 := num(b[0:4])
+	month, ok2 := num(b[5:7])
+	day, ok3 := num(b[8:10])
+	hour, ok4 := num(b[11:13])
+	minute, ok5 := num(b[14:16])
+	sec, ok6 := num(b[17:19])
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || sec > 59 {
+		return slow()
+	}
+	rest := b[19:]
+	nsec := 0
+	if len(rest) > 0 && rest[0] == '.' {
+		j := 1
+		for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
+			j++
+		}
+		digits := rest[1:j]
+		if len(digits) == 0 || len(digits) > 9 {
+			return slow()
+		}
+		nsec, _ = num(digits)
+		for k := len(digits); k < 9; k++ {
+			nsec *= 10
+		}
+		rest = rest[j:]
+	}
+	var loc *time.Location
+	switch {
+	case len(rest) == 1 && rest[0] == 'Z':
+		loc = time.UTC
+	case len(rest) == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':':
+		hh, okh := num(rest[1:3])
+		mm, okm := num(rest[4:6])
+		if !okh || !okm || hh > 23 || mm > 59 {
+			return slow()
+		}
+		off := hh*3600 + mm*60
+		if rest[0] == '-' {
+			off = -off
+		}
+		if off == 0 {
+			return slow() // time.Parse gives "+00:00" a zone of its own
+		}
+		if loc = st.zones[off]; loc == nil {
+			t, ok := slow()
+			if !ok {
+				return t, false
+			}
+			if st.zones == nil {
+				st.zones = map[int]*time.Location{}
+			}
+			st.zones[off] = t.Location()
+			return t, true
+		}
+	default:
+		return slow()
+	}
+	t := time.Date(year, time.Month(month), day, hour, minute, sec, nsec, loc)
+	if t.Day() != day { // 31 February and the like
+		return slow()
+	}
+	return t, true
 }
 
 // parseU parses a \uXXXX escape at the start of b.
@@ -271,4 +406,28 @@ func jsonNumber(b []byte) bool {
 		}
 	}
 	return i == len(b)
+}
+
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// plainASCII reports whether b holds only bytes from 0x20 to 0x7f and no
+// backslash: a JSON string body that needs no unescaping or validation.
+func plainASCII(b []byte) bool {
+	for len(b) >= 8 {
+		x := binary.LittleEndian.Uint64(b)
+		y := x ^ (0x5c * lsb) // backslash becomes zero
+		if (x&msb)|((x-0x20*lsb)&^x&msb)|((y-lsb)&^y&msb) != 0 {
+			return false
+		}
+		b = b[8:]
+	}
+	for _, c := range b {
+		if c < 0x20 || c >= 0x80 || c == '\\' {
+			return false
+		}
+	}
+	return true
 }

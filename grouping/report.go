@@ -113,6 +113,11 @@ func (r *Report) Counts() Counts {
 		if ph.Final().Status == PackageNotRun {
 			c.NotRunPackages++
 		}
+		for _, p := range ph.Runs {
+			c.Groups += p.Compacted.Groups
+			c.Tests += p.Compacted.Tests
+			c.Passed += p.Compacted.Tests
+		}
 		for _, h := range ph.Groups {
 			c.Groups++
 			if h.Status().Failed() {
@@ -151,4 +156,10 @@ func (r *Report) Failed() bool {
 		}
 	}
 	return false
+}
+
+// HistoryOf returns the history of a package that ran once.
+func HistoryOf(p *Package) *PackageHistory {
+	r := &Report{Attempts: []*Attempt{{Number: p.Attempt, Packages: []*Package{p}}}}
+	return r.Packages()[0]
 }

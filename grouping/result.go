@@ -167,6 +167,9 @@ type Package struct {
 	Completed bool
 	Cached    bool
 	NoTests   bool // "no test files" or "no tests to run"
+	// Compacted counts the groups (and their tests) that Compact dropped
+	// because every test in them passed.
+	Compacted struct{ Groups, Tests int }
 
 	groups map[string]*Group
 	tests  map[string]*Test
@@ -310,4 +313,31 @@ func (p *Package) AddNotRun(names []string, why string) {
 		p.tests[name] = g.Tests[0]
 		p.Groups = append(p.Groups, g)
 	}
+}
+
+// Compact drops the groups of a finished package in which every test
+// passed, keeping only their counts, so that memory grows with failures
+// and skips, not with the size of the run. Use it once the package's
+// passing results have been written (a streamed JUnit report) and will not
+// be rerun.
+func (p *Package) Compact() {
+	kept := p.Groups[:0]
+	for _, g := range p.Groups {
+		all := true
+		for _, t := range g.Tests {
+			all = all && t.Status == Pass
+		}
+		if !all {
+			kept = append(kept, g)
+			continue
+		}
+		p.Compacted.Groups++
+		p.Compacted.Tests += len(g.Tests)
+		delete(p.groups, g.Name)
+		for _, t := range g.Tests {
+			delete(p.tests, t.Name)
+		}
+	}
+	clear(p.Groups[len(kept):])
+	p.Groups = kept
 }

@@ -246,3 +246,18 @@ func TestTrackerDetails(t *testing.T) {
 		}
 	})
 }
+
+func TestCompactKeepsCountsAndFailures(t *testing.T) {
+	a := track(t, "ok.jsonl", Options{Attempt: 1})
+	r := &Report{}
+	r.Add(a)
+	before := r.Counts()
+	a.Packages[0].Compact()
+	after := r.Counts()
+	if before != after {
+		t.Errorf("counts changed: %+v -> %+v", before, after)
+	}
+	if got := summary(a); got != "ok fail | TestSkip=skip | TestFail=fail TestFail/x=fail TestFail/y=pass\n" {
+		t.Errorf("after Compact: %s", got)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -285,16 +286,42 @@ func seconds(d time.Duration) string {
 
 // Encode writes the report as indented XML with a declaration.
 func Encode(w io.Writer, ts *Testsuites) error {
-	if _, err := io.WriteString(w, xml.Header); err != nil {
+	if _, err := io.WriteString(w, xml.Header+rootOpen(ts)); err != nil {
 		return err
 	}
+	for i := range ts.Suites {
+		if err := encodeSuite(w, &ts.Suites[i]); err != nil {
+			return err
+		}
+	}
+	_, err := io.WriteString(w, "</testsuites>\n")
+	return err
+}
+
+func rootOpen(ts *Testsuites) string {
+	name := ""
+	if ts.Name != "" {
+		name = ` name="` + escapeAttr(ts.Name) + `"`
+	}
+	return fmt.Sprintf("<testsuites%s tests=\"%d\" failures=\"%d\" errors=\"%d\" time=\"%s\">\n", name, ts.Tests, ts.Failures, ts.Errors, ts.Time)
+}
+
+// encodeSuite writes one testsuite element, indented one level, and a
+// newline.
+func encodeSuite(w io.Writer, s *Testsuite) error {
 	enc := xml.NewEncoder(w)
-	enc.Indent("", "\t")
-	if err := enc.Encode(ts); err != nil {
+	enc.Indent("\t", "\t")
+	err := enc.Encode(struct {
+		XMLName xml.Name `xml:"testsuite"`
+		*Testsuite
+	}{Testsuite: s})
+	if err == nil {
+		_, err = io.WriteString(w, "\n")
+	}
+	if err != nil {
 		return fmt.Errorf("encoding JUnit XML: %w", err)
 	}
-	_, err := io.WriteString(w, "\n")
-	return err
+	return nil
 }
 
 // WriteFile writes the report to path atomically: the file at path is
@@ -310,3 +337,76 @@ func WriteFile(path string, ts *Testsuites) error {
 	}
 	return f.Commit()
 }
+
+// Stream writes a report package by package, so that a package's results
+// need not stay in memory once written: suites go to a spill file beside
+// the report, and Finish puts the root element with the totals in front of
+// them, atomically.
+type Stream struct {
+	path    string
+	opts    Options
+	spill   *atomicfile.File
+	total   Testsuites
+	elapsed time.Duration
+	written map[string]bool
+}
+
+// NewStream starts a streamed report at path.
+func NewStream(path string, opts Options) (*Stream, error) {
+	spill, err := atomicfile.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	return &Stream{path: path, opts: opts, spill: spill, written: map[string]bool{}}, nil
+}
+
+// WritePackage writes the testsuite of one package now.
+func (s *Stream) WritePackage(ph *grouping.PackageHistory) error {
+	suite, d := buildSuite(ph, s.opts)
+	s.elapsed += d
+	s.total.Tests += suite.Tests
+	s.total.Failures += suite.Failures
+	s.total.Errors += suite.Errors
+	s.written[ph.ImportPath] = true
+	return encodeSuite(s.spill, &suite)
+}
+
+// Finish writes the packages of r not written yet and commits the report.
+func (s *Stream) Finish(r *grouping.Report) error {
+	for _, ph := range r.Packages() {
+		if !s.written[ph.ImportPath] {
+			if err := s.WritePackage(ph); err != nil {
+				return err
+			}
+		}
+	}
+	spillPath, err := s.spill.Detach()
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", s.path, err)
+	}
+	defer os.Remove(spillPath)
+	body, err := os.Open(spillPath)
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", s.path, err)
+	}
+	defer body.Close()
+	f, err := atomicfile.Create(s.path)
+	if err != nil {
+		return err
+	}
+	defer f.Abort()
+	s.total.Time = seconds(s.elapsed)
+	if _, err := io.WriteString(f, xml.Header+rootOpen(&s.total)); err != nil {
+		return fmt.Errorf("writing %s: %w", s.path, err)
+	}
+	if _, err := io.Copy(f, body); err != nil {
+		return fmt.Errorf("writing %s: %w", s.path, err)
+	}
+	if _, err := io.WriteString(f, "</testsuites>\n"); err != nil {
+		return fmt.Errorf("writing %s: %w", s.path, err)
+	}
+	return f.Commit()
+}
+
+// Abort discards the report; the file at path is left as it was.
+func (s *Stream) Abort() { s.spill.Abort() }

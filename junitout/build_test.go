@@ -205,3 +205,31 @@ func TestWriteFileKeepsPreviousReportOnError(t *testing.T) {
 		t.Fatalf("err = %v, want one naming %s", err, path)
 	}
 }
+
+func TestStreamMatchesWriteFile(t *testing.T) {
+	r := reportFrom(t, grouping.Options{}, flakyAttempt1, flakyAttempt2)
+	dir := t.TempDir()
+	whole, streamed := filepath.Join(dir, "whole.xml"), filepath.Join(dir, "streamed.xml")
+	if err := WriteFile(whole, Build(r, goldenOptions())); err != nil {
+		t.Fatal(err)
+	}
+	s, err := NewStream(streamed, goldenOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Abort()
+	if err := s.WritePackage(r.Packages()[0]); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Finish(r); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := os.ReadFile(whole)
+	b, _ := os.ReadFile(streamed)
+	if !bytes.Equal(a, b) {
+		t.Errorf("streamed report differs:\n%s\n---\n%s", a, b)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
+		t.Errorf("spill files left behind: %v", entries)
+	}
+}

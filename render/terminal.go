@@ -202,7 +202,7 @@ func (t *Terminal) packageEnd(attempt int, p *grouping.Package) {
 	// pkgname
 	note := attemptNote(attempt)
 	switch {
-	case p.Status == grouping.PackageSkip || (p.NoTests && p.Status == grouping.PackagePass && len(p.Groups) == 0):
+	case p.Status == grouping.PackageSkip || (p.NoTests && p.Status == grouping.PackagePass && len(p.Groups) == 0 && p.Compacted.Groups == 0):
 		fmt.Fprintf(t.out, "∅  %s%s\n", p.ImportPath, note)
 	case p.Status == grouping.PackageBuildFailed:
 		fmt.Fprintf(t.out, "%s  %s [build failed]\n", t.red.Sprint("✖"), p.ImportPath)

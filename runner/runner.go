@@ -35,6 +35,13 @@ type Observer interface {
 	Refused(plan grouping.PlanResult, opts grouping.PlanOptions)
 }
 
+// PackageDoner is an Observer that Read also tells when a package of a
+// recorded stream has ended: its results are final (there are no reruns),
+// so it may write them out and Compact the package.
+type PackageDoner interface {
+	PackageDone(pkg *grouping.Package)
+}
+
 // Config says what to run and how.
 type Config struct {
 	Go       string   // the go command; "go" if empty
@@ -123,7 +130,11 @@ func Read(r io.Reader, name string, obs Observer, opts grouping.Options) (*group
 			firstBad = fmt.Sprintf("line %d: %.60q", d.LineNumber(), strings.TrimSuffix(ev.Output, "\n"))
 		}
 		tr.Add(ev)
-		obs.Event(1, ev, d.Line(), tr.Package(ev.Package))
+		pkg := tr.Package(ev.Package)
+		obs.Event(1, ev, d.Line(), pkg)
+		if done, ok := obs.(PackageDoner); ok && pkg != nil && ev.Test == "" && ev.Action.IsTerminal() {
+			done.PackageDone(pkg)
+		}
 	}
 	report := &grouping.Report{}
 	report.Add(tr.Finish())

@@ -381,7 +381,7 @@ func TestE2EInput(t *testing.T) {
 		}
 	}
 	testCases := []testCase{
-		{"file", []string{"--input", stream}, "", 1, []string{"=== FAIL: example.com/shapes/ok TestFail", "bad", "1 skipped"}},
+		{"file", []string{"--input", stream, "--junitfile", filepath.Join(dir, "input.xml")}, "", 1, []string{"=== FAIL: example.com/shapes/ok TestFail", "bad", "1 skipped"}},
 		{"stdin", []string{"--input", "-"}, string(data), 1, []string{"=== FAIL: example.com/shapes/ok TestFail"}},
 		{"empty", []string{"--input", empty}, "", 2, []string{"empty.jsonl: empty input"}},
 		{"garbage", []string{"--input", garbage}, "", 2, []string{"garbage.jsonl: not a go test -json stream (line 1"}},
@@ -390,6 +390,10 @@ func TestE2EInput(t *testing.T) {
 	}
 	for _, tc := range testCases {
 		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+	}
+	ts := readJUnit(t, filepath.Join(dir, "input.xml"))
+	if ts.Tests != 8 || ts.Failures != 2 || testcase(t, ts, "ok", "TestPass/a_b#01").Failure != nil {
+		t.Errorf("streamed report of --input: tests=%d failures=%d", ts.Tests, ts.Failures)
 	}
 }
 

@@ -20,7 +20,6 @@ import (
 	"github.com/mattn/go-isatty"
 
 	"github.com/gorerun/gorerun/grouping"
-	"github.com/gorerun/gorerun/internal/atomicfile"
 	"github.com/gorerun/gorerun/junitout"
 	"github.com/gorerun/gorerun/lastfailed"
 	"github.com/gorerun/gorerun/render"
@@ -125,13 +124,13 @@ func runErr(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	}
 	trackOpts := grouping.Options{KeepPassingOutput: o.junitOutput == "all", MaxOutput: int(o.junitMaxOutput)}
 
+	var junit *junitout.Stream
 	if o.junitFile != "" {
-		// Refuse an unwritable report path before spending a test run on it.
-		f, err := atomicfile.Create(o.junitFile)
-		if err != nil {
+		// Created up front: an unwritable path is refused before a test runs.
+		if junit, err = junitout.NewStream(o.junitFile, junitOptions(o, start)); err != nil {
 			return exitUsage, usageError(fmt.Errorf("--junitfile: %w", err))
 		}
-		f.Abort()
+		defer junit.Abort()
 	}
 	var updateOld []byte
 	if o.updateXML != "" {
@@ -144,7 +143,18 @@ func runErr(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	var runErr error
 	var cache *lastfailed.Cache
 	if o.input != "" {
-		report, runErr = readInput(o.input, stdin, obs, trackOpts)
+		var in runner.Observer = obs
+		var streamed *streamedInput
+		if o.updateXML == "" {
+			// A recorded stream is never rerun: write each package's results
+			// as it ends and keep only its failures and skips.
+			streamed = &streamedInput{observers: obs, junit: junit}
+			in = streamed
+		}
+		report, runErr = readInput(o.input, stdin, in, trackOpts)
+		if streamed != nil && streamed.err != nil {
+			return exitFailed, fmt.Errorf("--junitfile: %w", streamed.err)
+		}
 		if runErr != nil && !errors.Is(runErr, runner.ErrTruncated) {
 			return exitUsage, usageError(runErr)
 		}
@@ -193,7 +203,7 @@ func runErr(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		}
 	}
 	failed := report.Failed()
-	if err := writeReports(o, report, jf, start); err != nil {
+	if err := writeReports(report, jf, junit); err != nil {
 		return exitFailed, err
 	}
 	if updateOld != nil {
@@ -229,17 +239,16 @@ func readInput(name string, stdin io.Reader, obs runner.Observer, opts grouping.
 	return runner.Read(f, name, obs, opts)
 }
 
-func writeReports(o *options, report *grouping.Report, jf *jsonFile, start time.Time) error {
+func writeReports(report *grouping.Report, jf *jsonFile, junit *junitout.Stream) error {
 	if jf != nil {
 		if err := jf.commit(); err != nil {
 			return err
 		}
 	}
-	if o.junitFile == "" {
+	if junit == nil {
 		return nil
 	}
-	ts := junitout.Build(report, junitOptions(o, start))
-	if err := junitout.WriteFile(o.junitFile, ts); err != nil {
+	if err := junit.Finish(report); err != nil {
 		return fmt.Errorf("--junitfile: %w", err)
 	}
 	return nil

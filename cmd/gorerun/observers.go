@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/gorerun/gorerun/grouping"
+	"github.com/gorerun/gorerun/junitout"
 	"github.com/gorerun/gorerun/testjson"
 )
 
@@ -27,5 +28,22 @@ func (o observers) Round(p grouping.PlanResult) {
 func (o observers) Refused(p grouping.PlanResult, opts grouping.PlanOptions) {
 	for _, x := range o {
 		x.Refused(p, opts)
+	}
+}
+
+// streamedInput writes each package of a recorded stream to the JUnit
+// report as soon as it ends, then compacts it.
+type streamedInput struct {
+	observers
+	junit *junitout.Stream
+	err   error
+}
+
+func (s *streamedInput) PackageDone(p *grouping.Package) {
+	if s.junit != nil && s.err == nil {
+		s.err = s.junit.WritePackage(grouping.HistoryOf(p))
+	}
+	if s.err == nil {
+		p.Compact()
 	}
 }

@@ -72,6 +72,25 @@ func (f *File) Abort() {
 	os.Remove(f.tmp.Name())
 }
 
+// Detach flushes and closes the temporary file and returns its path
+// instead of renaming it: the caller owns and removes it. Used for spill
+// files that are assembled into the real file later.
+func (f *File) Detach() (string, error) {
+	if f.done {
+		return "", errors.New("atomicfile: already committed or aborted")
+	}
+	f.done = true
+	err := f.w.Flush()
+	if cerr := f.tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(f.tmp.Name())
+		return "", err
+	}
+	return f.tmp.Name(), nil
+}
+
 // WriteFile replaces path with data atomically.
 func WriteFile(path string, data []byte) error {
 	f, err := Create(path)

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Measures gorerun against its peers on this machine, in one run:
+#   1. Go benchmarks (decode + track) vs gotestsum's testjson, go-junit-report's
+#      JSON parser and encoding/json, summarized by benchstat.
+#   2. End to end on a generated stream (default 250MB): wall time and peak RSS of
+#        gorerun --input stream.json --junitfile out.xml
+#        gotestsum --raw-command --junitfile out.xml -- cat stream.json
+#        go-junit-report -parser gojson -in stream.json -out out.xml
+#   3. Wrapper overhead: gorerun vs go test -json on standard-library packages.
+#   4. Reruns: 10 flaky groups in 5 packages (testdata/modules/flaky10),
+#        gorerun --rerun-class-max=1 vs gotestsum --rerun-fails=1 --rerun-fails-run-root-test.
+# Usage: bash scripts/bench.sh [stream size, e.g. 250MB] [runs per tool, default 3]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+size=${1:-250MB}
+runs=${2:-3}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export GOBIN="$work/bin"
+mkdir -p "$GOBIN"
+
+echo "== building gorerun and installing peers at pinned versions"
+go build -o "$GOBIN/gorerun" ./cmd/gorerun
+go install gotest.tools/gotestsum@v1.13.0
+go install github.com/jstemmer/go-junit-report/v2@v2.1.0
+go install golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
+[ -x /usr/bin/time ] || { echo "needs GNU time: apt-get install -y time" >&2; exit 1; }
+
+echo "== go benchmarks (BenchmarkScan, 32 MB generated stream, -count 6)"
+go test ./testjson -run '^$' -bench 'BenchmarkScan' -benchtime 5x -count 6 >"$work/bench.txt"
+"$GOBIN/benchstat" -col /peer "$work/bench.txt" | sed -n '1,40p'
+
+echo "== generating a $size stream"
+go run ./scripts/genstream -size "$size" -o "$work/stream.json"
+ls -l "$work/stream.json" | awk '{printf "stream: %.0f MB\n", $5/1048576}'
+
+# measure NAME CMD...: median wall seconds and max peak RSS (KB) over $runs runs
+measure() {
+  local name=$1; shift
+  local walls=() rss=0
+  for _ in $(seq "$runs"); do
+    /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >/dev/null 2>"$work/err.txt" || true
+    read -r w m < <(tail -n 1 "$work/time.txt")
+    walls+=("$w"); [ "$m" -gt "$rss" ] && rss=$m
+  done
+  local med
+  med=$(printf '%s\n' "${walls[@]}" | sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
+  echo "$name $med $rss" >>"$work/e2e.txt"
+}
+: >"$work/e2e.txt"
+echo "== end to end ($runs runs each)"
+measure gorerun "$GOBIN/gorerun" --input "$work/stream.json" --junitfile "$work/g.xml"
+measure gotestsum "$GOBIN/gotestsum" --format pkgname --raw-command --junitfile "$work/t.xml" -- cat "$work/stream.json"
+measure go-junit-report "$GOBIN/go-junit-report" -parser gojson -in "$work/stream.json" -out "$work/j.xml"
+awk 'NR==1{gw=$2; gm=$3} {rows[NR]=$0}
+     END{printf "%-16s %10s %12s %12s %12s\n","tool","wall (s)","peak RSS MB","wall ratio","RSS ratio";
+         for(i=1;i<=NR;i++){split(rows[i],f," "); printf "%-16s %10.2f %12.0f %11.2fx %11.2fx\n", f[1], f[2], f[3]/1024, f[2]/gw, f[3]/gm}}' "$work/e2e.txt"
+echo "(ratios: the tool's figure divided by gorerun's; above 1x means gorerun is faster / smaller)"
+
+echo "== wrapper overhead: standard-library packages, no failures ($runs runs each)"
+pkgs="strings bytes strconv unicode/utf8 encoding/json text/template sort container/list"
+: >"$work/e2e.txt"
+measure "go-test-json" go test -json -count=1 $pkgs
+measure gorerun "$GOBIN/gorerun" $pkgs -- -count=1
+awk '{w[NR]=$2; n[NR]=$1} END{printf "go test -json %.2fs, gorerun %.2fs: overhead %+.1f%%\n", w[1], w[2], (w[2]/w[1]-1)*100}' "$work/e2e.txt"
+
+echo "== reruns: 10 flaky groups in 5 packages ($runs runs each)"
+: >"$work/e2e.txt"
+fresh() { rm -rf "$work/flaky"; mkdir -p "$work/flaky"; }
+for _ in $(seq "$runs"); do
+  fresh
+  ( cd testdata/modules/flaky10 && FLAKY10_STATE="$work/flaky" /usr/bin/time -q -f "%e" -a -o "$work/gr.txt" \
+      "$GOBIN/gorerun" --rerun-class-max=1 --rerun-delay=0 --cache-dir "$work/cache" ./... -- -count=1 >/dev/null )
+  fresh
+  ( cd testdata/modules/flaky10 && FLAKY10_STATE="$work/flaky" /usr/bin/time -q -f "%e" -a -o "$work/gt.txt" \
+      "$GOBIN/gotestsum" --format pkgname --rerun-fails=1 --rerun-fails-run-root-test --packages ./... -- -count=1 >/dev/null )
+done
+med() { sort -g "$1" | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
+gr=$(med "$work/gr.txt"); gt=$(med "$work/gt.txt")
+awk -v a="$gr" -v b="$gt" 'BEGIN{printf "gorerun %.2fs, gotestsum %.2fs: gotestsum takes %.2fx as long\n", a, b, b/a}'

@@ -1,0 +1,3 @@
+module example.com/flaky10
+
+go 1.22

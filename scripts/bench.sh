@@ -57,12 +57,17 @@ awk 'NR==1{gw=$2; gm=$3} {rows[NR]=$0}
          for(i=1;i<=NR;i++){split(rows[i],f," "); printf "%-16s %10.2f %12.0f %11.2fx %11.2fx\n", f[1], f[2], f[3]/1024, f[2]/gw, f[3]/gm}}' "$work/e2e.txt"
 echo "(ratios: the tool's figure divided by gorerun's; above 1x means gorerun is faster / smaller)"
 
-echo "== wrapper overhead: standard-library packages, no failures ($runs runs each)"
+echo "== wrapper overhead: standard-library packages, no failures ($((runs * 2 + 1)) alternating runs each)"
 pkgs="strings bytes strconv unicode/utf8 encoding/json text/template sort container/list"
-: >"$work/e2e.txt"
-measure "go-test-json" go test -json -count=1 $pkgs
-measure gorerun "$GOBIN/gorerun" $pkgs -- -count=1
-awk '{w[NR]=$2; n[NR]=$1} END{printf "go test -json %.2fs, gorerun %.2fs: overhead %+.1f%%\n", w[1], w[2], (w[2]/w[1]-1)*100}' "$work/e2e.txt"
+go test -json -count=1 $pkgs >/dev/null # warm the build cache
+: >"$work/plain.txt"; : >"$work/wrapped.txt"
+for _ in $(seq $((runs * 2 + 1))); do
+  /usr/bin/time -q -f "%e" -a -o "$work/plain.txt" go test -json -count=1 $pkgs >/dev/null
+  /usr/bin/time -q -f "%e" -a -o "$work/wrapped.txt" "$GOBIN/gorerun" --cache-dir "$work/cache" $pkgs -- -count=1 >/dev/null
+done
+median() { sort -g "$1" | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
+awk -v a="$(median "$work/plain.txt")" -v b="$(median "$work/wrapped.txt")" \
+  'BEGIN{printf "go test -json %.2fs, gorerun %.2fs (medians): overhead %+.1f%%\n", a, b, (b/a-1)*100}'
 
 echo "== reruns: 10 flaky groups in 5 packages ($runs runs each)"
 : >"$work/e2e.txt"
@@ -75,6 +80,5 @@ for _ in $(seq "$runs"); do
   ( cd testdata/modules/flaky10 && FLAKY10_STATE="$work/flaky" /usr/bin/time -q -f "%e" -a -o "$work/gt.txt" \
       "$GOBIN/gotestsum" --format pkgname --rerun-fails=1 --rerun-fails-run-root-test --packages ./... -- -count=1 >/dev/null )
 done
-med() { sort -g "$1" | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
-gr=$(med "$work/gr.txt"); gt=$(med "$work/gt.txt")
+gr=$(median "$work/gr.txt"); gt=$(median "$work/gt.txt")
 awk -v a="$gr" -v b="$gt" 'BEGIN{printf "gorerun %.2fs, gotestsum %.2fs: gotestsum takes %.2fx as long\n", a, b, b/a}'

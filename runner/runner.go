@@ -418,3 +418,16 @@ func ModuleRoot(ctx context.Context, cfg Config) string {
 	}
 	return filepath.Dir(gomod)
 }
+
+// ModulePath returns the main module's path, or "" outside a module.
+func ModulePath(ctx context.Context, cfg Config) string {
+	cfg = withDefaults(cfg)
+	cmd := exec.CommandContext(ctx, cfg.Go, "list", "-m")
+	cmd.Dir = cfg.Dir
+	cmd.Env = cfg.Env
+	out, err := cmd.Output()
+	if err != nil {
+		return ""
+	}
+	return firstLine(strings.TrimSpace(string(out)))
+}

@@ -8,7 +8,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -722,5 +724,72 @@ func TestE2EInterruptDuringRerunDelay(t *testing.T) {
 	ts := readJUnit(t, report)
 	if tc := testcase(t, ts, "other", "TestOther"); tc.Failure == nil {
 		t.Errorf("the report of what ran lacks the failure: %+v", tc)
+	}
+}
+
+func testcaseNames(t *testing.T, ts *junitout.Testsuites) []string {
+	t.Helper()
+	var names []string
+	for _, s := range ts.Suites {
+		for _, tc := range s.Testcases {
+			names = append(names, tc.Classname+" "+tc.Name)
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
+func TestE2EShardsMergeToTheUnshardedRun(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	pkgs := []string{"./basic", "./other", "./names", "./always", "./mainfail", "./incr"}
+	plan := gorerun(t, fixture("e2e"), nil, "", append([]string{"shard-plan", "--shards", "3", "--json"}, pkgs...)...)
+	plan.expectCode(t, 0)
+	again := gorerun(t, fixture("e2e"), nil, "", append([]string{"shard-plan", "--shards", "3", "--json"}, pkgs...)...)
+	if plan.stdout != again.stdout {
+		t.Fatalf("shard plan not deterministic:\n%s\n%s", plan.stdout, again.stdout)
+	}
+	var reports []string
+	for k := 1; k <= 3; k++ {
+		report := filepath.Join(dir, fmt.Sprintf("shard%d.xml", k))
+		r := gorerun(t, fixture("e2e"), []string{fmt.Sprintf("GORERUN_SHARD=%d/3", k)}, "",
+			append([]string{"--rerun-class-max=1", "--rerun-delay=0", "--junitfile", report}, pkgs...)...)
+		r.expectOutput(t, fmt.Sprintf("shard %d/3: 2 of 6 packages", k))
+		reports = append(reports, report)
+	}
+	merged := filepath.Join(dir, "all.xml")
+	m := gorerun(t, fixture("e2e"), nil, "", append([]string{"merge", "-o", merged}, reports...)...)
+	m.expectCode(t, 0)
+	if m.stderr != "" {
+		t.Errorf("merge reported problems: %s", m.stderr)
+	}
+	whole := filepath.Join(dir, "whole.xml")
+	gorerun(t, fixture("e2e"), nil, "", append([]string{"--rerun-class-max=1", "--rerun-delay=0", "--junitfile", whole}, pkgs...)...)
+	got, want := testcaseNames(t, readJUnit(t, merged)), testcaseNames(t, readJUnit(t, whole))
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("sharded+merged testcases differ from one run:\n%v\n%v", got, want)
+	}
+	// Merging a report twice reports duplicates instead of dropping them.
+	m = gorerun(t, fixture("e2e"), nil, "", "merge", "-o", filepath.Join(dir, "dup.xml"), reports[0], reports[0])
+	m.expectCode(t, 0)
+	m.expectOutput(t, "duplicate testcase")
+}
+
+func TestE2ECISummaries(t *testing.T) {
+	t.Parallel()
+	summary := filepath.Join(t.TempDir(), "summary.md")
+	os.WriteFile(summary, []byte("# earlier step\n"), 0o644)
+	r := gorerun(t, fixture("e2e"), []string{"GITHUB_STEP_SUMMARY=" + summary}, "",
+		"--format", "github-actions", "--rerun-class-max=1", "--rerun-delay=0", "./always", "./other")
+	r.expectCode(t, 1)
+	r.expectOutput(t, "::error file=always/always_test.go,line=11,title=example.com/e2e/always TestAlwaysFails/step::broken for good (run 2)")
+	b, err := os.ReadFile(summary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"# earlier step\n## gorerun: ❌ failed", "| `example.com/e2e/other` | `TestOther` | 2 | fails on attempt 1 |", "<code>TestAlwaysFails</code>: fail, failed all 2 attempts"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("summary lacks %q:\n%s", want, b)
+		}
 	}
 }

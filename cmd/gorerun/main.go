@@ -93,6 +93,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 }
 
 func runErr(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) (int, error) {
+	if len(args) > 0 {
+		switch args[0] {
+		case "shard-plan":
+			return runShardPlan(ctx, args[1:], stdout, getenv)
+		case "merge":
+			return runMerge(args[1:], stdout, stderr)
+		}
+	}
 	o, err := parseOptions(args, getenv, stdout)
 	if errors.Is(err, flag.ErrHelp) {
 		return exitOK, nil
@@ -174,6 +182,17 @@ func runErr(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 			Observer: obs,
 			Stderr:   stderr,
 		}
+		if o.shard != "" {
+			pkgs, note, err := shardPackages(ctx, o, cfg)
+			if err != nil {
+				return exitUsage, usageError(err)
+			}
+			fmt.Fprintf(stdout, "gorerun: %s\n", note)
+			if len(pkgs) == 0 {
+				return exitOK, nil
+			}
+			cfg.Packages = pkgs
+		}
 		cache = cacheFor(ctx, o, cfg)
 		if o.lastFailed.on {
 			first, note, err := planLastFailed(ctx, o, cfg, cache, updateOld != nil)
@@ -197,6 +216,18 @@ func runErr(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		return exitFailed, runErr
 	}
 	term.Summary(report, time.Since(start))
+	if o.format == "github-actions" {
+		modulePath := ""
+		if o.input == "" {
+			modulePath = runner.ModulePath(ctx, runner.Config{Dir: o.dir})
+		}
+		render.Annotations(stdout, report, modulePath)
+	}
+	if path := summaryPath(o, getenv); path != "" {
+		if err := appendSummary(path, report, time.Since(start)); err != nil {
+			fmt.Fprintf(stderr, "gorerun: warning: %v\n", err)
+		}
+	}
 	if cache != nil {
 		if err := saveCache(*cache, report); err != nil {
 			fmt.Fprintf(stderr, "gorerun: warning: %v\n", err)

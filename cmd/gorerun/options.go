@@ -34,6 +34,9 @@ type options struct {
 	lastFailedNone   string
 	cacheDir         string
 	updateXML        string
+	shard            string
+	shardTimings     listValue
+	summaryMD        string
 
 	packages []string
 	goFlags  []string
@@ -110,6 +113,9 @@ func newFlagSet(o *options, out io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.lastFailedNone, "last-failed-no-failures", "all", "with --last-failed and nothing recorded: run all, or none")
 	fs.StringVar(&o.cacheDir, "cache-dir", "", "where the last-failed cache lives (default: .gorerun in the main module's root)")
 	fs.StringVar(&o.updateXML, "update-xml", "", "merge this run's results into the existing JUnit report `FILE`")
+	fs.StringVar(&o.shard, "shard", "", "run only shard `K/N` of the packages (1-based), split the same way on every machine")
+	fs.Var(&o.shardTimings, "shard-timings", "balance shards by the package durations in `FILE` (JUnit report or --jsonfile stream; repeatable, or comma-separated)")
+	fs.StringVar(&o.summaryMD, "summary-md", "", "append a Markdown summary to `FILE` (default: $GITHUB_STEP_SUMMARY when set)")
 	fs.StringVar(&o.dir, "C", "", "run go test in `DIR` (like go -C)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	return fs
@@ -172,6 +178,8 @@ func (o *options) validate() error {
 		return fmt.Errorf("--junit-output %q: must be failed or all", o.junitOutput)
 	case o.lastFailedNone != "all" && o.lastFailedNone != "none":
 		return fmt.Errorf("--last-failed-no-failures %q: must be all or none", o.lastFailedNone)
+	case o.input != "" && o.shard != "":
+		return errors.New("--shard splits the packages go test runs: it cannot be used with --input")
 	case o.input != "" && o.lastFailed.on:
 		return errors.New("--last-failed runs go test: it cannot be used with --input")
 	case o.input != "" && len(o.packages) > 0:
@@ -186,6 +194,8 @@ group (a top-level test with all its subtests) in a fresh go test process.
 Usage:
   gorerun [flags] [packages...] [-- go test flags...]
   gorerun --input FILE|- [flags]
+  gorerun shard-plan --shards N [--shard-timings FILE...] [--json] [packages...]
+  gorerun merge -o FILE report.xml...
 
 Examples:
   gorerun --rerun-class-max=3 --rerun-delay=1s ./...
@@ -236,6 +246,21 @@ func (v *lastFailedValue) Set(s string) error {
 		v.on, v.file = false, ""
 	default:
 		v.on, v.file = true, s
+	}
+	return nil
+}
+
+// listValue is a flag that may be repeated, each value possibly
+// comma-separated.
+type listValue []string
+
+func (l *listValue) String() string { return strings.Join(*l, ",") }
+
+func (l *listValue) Set(s string) error {
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			*l = append(*l, v)
+		}
 	}
 	return nil
 }

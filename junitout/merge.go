@@ -1,0 +1,88 @@
+package junitout
+
+import (
+	"encoding/xml"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Duplicate is a testcase that more than one input report holds.
+type Duplicate struct {
+	Classname, Name string
+	Files           []string
+}
+
+// Merge combines reports (from shards of one run) into one: testsuites of
+// the same package are merged, testcases and their attempt elements kept,
+// counts and totals recomputed. Testcases that appear in more than one
+// report are kept and returned as duplicates, so the caller can report
+// them: by construction of shards they should not exist.
+func Merge(reports [][]byte, names []string) (*Testsuites, []Duplicate, error) {
+	out := &Testsuites{}
+	index := map[string]int{}
+	var suites []*Testsuite
+	seen := map[caseKey][]string{}
+	var times []float64
+	for i, b := range reports {
+		parsed, err := parseSuites(b)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", names[i], err)
+		}
+		for _, s := range parsed {
+			j, ok := index[s.Name]
+			if !ok {
+				j = len(suites)
+				index[s.Name] = j
+				suites = append(suites, &Testsuite{Name: s.Name, Properties: s.Properties})
+				times = append(times, 0)
+			}
+			f, _ := strconv.ParseFloat(strings.ReplaceAll(s.Time, ",", ""), 64)
+			times[j] += f
+			for _, tc := range s.Testcases {
+				k := caseKey{tc.Classname, tc.Name}
+				seen[k] = append(seen[k], names[i])
+				tc.Time = normalizeTime(tc.Time)
+				suites[j].AddTestcase(tc)
+			}
+		}
+	}
+	var total float64
+	for j, s := range suites {
+		s.Time = strconv.FormatFloat(times[j], 'f', 3, 64)
+		total += times[j]
+		out.AddSuite(*s)
+	}
+	out.Time = strconv.FormatFloat(total, 'f', 3, 64)
+	var dups []Duplicate
+	for _, s := range suites {
+		for _, tc := range s.Testcases {
+			k := caseKey{tc.Classname, tc.Name}
+			if files := seen[k]; len(files) > 1 {
+				dups = append(dups, Duplicate{Classname: k.classname, Name: k.name, Files: files})
+				delete(seen, k)
+			}
+		}
+	}
+	return out, dups, nil
+}
+
+// parseSuites reads the testsuites of a report with a <testsuites> or a
+// single <testsuite> root.
+func parseSuites(b []byte) ([]Testsuite, error) {
+	var root struct {
+		XMLName xml.Name
+		Testsuite
+		Suites []Testsuite `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal(b, &root); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalidReport, err)
+	}
+	switch root.XMLName.Local {
+	case "testsuites":
+		return root.Suites, nil
+	case "testsuite":
+		return []Testsuite{root.Testsuite}, nil
+	}
+	return nil, fmt.Errorf("%w: root element is <%s>, want <testsuites> or <testsuite>", ErrInvalidReport, root.XMLName.Local)
+}

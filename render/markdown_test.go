@@ -1,0 +1,80 @@
+package render
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorerun/gorerun/grouping"
+	"github.com/gorerun/gorerun/testjson"
+)
+
+func reportOf(t *testing.T, attempts ...string) *grouping.Report {
+	t.Helper()
+	r := &grouping.Report{}
+	for i, src := range attempts {
+		if strings.HasSuffix(src, ".jsonl") {
+			b, err := os.ReadFile(filepath.Join("..", "testdata", "streams", src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			src = string(b)
+		}
+		tr := grouping.NewTracker(grouping.Options{Attempt: i + 1})
+		d := testjson.NewDecoder(strings.NewReader(src))
+		for d.Scan() {
+			tr.Add(d.Event())
+		}
+		r.Add(tr.Finish())
+	}
+	return r
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		os.WriteFile(path, []byte(got), 0o644)
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("golden file missing (run go test ./render -update): %v", err)
+	}
+	if got != string(want) {
+		t.Errorf("differs from %s:\n%s", path, got)
+	}
+}
+
+func TestMarkdownGolden(t *testing.T) {
+	type testCase struct {
+		name     string
+		attempts []string
+	}
+	run := func(t *testing.T, tc testCase) {
+		var buf bytes.Buffer
+		if err := Markdown(&buf, reportOf(t, tc.attempts...), 2500*time.Millisecond); err != nil {
+			t.Fatal(err)
+		}
+		golden(t, "summary-"+tc.name+".md", buf.String())
+	}
+	for _, tc := range []testCase{
+		{"flaky", []string{flakyAttempt1, flakyAttempt2}},
+		{"failures", []string{"ok.jsonl"}},
+		{"build-failure", []string{"buildfail.jsonl"}},
+		{"testmain", []string{"testmainfail.jsonl"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+	}
+}
+
+func TestAnnotations(t *testing.T) {
+	var buf bytes.Buffer
+	Annotations(&buf, reportOf(t, "ok.jsonl"), "example.com/shapes")
+	golden(t, "annotations.txt", buf.String())
+	if !strings.Contains(buf.String(), "::error file=ok/p_test.go,line=11,title=example.com/shapes/ok TestFail/x::bad") {
+		t.Errorf("annotation for TestFail/x missing:\n%s", buf.String())
+	}
+}

@@ -1,0 +1,199 @@
+// Package shard splits packages over CI machines: deterministically, with
+// every package in exactly one shard, balanced by recorded durations when
+// there are any (longest first onto the lightest shard), by count
+// otherwise.
+package shard
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gorerun/gorerun/testjson"
+)
+
+// Spec is one shard of a split: K of N, 1-based.
+type Spec struct{ K, N int }
+
+// ParseSpec parses "K/N".
+func ParseSpec(s string) (Spec, error) {
+	k, n, ok := strings.Cut(s, "/")
+	ki, err1 := strconv.Atoi(k)
+	ni, err2 := strconv.Atoi(n)
+	if !ok || err1 != nil || err2 != nil || ni < 1 || ki < 1 || ki > ni {
+		return Spec{}, fmt.Errorf("%q is not a shard K/N with 1 <= K <= N (e.g. 2/4)", s)
+	}
+	return Spec{K: ki, N: ni}, nil
+}
+
+func (s Spec) String() string { return fmt.Sprintf("%d/%d", s.K, s.N) }
+
+// Shard is one shard of a plan.
+type Shard struct {
+	Index    int           `json:"index"` // 1-based
+	Packages []string      `json:"packages"`
+	Estimate time.Duration `json:"-"`
+	Seconds  float64       `json:"estimated_seconds"`
+}
+
+// Plan splits pkgs into n shards. With timings, packages go longest first
+// onto the shard with the least time so far (ties: the lower index);
+// packages without a timing count as the median of the known ones. Without
+// timings, packages are dealt out in sorted order, so shard sizes differ by
+// at most one. The result does not depend on the order of pkgs.
+func Plan(pkgs []string, n int, timings map[string]time.Duration) []Shard {
+	sorted := append([]string(nil), pkgs...)
+	sort.Strings(sorted)
+	sorted = dedupe(sorted)
+	shards := make([]Shard, n)
+	for i := range shards {
+		shards[i].Index = i + 1
+		shards[i].Packages = []string{}
+	}
+	known := 0
+	for _, p := range sorted {
+		if _, ok := timings[p]; ok {
+			known++
+		}
+	}
+	if known == 0 {
+		for i, p := range sorted {
+			shards[i%n].Packages = append(shards[i%n].Packages, p)
+		}
+		return shards
+	}
+	med := median(timings, sorted)
+	type item struct {
+		pkg string
+		d   time.Duration
+	}
+	items := make([]item, len(sorted))
+	for i, p := range sorted {
+		d, ok := timings[p]
+		if !ok {
+			d = med
+		}
+		items[i] = item{p, d}
+	}
+	sort.SliceStable(items, func(i, j int) bool { return items[i].d > items[j].d })
+	for _, it := range items {
+		best := 0
+		for i := range shards {
+			if shards[i].Estimate < shards[best].Estimate {
+				best = i
+			}
+		}
+		shards[best].Packages = append(shards[best].Packages, it.pkg)
+		shards[best].Estimate += it.d
+	}
+	for i := range shards {
+		sort.Strings(shards[i].Packages)
+		shards[i].Seconds = float64(shards[i].Estimate.Milliseconds()) / 1000
+	}
+	return shards
+}
+
+func dedupe(sorted []string) []string {
+	out := sorted[:0]
+	for i, p := range sorted {
+		if i == 0 || p != sorted[i-1] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func median(timings map[string]time.Duration, pkgs []string) time.Duration {
+	var ds []time.Duration
+	for _, p := range pkgs {
+		if d, ok := timings[p]; ok {
+			ds = append(ds, d)
+		}
+	}
+	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+	if len(ds) == 0 {
+		return 0
+	}
+	if len(ds)%2 == 1 {
+		return ds[len(ds)/2]
+	}
+	return (ds[len(ds)/2-1] + ds[len(ds)/2]) / 2
+}
+
+// ReadTimings reads package durations from JUnit reports (testsuite name
+// and time) and go test -json / --jsonfile streams (the package's pass or
+// fail event). A package seen in several files or attempts adds up.
+func ReadTimings(files []string) (map[string]time.Duration, error) {
+	out := map[string]time.Duration{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		trimmed := bytes.TrimLeft(b, " \t\r\n\ufeff")
+		if len(trimmed) > 0 && trimmed[0] == '<' {
+			err = junitTimings(b, out)
+		} else {
+			err = streamTimings(b, out)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", f, err)
+		}
+	}
+	return out, nil
+}
+
+type timingSuite struct {
+	Name   string        `xml:"name,attr"`
+	Time   string        `xml:"time,attr"`
+	Suites []timingSuite `xml:"testsuite"`
+}
+
+func junitTimings(b []byte, out map[string]time.Duration) error {
+	var root struct {
+		XMLName xml.Name
+		timingSuite
+	}
+	if err := xml.Unmarshal(b, &root); err != nil {
+		return fmt.Errorf("not a valid JUnit report: %w", err)
+	}
+	suites := root.Suites
+	switch root.XMLName.Local {
+	case "testsuite":
+		suites = []timingSuite{root.timingSuite}
+	case "testsuites":
+	default:
+		return fmt.Errorf("not a JUnit report: root element is <%s>", root.XMLName.Local)
+	}
+	for _, s := range suites {
+		f, err := strconv.ParseFloat(strings.ReplaceAll(s.Time, ",", ""), 64)
+		if err != nil || s.Name == "" {
+			continue
+		}
+		out[s.Name] += time.Duration(f * float64(time.Second))
+	}
+	return nil
+}
+
+func streamTimings(b []byte, out map[string]time.Duration) error {
+	d := testjson.NewDecoder(bytes.NewReader(b))
+	for d.Scan() {
+		ev := d.Event()
+		if ev.Test == "" && ev.Package != "" && (ev.Action == testjson.ActionPass || ev.Action == testjson.ActionFail) {
+			out[ev.Package] += ev.ElapsedDuration()
+		}
+	}
+	if d.Err() != nil {
+		return d.Err()
+	}
+	if d.Events() == 0 {
+		return errors.New("neither a JUnit report nor a go test -json stream")
+	}
+	return nil
+}

@@ -47,26 +47,9 @@ func reportFrom(t *testing.T, opts grouping.Options, attempts ...string) *groupi
 }
 
 const (
-	flakyAttempt1 = `{"Action":"run","Package":"m/p","Test":"TestF"}
-{"Action":"run","Package":"m/p","Test":"TestF/step"}
-{"Action":"output","Package":"m/p","Test":"TestF/step","Output":"=== RUN   TestF/step\n"}
-{"Action":"output","Package":"m/p","Test":"TestF/step","Output":"    f_test.go:9: timed out talking to db\n"}
-{"Action":"output","Package":"m/p","Test":"TestF/step","Output":"--- FAIL: TestF/step (0.10s)\n"}
-{"Action":"fail","Package":"m/p","Test":"TestF/step","Elapsed":0.1}
-{"Action":"fail","Package":"m/p","Test":"TestF","Elapsed":0.1}
-{"Action":"run","Package":"m/p","Test":"TestOK"}
-{"Action":"pass","Package":"m/p","Test":"TestOK","Elapsed":0.002}
-{"Action":"output","Package":"m/p","Output":"FAIL\n"}
-{"Action":"fail","Package":"m/p","Elapsed":0.3}
-`
-	flakyAttempt2 = `{"Action":"run","Package":"m/p","Test":"TestF"}
-{"Action":"run","Package":"m/p","Test":"TestF/step"}
-{"Action":"pass","Package":"m/p","Test":"TestF/step","Elapsed":0.05}
-{"Action":"pass","Package":"m/p","Test":"TestF","Elapsed":0.05}
-{"Action":"output","Package":"m/p","Output":"PASS\n"}
-{"Action":"pass","Package":"m/p","Elapsed":0.2}
-`
-	failAttempt = `{"Action":"run","Package":"m/p","Test":"TestBad"}
+	flakyAttempt1 = "flaky-attempt1.jsonl" // hand-written: TestF/step fails
+	flakyAttempt2 = "flaky-attempt2.jsonl" // and passes on the rerun
+	failAttempt   = `{"Action":"run","Package":"m/p","Test":"TestBad"}
 {"Action":"output","Package":"m/p","Test":"TestBad","Output":"    bad_test.go:3: still broken \u0000\u001b[31m <&> ]]> \n"}
 {"Action":"fail","Package":"m/p","Test":"TestBad","Elapsed":0.01}
 {"Action":"output","Package":"m/p","Output":"FAIL\n"}

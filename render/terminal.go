@@ -39,6 +39,8 @@ type Options struct {
 	OnlyLast bool
 	// MaxReruns is the rerun limit, to tell whether a failure will be rerun.
 	MaxReruns int
+	// RerunDelay is the wait before each rerun round, for its announcement.
+	RerunDelay time.Duration
 	// MaxOutput caps the output shown per test (0: no cap).
 	MaxOutput int
 }
@@ -213,7 +215,10 @@ func (t *Terminal) packageEnd(attempt int, p *grouping.Package) {
 		}
 		fmt.Fprintf(t.out, "%s  %s %s%s\n", t.green.Sprint("✓"), p.ImportPath, d, note)
 	default:
-		if t.willRerun(attempt) && (t.opts.OnlyLast || t.opts.HideRerunDetails) {
+		if t.willRerun(attempt) && t.opts.OnlyLast {
+			return // this attempt will not be the last
+		}
+		if t.willRerun(attempt) && t.opts.HideRerunDetails {
 			fmt.Fprintf(t.out, "%s  %s (%s)%s, rerun %d/%d\n", t.yellow.Sprint("↻"), p.ImportPath, seconds(p.Elapsed), note, attempt, t.opts.MaxReruns)
 			return
 		}
@@ -228,8 +233,8 @@ func (t *Terminal) Round(plan grouping.PlanResult) {
 	if t.opts.OnlyLast {
 		return
 	}
-	fmt.Fprintf(t.out, "\n%s\n", t.bold.Sprintf("rerun %d/%d of %s in %s",
-		plan.Round-1, t.opts.MaxReruns, plural(plan.Groups, "group"), plural(pkgs, "package")))
+	fmt.Fprintf(t.out, "\n%s\n", t.bold.Sprintf("rerun %d/%d of %s in %s after %s",
+		plan.Round-1, t.opts.MaxReruns, plural(plan.Groups, "group"), plural(pkgs, "package"), t.opts.RerunDelay))
 }
 
 // Refused says that reruns were refused by the max-failures guard.

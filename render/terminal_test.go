@@ -15,26 +15,10 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
-const flakyAttempt1 = `{"Action":"run","Package":"m/p","Test":"TestF"}
-{"Action":"run","Package":"m/p","Test":"TestF/step"}
-{"Action":"output","Package":"m/p","Test":"TestF/step","Output":"=== RUN   TestF/step\n"}
-{"Action":"output","Package":"m/p","Test":"TestF/step","Output":"    f_test.go:9: timed out talking to db\n"}
-{"Action":"output","Package":"m/p","Test":"TestF/step","Output":"--- FAIL: TestF/step (0.10s)\n"}
-{"Action":"fail","Package":"m/p","Test":"TestF/step","Elapsed":0.1}
-{"Action":"fail","Package":"m/p","Test":"TestF","Elapsed":0.1}
-{"Action":"run","Package":"m/p","Test":"TestOK"}
-{"Action":"pass","Package":"m/p","Test":"TestOK","Elapsed":0.002}
-{"Action":"output","Package":"m/p","Output":"FAIL\n"}
-{"Action":"fail","Package":"m/p","Elapsed":0.3}
-`
-
-const flakyAttempt2 = `{"Action":"run","Package":"m/p","Test":"TestF"}
-{"Action":"run","Package":"m/p","Test":"TestF/step"}
-{"Action":"pass","Package":"m/p","Test":"TestF/step","Elapsed":0.05}
-{"Action":"pass","Package":"m/p","Test":"TestF","Elapsed":0.05}
-{"Action":"output","Package":"m/p","Output":"PASS\n"}
-{"Action":"pass","Package":"m/p","Elapsed":0.2}
-`
+const (
+	flakyAttempt1 = "flaky-attempt1.jsonl" // hand-written: TestF/step fails
+	flakyAttempt2 = "flaky-attempt2.jsonl" // and passes on the rerun
+)
 
 // play feeds attempts through a Terminal as the runner would and returns
 // what it printed.
@@ -100,6 +84,7 @@ func TestGolden(t *testing.T) {
 		testCase{"rerun-testname", Options{Format: "testname", MaxReruns: 2}, rerun},
 		testCase{"rerun-hide-details", Options{Format: "testname", MaxReruns: 2, HideRerunDetails: true}, rerun},
 		testCase{"rerun-only-last", Options{Format: "testname", MaxReruns: 2, OnlyLast: true}, rerun},
+		testCase{"rerun-only-last-pkgname", Options{Format: "pkgname", MaxReruns: 2, OnlyLast: true}, rerun},
 		testCase{"color", Options{Format: "pkgname", Color: true, MaxReruns: 2}, rerun},
 		testCase{"build-failure", Options{Format: "pkgname"}, []string{"buildfail.jsonl"}},
 		testCase{"crash", Options{Format: "pkgname"}, []string{"osexit.jsonl"}},

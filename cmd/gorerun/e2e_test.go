@@ -64,10 +64,17 @@ func fixture(name string) string {
 	return dir
 }
 
-// gorerun runs the binary in dir with extra environment and stdin.
+// gorerun runs the binary in dir with extra environment and stdin, with
+// fresh counter and cache directories.
 func gorerun(t *testing.T, dir string, env []string, stdin string, args ...string) result {
 	t.Helper()
-	state := t.TempDir()
+	return execIn(t, dir, t.TempDir(), env, stdin, args...)
+}
+
+// execIn runs the binary with the given counter (and cache) directory, so
+// that several runs can share them.
+func execIn(t *testing.T, dir, state string, env []string, stdin string, args ...string) result {
+	t.Helper()
 	cmd := exec.Command(binary, args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GORERUN_E2E_STATE="+state, "NO_COLOR=1", "GORERUN_CACHE_DIR="+filepath.Join(state, "cache"))
@@ -159,7 +166,7 @@ func TestE2EWholeGroupRerun(t *testing.T) {
 	report := filepath.Join(t.TempDir(), "report.xml")
 	r := gorerun(t, fixture("e2e"), nil, "", "--rerun-class-max=2", "--rerun-delay=0", "--junitfile", report, "./basic")
 	r.expectCode(t, 0)
-	r.expectOutput(t, "rerun 1/2 of 2 groups in 1 package", "=== FLAKY: example.com/e2e/basic TestWholeGroup passed on attempt 2",
+	r.expectOutput(t, "rerun 1/2 of 2 groups in 1 package after 0s", "=== FLAKY: example.com/e2e/basic TestWholeGroup passed on attempt 2",
 		"flaky check failed", "2 flaky")
 	r.expectCounts(t, map[string]int{
 		"basic.setup":        2, // the step before the failing one ran again
@@ -186,7 +193,7 @@ func TestE2EOneProcessPerPackagePerRound(t *testing.T) {
 	jsonfile := filepath.Join(t.TempDir(), "events.jsonl")
 	r := gorerun(t, fixture("e2e"), nil, "", "--rerun-class-max=1", "--rerun-delay=0", "--jsonfile", jsonfile, "./basic", "./other")
 	r.expectCode(t, 0)
-	r.expectOutput(t, "rerun 1/1 of 3 groups in 2 packages")
+	r.expectOutput(t, "rerun 1/1 of 3 groups in 2 packages after 0s")
 	r.expectCounts(t, map[string]int{"basic.process": 2, "other.process": 2})
 	b, err := os.ReadFile(jsonfile)
 	if err != nil {
@@ -501,23 +508,11 @@ func TestE2EIncremental(t *testing.T) {
 	}
 }
 
-// gorerunState runs the binary with a given counter and cache directory, so
-// that several runs share them.
+// gorerunState runs the binary on the e2e fixture with a given counter and
+// cache directory, so that several runs share them.
 func gorerunState(t *testing.T, state string, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(binary, args...)
-	cmd.Dir = fixture("e2e")
-	cmd.Env = append(os.Environ(), "GORERUN_E2E_STATE="+state, "NO_COLOR=1", "GORERUN_CACHE_DIR="+filepath.Join(state, "cache"))
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return result{stdout: stdout.String(), stderr: stderr.String(), code: code, state: state}
+	return execIn(t, fixture("e2e"), state, nil, "", args...)
 }
 
 var testcaseElement = func(name string) *regexp.Regexp {

@@ -119,6 +119,7 @@ func runErr(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		HideRerunDetails: o.hideRerunDetails,
 		OnlyLast:         o.rerunOnlyLast,
 		MaxReruns:        o.rerunClassMax,
+		RerunDelay:       time.Duration(o.rerunDelay),
 		MaxOutput:        int(o.junitMaxOutput),
 	})
 	obs := observers{term}

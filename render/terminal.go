@@ -141,7 +141,11 @@ func (t *Terminal) Event(attempt int, ev *testjson.Event, _ []byte, pkg *groupin
 			fmt.Fprintf(t.out, "%s %s.%s: %s\n", t.yellow.Sprint("↷"), pkg.ImportPath, tst.Name, tst.SkipReason())
 			return
 		}
-		fmt.Fprintf(t.out, "%s %s.%s%s (%s)\n", t.word(tst.Status), pkg.ImportPath, tst.Name, attemptNote(attempt), seconds(tst.Elapsed))
+		note := attemptNote(attempt)
+		if t.opts.OnlyLast {
+			note = ""
+		}
+		fmt.Fprintf(t.out, "%s %s.%s%s (%s)\n", t.word(tst.Status), pkg.ImportPath, tst.Name, note, seconds(tst.Elapsed))
 		if failed && t.opts.Format == "github-actions" && len(tst.Output) > 0 {
 			fmt.Fprintf(t.out, "::group::%s output\n%s::endgroup::\n", tst.Name, ensureNewline(string(tst.Output)))
 		}
@@ -203,6 +207,9 @@ func (t *Terminal) packageEnd(attempt int, p *grouping.Package) {
 	}
 	// pkgname
 	note := attemptNote(attempt)
+	if t.opts.OnlyLast {
+		note = ""
+	}
 	switch {
 	case p.Status == grouping.PackageSkip || (p.NoTests && p.Status == grouping.PackagePass && len(p.Groups) == 0 && p.Compacted.Groups == 0):
 		fmt.Fprintf(t.out, "∅  %s%s\n", p.ImportPath, note)

@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -658,6 +659,9 @@ func TestE2EFaults(t *testing.T) {
 	}
 	f.Write([]byte("\n"))
 	f.Close()
+	mixed := filepath.Join(dir, "mixed.jsonl")
+	os.WriteFile(mixed, []byte("go: downloading example.com/dep v1.0.0\n"+`{"Action":"run","Package":"m/p","Test":"TestA"}`+"\n"+
+		"exec wrapper: started\n"+`{"Action":"pass","Package":"m/p","Test":"TestA"}`+"\n"+`{"Action":"pass","Package":"m/p"}`+"\n"), 0o644)
 	nul := filepath.Join(dir, "nul.jsonl")
 	os.WriteFile(nul, []byte("\x00\x00\x00{\"Action\":\x00}\n"), 0o644)
 	type testCase struct {
@@ -681,6 +685,8 @@ func TestE2EFaults(t *testing.T) {
 			"--junitfile: cannot write " + filepath.Join(dir, "no", "such", "dir", "r.xml")},
 		{"100 MB line", nil, []string{"--input", big}, 2, "big.jsonl: not a go test -json stream (line 1"},
 		{"NUL bytes", nil, []string{"--input", nul}, 2, "nul.jsonl: not a go test -json stream"},
+		{"non-JSON lines are shown, not fatal", nil, []string{"--input", mixed}, 0, "go: downloading example.com/dep v1.0.0\n"},
+		{"non-JSON lines between events", nil, []string{"--input", mixed}, 0, "exec wrapper: started\n"},
 	}
 	for _, tc := range testCases {
 		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
@@ -710,7 +716,7 @@ func TestE2EInterruptDuringRerunDelay(t *testing.T) {
 			t.Fatalf("gorerun ended early: %v\n%s", err, seen.String())
 		}
 	}
-	cmd.Process.Signal(os.Interrupt)
+	cmd.Process.Signal(syscall.SIGTERM) // as CI systems stop jobs
 	io.Copy(io.Discard, stdout)
 	err = cmd.Wait()
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 130 {

@@ -99,7 +99,7 @@ func newFlagSet(o *options, out io.Writer) *flag.FlagSet {
 	fs.IntVar(&o.rerunClassMax, "rerun-class-max", 0, "rerun a failed group (a top-level test with its subtests) up to `N` times")
 	fs.Var(&o.rerunDelay, "rerun-delay", "wait `D` before each rerun round (1s, 250ms, or seconds: 0.5)")
 	fs.IntVar(&o.rerunMaxFailures, "rerun-max-failures", 10, "do not rerun when more than `N` groups fail in the first run")
-	fs.IntVar(&o.rerunParallel, "rerun-parallel", runtime.NumCPU(), "rerun up to `N` packages at once; also the -p of rerun processes")
+	fs.IntVar(&o.rerunParallel, "rerun-parallel", 0, "rerun up to `N` packages at once; also the -p of rerun processes (0: the number of CPUs)")
 	fs.StringVar(&o.format, "format", "pkgname", "progress `format`: "+strings.Join(render.Formats, ", "))
 	fs.BoolVar(&o.hideRerunDetails, "hide-rerun-details", false, "show failures of attempts that were rerun as one line, without output")
 	fs.BoolVar(&o.rerunOnlyLast, "rerun-show-only-last", false, "show and report only the final attempt of each group")
@@ -161,15 +161,21 @@ func parseOptions(args []string, getenv func(string) string, usage io.Writer) (*
 		o.packages = append(o.packages, rest[0])
 		ours = rest[1:]
 	}
-	return o, o.validate()
+	if err := o.validate(); err != nil {
+		return nil, err
+	}
+	if o.rerunParallel == 0 {
+		o.rerunParallel = runtime.NumCPU()
+	}
+	return o, nil
 }
 
 func (o *options) validate() error {
 	switch {
 	case o.rerunClassMax < 0:
 		return errors.New("--rerun-class-max must be 0 or more")
-	case o.rerunParallel < 1:
-		return errors.New("--rerun-parallel must be 1 or more")
+	case o.rerunParallel < 0:
+		return errors.New("--rerun-parallel must be 0 (the number of CPUs) or more")
 	case !render.ValidFormat(o.format):
 		return fmt.Errorf("--format %q: must be one of %s", o.format, strings.Join(render.Formats, ", "))
 	case o.junitClassname != "package" && o.junitClassname != "group":

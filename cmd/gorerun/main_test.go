@@ -1,0 +1,80 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func TestHelpGolden(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"--help"}, nil, &stdout, &stderr, func(string) string { return "" })
+	if code != 0 || stderr.Len() != 0 {
+		t.Fatalf("--help: code %d, stderr %q", code, stderr.String())
+	}
+	path := filepath.Join("testdata", "help.golden")
+	if *update {
+		os.WriteFile(path, stdout.Bytes(), 0o644)
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("golden file missing (run go test ./cmd/gorerun -run Help -update): %v", err)
+	}
+	if !bytes.Equal(stdout.Bytes(), want) {
+		t.Errorf("--help differs from %s:\n%s", path, stdout.String())
+	}
+}
+
+func TestParseOptions(t *testing.T) {
+	type testCase struct {
+		name     string
+		args     []string
+		env      map[string]string
+		check    func(*options) bool
+		wantErr  string
+		packages []string
+	}
+	run := func(t *testing.T, tc testCase) {
+		o, err := parseOptions(tc.args, func(k string) string { return tc.env[k] }, &bytes.Buffer{})
+		if tc.wantErr != "" {
+			if err == nil || !bytes.Contains([]byte(err.Error()), []byte(tc.wantErr)) {
+				t.Fatalf("err = %v, want %q", err, tc.wantErr)
+			}
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tc.check != nil && !tc.check(o) {
+			t.Errorf("options %+v", o)
+		}
+	}
+	testCases := []testCase{
+		{name: "interleaved packages and flags", args: []string{"./a", "--rerun-class-max=2", "./b", "--", "-race", "./not-a-package"},
+			check: func(o *options) bool {
+				return o.rerunClassMax == 2 && len(o.packages) == 2 && o.packages[1] == "./b" && len(o.goFlags) == 2
+			}},
+		{name: "delay in seconds", args: []string{"--rerun-delay", "0.25"}, check: func(o *options) bool { return o.rerunDelay.String() == "250ms" }},
+		{name: "delay as duration", args: []string{"--rerun-delay=2s"}, check: func(o *options) bool { return o.rerunDelay.String() == "2s" }},
+		{name: "environment default", env: map[string]string{"GORERUN_RERUN_CLASS_MAX": "4"}, check: func(o *options) bool { return o.rerunClassMax == 4 }},
+		{name: "command line wins", args: []string{"--rerun-class-max=1"}, env: map[string]string{"GORERUN_RERUN_CLASS_MAX": "4"},
+			check: func(o *options) bool { return o.rerunClassMax == 1 }},
+		{name: "sizes", args: []string{"--junit-max-output", "2MiB"}, check: func(o *options) bool { return o.junitMaxOutput == 2<<20 }},
+		{name: "last-failed switch", args: []string{"--last-failed", "./..."}, check: func(o *options) bool { return o.lastFailed.on && o.lastFailed.file == "" }},
+		{name: "last-failed file", args: []string{"--last-failed=r.xml"}, check: func(o *options) bool { return o.lastFailed.file == "r.xml" }},
+		{name: "parallel defaults to CPUs", check: func(o *options) bool { return o.rerunParallel >= 1 }},
+		{name: "negative reruns", args: []string{"--rerun-class-max=-1"}, wantErr: "--rerun-class-max must be 0 or more"},
+		{name: "bad size", args: []string{"--junit-max-output", "lots"}, wantErr: "not a size"},
+		{name: "input with packages", args: []string{"--input", "x.json", "./..."}, wantErr: "drop the packages"},
+		{name: "input with shard", args: []string{"--input", "x.json", "--shard", "1/2"}, wantErr: "cannot be used with --input"},
+		{name: "bad env", env: map[string]string{"GORERUN_FORMAT": "fancy"}, wantErr: `--format "fancy"`},
+	}
+	for _, tc := range testCases {
+		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+	}
+}

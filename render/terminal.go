@@ -115,7 +115,7 @@ func (t *Terminal) Event(attempt int, ev *testjson.Event, _ []byte, pkg *groupin
 	switch t.opts.Format {
 	case "dots":
 		if !t.dotsOpen {
-			fmt.Fprintf(t.out, "[%s] ", short(pkg.ImportPath))
+			fmt.Fprintf(t.out, "[%s] ", pkg.ImportPath)
 			t.dotsOpen = true
 		}
 		switch {
@@ -257,8 +257,6 @@ func plural(n int, word string) string {
 	}
 	return fmt.Sprintf("%d %ss", n, word)
 }
-
-func short(path string) string { return path }
 
 func seconds(d time.Duration) string {
 	return fmt.Sprintf("%.2fs", d.Seconds())

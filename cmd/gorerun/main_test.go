@@ -32,12 +32,11 @@ func TestHelpGolden(t *testing.T) {
 
 func TestParseOptions(t *testing.T) {
 	type testCase struct {
-		name     string
-		args     []string
-		env      map[string]string
-		check    func(*options) bool
-		wantErr  string
-		packages []string
+		name    string
+		args    []string
+		env     map[string]string
+		check   func(*options) bool
+		wantErr string
 	}
 	run := func(t *testing.T, tc testCase) {
 		o, err := parseOptions(tc.args, func(k string) string { return tc.env[k] }, &bytes.Buffer{})

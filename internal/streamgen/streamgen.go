@@ -30,12 +30,6 @@ type Stats struct {
 	Tests, FailedTests, Failures int // Failures: failed groups
 }
 
-type pkgState struct {
-	name  string
-	group int
-	tests []string // running test stack
-}
-
 // Generate writes a stream to w and returns what it holds.
 func Generate(w io.Writer, cfg Config) (Stats, error) {
 	if cfg.Packages < 1 {

@@ -87,6 +87,7 @@ func TestTrackerRecordedStreams(t *testing.T) {
 		{"fuzzy.jsonl", "fuzzy pass | TestRepeated=pass | FuzzReverse=pass FuzzReverse/seed#0=pass FuzzReverse/seed#1=pass\n"},
 		{"cached.jsonl", "fuzzy pass | TestRepeated=pass | FuzzReverse=pass FuzzReverse/seed#0=pass FuzzReverse/seed#1=pass\n"},
 		{"notests.jsonl", "notests skip\n"},
+		{"stray.jsonl", "stray fail crashed | TestStarts=pass | TestVictim=error\n"},
 	}
 	for _, tc := range testCases {
 		t.Run(tc.stream, func(t *testing.T) { run(t, tc) })
@@ -112,6 +113,12 @@ func TestTrackerDetails(t *testing.T) {
 			if p.Status != PackageBuildFailed || !strings.Contains(p.BuildOutput, "syntax error") {
 				t.Errorf("%s: %v %q", p.ImportPath, p.Status, p.BuildOutput)
 			}
+		}
+	})
+	t.Run("a stray goroutine's panic lands on the running test", func(t *testing.T) {
+		victim := track(t, "stray.jsonl", Options{Attempt: 1}).Packages[0].Group("TestVictim").Top()
+		if got := victim.FailureMessage(); got != "panic: stray goroutine" {
+			t.Errorf("FailureMessage = %q", got)
 		}
 	})
 	t.Run("timeout output attached to the running test", func(t *testing.T) {

@@ -8,7 +8,7 @@ out=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$out/../.." && pwd)
 goroot=$(go env GOROOT)
 cd "$(dirname "$0")/../modules/shapes"
-for p in ok panicky osexit timeout testmainfail initpanic buildfail parentpanic failnow fuzzy notests; do
+for p in ok panicky osexit timeout testmainfail initpanic buildfail parentpanic failnow fuzzy notests stray; do
   go test -json -count=1 -timeout 2s "./$p/" >"$out/$p.jsonl" || true
 done
 go test -json -count=1 -run '^$' -bench . -benchtime 10x ./ok/ >"$out/bench.jsonl" || true

@@ -34,8 +34,13 @@ func Merge(reports [][]byte, names []string) (*Testsuites, []Duplicate, error) {
 			if !ok {
 				j = len(suites)
 				index[s.Name] = j
-				suites = append(suites, &Testsuite{Name: s.Name, Properties: s.Properties})
+				suites = append(suites, &Testsuite{Name: s.Name})
 				times = append(times, 0)
+			}
+			for _, p := range s.Properties {
+				if !hasProperty(suites[j].Properties, p) {
+					suites[j].Properties = append(suites[j].Properties, p)
+				}
 			}
 			f, _ := strconv.ParseFloat(strings.ReplaceAll(s.Time, ",", ""), 64)
 			times[j] += f
@@ -68,21 +73,48 @@ func Merge(reports [][]byte, names []string) (*Testsuites, []Duplicate, error) {
 }
 
 // parseSuites reads the testsuites of a report with a <testsuites> or a
-// single <testsuite> root.
+// single <testsuite> root. Suite attributes the model has no field for
+// (timestamp, hostname, id from other tools) become properties, as
+// Update does, so the merged report keeps them and stays schema-valid.
 func parseSuites(b []byte) ([]Testsuite, error) {
+	type suite struct {
+		Testsuite
+		Extra []xml.Attr `xml:",any,attr"`
+	}
 	var root struct {
 		XMLName xml.Name
-		Testsuite
-		Suites []Testsuite `xml:"testsuite"`
+		suite
+		Suites []suite `xml:"testsuite"`
 	}
 	if err := xml.Unmarshal(b, &root); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalidReport, err)
 	}
+	var suites []suite
 	switch root.XMLName.Local {
 	case "testsuites":
-		return root.Suites, nil
+		suites = root.Suites
 	case "testsuite":
-		return []Testsuite{root.Testsuite}, nil
+		suites = []suite{root.suite}
+	default:
+		return nil, fmt.Errorf("%w: root element is <%s>, want <testsuites> or <testsuite>", ErrInvalidReport, root.XMLName.Local)
 	}
-	return nil, fmt.Errorf("%w: root element is <%s>, want <testsuites> or <testsuite>", ErrInvalidReport, root.XMLName.Local)
+	out := make([]Testsuite, len(suites))
+	for i, s := range suites {
+		out[i] = s.Testsuite
+		for _, a := range s.Extra {
+			if !suiteAttrs[a.Name.Local] && a.Name.Space == "" {
+				out[i].Properties = append(out[i].Properties, Property{Name: a.Name.Local, Value: a.Value})
+			}
+		}
+	}
+	return out, nil
+}
+
+func hasProperty(props []Property, p Property) bool {
+	for _, q := range props {
+		if q == p {
+			return true
+		}
+	}
+	return false
 }

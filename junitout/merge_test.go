@@ -15,7 +15,7 @@ func TestMerge(t *testing.T) {
 		}
 		return b
 	}
-	single := []byte(`<?xml version="1.0"?><testsuite name="m/p" tests="1" failures="0" errors="0" time="0.25"><testcase name="TestExtra" classname="m/p" time="0.1"/></testsuite>`)
+	single := []byte(`<?xml version="1.0"?><testsuite name="m/p" tests="1" failures="0" errors="0" time="0.25" timestamp="2026-11-23T10:00:00" hostname="runner-7"><testcase name="TestExtra" classname="m/p" time="0.1"/></testsuite>`)
 	reports := [][]byte{read("flaky.xml"), read("failing-every-attempt.xml"), single, read("build-failure.xml")}
 	names := []string{"flaky.xml", "failing.xml", "single.xml", "build.xml"}
 	merged, dups, err := Merge(reports, names)
@@ -38,6 +38,9 @@ func TestMerge(t *testing.T) {
 	var buf bytes.Buffer
 	if err := Encode(&buf, merged); err != nil {
 		t.Fatal(err)
+	}
+	if !bytes.Contains(buf.Bytes(), []byte(`<property name="hostname" value="runner-7">`)) {
+		t.Errorf("suite attributes were dropped:\n%s", buf.Bytes())
 	}
 	path := filepath.Join(t.TempDir(), "merged.xml")
 	os.WriteFile(path, buf.Bytes(), 0o644)

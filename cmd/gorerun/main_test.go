@@ -71,7 +71,9 @@ func TestParseOptions(t *testing.T) {
 		{name: "bad size", args: []string{"--junit-max-output", "lots"}, wantErr: "not a size"},
 		{name: "input with packages", args: []string{"--input", "x.json", "./..."}, wantErr: "drop the packages"},
 		{name: "input with shard", args: []string{"--input", "x.json", "--shard", "1/2"}, wantErr: "cannot be used with --input"},
-		{name: "bad env", env: map[string]string{"GORERUN_FORMAT": "fancy"}, wantErr: `--format "fancy"`},
+		{name: "bad env", env: map[string]string{"GORERUN_FORMAT": "fancy"}, wantErr: `(set by GORERUN_FORMAT)`},
+		{name: "bad env overridden", args: []string{"--format=dots"}, env: map[string]string{"GORERUN_FORMAT": "fancy"},
+			check: func(o *options) bool { return o.format == "dots" }},
 	}
 	for _, tc := range testCases {
 		t.Run(tc.name, func(t *testing.T) { run(t, tc) })

@@ -133,8 +133,10 @@ func parseOptions(args []string, getenv func(string) string, usage io.Writer) (*
 	fs := newFlagSet(o, usage)
 	fs.Usage = func() { printUsage(fs, usage) }
 	var envErr error
+	fromEnv := map[string]bool{}
 	fs.VisitAll(func(f *flag.Flag) {
 		if v := getenv(envName(f.Name)); v != "" && envErr == nil {
+			fromEnv[f.Name] = true
 			if err := fs.Set(f.Name, v); err != nil {
 				envErr = fmt.Errorf("invalid value %q for %s: %w", v, envName(f.Name), err)
 			}
@@ -161,7 +163,23 @@ func parseOptions(args []string, getenv func(string) string, usage io.Writer) (*
 		o.packages = append(o.packages, rest[0])
 		ours = rest[1:]
 	}
+	fs.Visit(func(f *flag.Flag) {
+		for _, a := range args {
+			if a == "--" {
+				break
+			}
+			if strings.TrimLeft(strings.SplitN(a, "=", 2)[0], "-") == f.Name {
+				delete(fromEnv, f.Name) // the command line wins
+			}
+		}
+	})
 	if err := o.validate(); err != nil {
+		// Name the variable when the bad value came from the environment.
+		for name := range fromEnv {
+			if strings.Contains(err.Error(), "--"+name+" ") {
+				return nil, fmt.Errorf("%w (set by %s)", err, envName(name))
+			}
+		}
 		return nil, err
 	}
 	if o.rerunParallel == 0 {

@@ -13,37 +13,14 @@ import (
 	junit "github.com/joshdk/go-junit"
 
 	"github.com/gorerun/gorerun/grouping"
-	"github.com/gorerun/gorerun/testjson"
+	"github.com/gorerun/gorerun/internal/streamtest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
-// attemptFrom tracks one attempt's stream: a file under testdata/streams
-// (name ending in .jsonl) or literal events.
-func attemptFrom(t *testing.T, n int, src string, opts grouping.Options) *grouping.Attempt {
-	t.Helper()
-	if strings.HasSuffix(src, ".jsonl") {
-		b, err := os.ReadFile(filepath.Join("..", "testdata", "streams", src))
-		if err != nil {
-			t.Fatal(err)
-		}
-		src = string(b)
-	}
-	opts.Attempt = n
-	tr := grouping.NewTracker(opts)
-	d := testjson.NewDecoder(strings.NewReader(src))
-	for d.Scan() {
-		tr.Add(d.Event())
-	}
-	return tr.Finish()
-}
-
 func reportFrom(t *testing.T, opts grouping.Options, attempts ...string) *grouping.Report {
-	r := &grouping.Report{}
-	for i, src := range attempts {
-		r.Add(attemptFrom(t, i+1, src, opts))
-	}
-	return r
+	t.Helper()
+	return streamtest.Report(t, opts, attempts...)
 }
 
 const (

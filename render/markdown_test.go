@@ -9,28 +9,12 @@ import (
 	"time"
 
 	"github.com/gorerun/gorerun/grouping"
-	"github.com/gorerun/gorerun/testjson"
+	"github.com/gorerun/gorerun/internal/streamtest"
 )
 
 func reportOf(t *testing.T, attempts ...string) *grouping.Report {
 	t.Helper()
-	r := &grouping.Report{}
-	for i, src := range attempts {
-		if strings.HasSuffix(src, ".jsonl") {
-			b, err := os.ReadFile(filepath.Join("..", "testdata", "streams", src))
-			if err != nil {
-				t.Fatal(err)
-			}
-			src = string(b)
-		}
-		tr := grouping.NewTracker(grouping.Options{Attempt: i + 1})
-		d := testjson.NewDecoder(strings.NewReader(src))
-		for d.Scan() {
-			tr.Add(d.Event())
-		}
-		r.Add(tr.Finish())
-	}
-	return r
+	return streamtest.Report(t, grouping.Options{}, attempts...)
 }
 
 func golden(t *testing.T, name, got string) {

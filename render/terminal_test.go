@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gorerun/gorerun/grouping"
+	"github.com/gorerun/gorerun/internal/streamtest"
 	"github.com/gorerun/gorerun/testjson"
 )
 
@@ -28,25 +29,13 @@ func play(t *testing.T, opts Options, attempts ...string) string {
 	term := NewTerminal(&out, opts)
 	report := &grouping.Report{}
 	for i, src := range attempts {
-		if strings.HasSuffix(src, ".jsonl") {
-			b, err := os.ReadFile(filepath.Join("..", "testdata", "streams", src))
-			if err != nil {
-				t.Fatal(err)
-			}
-			src = string(b)
-		}
 		n := i + 1
 		if n > 1 {
 			term.Round(grouping.PlanResult{Round: n, Reruns: []grouping.Rerun{{Package: "m/p"}}, Groups: 1})
 		}
-		tr := grouping.NewTracker(grouping.Options{Attempt: n})
-		d := testjson.NewDecoder(strings.NewReader(src))
-		for d.Scan() {
-			ev := d.Event()
-			tr.Add(ev)
-			term.Event(n, ev, d.Line(), tr.Package(ev.Package))
-		}
-		report.Add(tr.Finish())
+		report.Add(streamtest.Attempt(t, n, src, grouping.Options{}, func(ev *testjson.Event, line []byte, p *grouping.Package) {
+			term.Event(n, ev, line, p)
+		}))
 	}
 	term.Summary(report, 1234*time.Millisecond)
 	return out.String()

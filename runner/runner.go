@@ -351,23 +351,18 @@ func listNeverStarted(ctx context.Context, cfg Config, report *grouping.Report) 
 		if run, ok := goFlag(cfg.Flags, "run"); ok && run != "" && !strings.Contains(run, "/") {
 			pattern = run
 		}
-		args := []string{"test", "-list", pattern}
-		if tags, ok := goFlag(cfg.Flags, "tags"); ok {
-			args = append(args, "-tags", tags)
-		}
-		cmd := exec.CommandContext(ctx, cfg.Go, append(args, ph.ImportPath)...)
-		cmd.Dir = cfg.Dir
-		cmd.Env = cfg.Env
-		out, err := cmd.Output()
+		out, err := goQuery(ctx, cfg, append(withTags(cfg, "test", "-list", pattern), ph.ImportPath)...)
 		if err != nil {
 			continue // the listing is best effort: the package already fails
 		}
+		seen := map[string]bool{}
+		for _, h := range ph.Groups {
+			seen[h.Name] = true
+		}
 		var names []string
-		for _, line := range strings.Split(string(out), "\n") {
-			if strings.HasPrefix(line, "Test") || strings.HasPrefix(line, "Example") || strings.HasPrefix(line, "Fuzz") {
-				if !seenInAnyAttempt(ph, line) {
-					names = append(names, line)
-				}
+		for _, line := range strings.Split(out, "\n") {
+			if (strings.HasPrefix(line, "Test") || strings.HasPrefix(line, "Example") || strings.HasPrefix(line, "Fuzz")) && !seen[line] {
+				names = append(names, line)
 			}
 		}
 		final.AddNotRun(names, "not run: test binary exited before this test started")
@@ -375,44 +370,49 @@ func listNeverStarted(ctx context.Context, cfg Config, report *grouping.Report) 
 	return nil
 }
 
-func seenInAnyAttempt(ph *grouping.PackageHistory, name string) bool {
-	for _, h := range ph.Groups {
-		if h.Name == name {
-			return true
-		}
-	}
-	return false
-}
-
-// ListPackages returns the import paths the package patterns match, as go
-// list sees them (with the user's -tags).
-func ListPackages(ctx context.Context, cfg Config) ([]string, error) {
+// goQuery runs a go command that only reports (list, env) and returns its
+// trimmed output; its error carries the first line go wrote to stderr.
+func goQuery(ctx context.Context, cfg Config, args ...string) (string, error) {
 	cfg = withDefaults(cfg)
-	args := []string{"list", "-e", "-f", "{{.ImportPath}}"}
-	if tags, ok := goFlag(cfg.Flags, "tags"); ok {
-		args = append(args, "-tags", tags)
-	}
-	cmd := exec.CommandContext(ctx, cfg.Go, append(args, cfg.Packages...)...)
+	cmd := exec.CommandContext(ctx, cfg.Go, args...)
 	cmd.Dir = cfg.Dir
 	cmd.Env = cfg.Env
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		return nil, fmt.Errorf("go list %s: %s", strings.Join(cfg.Packages, " "), firstLine(strings.TrimSpace(stderr.String())))
+		if msg := firstLine(strings.TrimSpace(stderr.String())); msg != "" {
+			return "", errors.New(msg)
+		}
+		return "", err
 	}
-	return strings.Fields(string(out)), nil
+	return strings.TrimSpace(string(out)), nil
+}
+
+// withTags returns the go command's arguments with the user's -tags added,
+// so that queries see the packages and tests go test sees.
+func withTags(cfg Config, args ...string) []string {
+	if tags, ok := goFlag(cfg.Flags, "tags"); ok {
+		args = append(args, "-tags", tags)
+	}
+	return args
+}
+
+// ListPackages returns the import paths the package patterns match, as go
+// list sees them (with the user's -tags).
+func ListPackages(ctx context.Context, cfg Config) ([]string, error) {
+	cfg = withDefaults(cfg)
+	out, err := goQuery(ctx, cfg, append(withTags(cfg, "list", "-e", "-f", "{{.ImportPath}}"), cfg.Packages...)...)
+	if err != nil {
+		return nil, fmt.Errorf("go list %s: %w", strings.Join(cfg.Packages, " "), err)
+	}
+	return strings.Fields(out), nil
 }
 
 // ModuleRoot returns the directory of the main module's go.mod, or "" when
 // there is none.
 func ModuleRoot(ctx context.Context, cfg Config) string {
-	cfg = withDefaults(cfg)
-	cmd := exec.CommandContext(ctx, cfg.Go, "env", "GOMOD")
-	cmd.Dir = cfg.Dir
-	cmd.Env = cfg.Env
-	out, err := cmd.Output()
-	gomod := strings.TrimSpace(string(out))
+	gomod, err := goQuery(ctx, cfg, "env", "GOMOD")
 	if err != nil || gomod == "" || gomod == os.DevNull {
 		return ""
 	}
@@ -421,13 +421,16 @@ func ModuleRoot(ctx context.Context, cfg Config) string {
 
 // ModulePath returns the main module's path, or "" outside a module.
 func ModulePath(ctx context.Context, cfg Config) string {
-	cfg = withDefaults(cfg)
-	cmd := exec.CommandContext(ctx, cfg.Go, "list", "-m")
-	cmd.Dir = cfg.Dir
-	cmd.Env = cfg.Env
-	out, err := cmd.Output()
+	path, err := goQuery(ctx, cfg, "list", "-m")
 	if err != nil {
 		return ""
 	}
-	return firstLine(strings.TrimSpace(string(out)))
+	return firstLine(path)
+}
+
+// GoVersion returns the version of the go command that runs the tests, or
+// "" if it cannot be asked.
+func GoVersion(ctx context.Context, cfg Config) string {
+	v, _ := goQuery(ctx, cfg, "env", "GOVERSION")
+	return v
 }

@@ -162,3 +162,24 @@ func TestPlainASCII(t *testing.T) {
 		}
 	}
 }
+
+func TestAppendTagged(t *testing.T) {
+	in := `{"Action":"pass","Package":"p"}` + "\r\n" + "plain text\n" + `{ "Action" : "run" } ` + "\n"
+	d := NewDecoder(strings.NewReader(in))
+	var out []byte
+	for d.Scan() {
+		out = d.Event().AppendTagged(out, d.Line(), 2)
+	}
+	want := `{"Attempt":2,"Action":"pass","Package":"p"}` + "\n" +
+		`{"Attempt":2,"Action":"output","Output":"plain text\n"}` + "\n" +
+		`{"Attempt":2, "Action" : "run" }` + "\n"
+	if string(out) != want {
+		t.Errorf("got\n%s\nwant\n%s", out, want)
+	}
+	d = NewDecoder(strings.NewReader(string(out)))
+	for d.Scan() {
+		if d.Event().NotJSON || d.Event().Attempt != 2 {
+			t.Errorf("tagged line does not decode: %q", d.Line())
+		}
+	}
+}

@@ -80,14 +80,16 @@ func StripVariant(importPath string) string {
 	return importPath
 }
 
-// AppendTagged appends line (one line of a go test -json stream) to dst as a
-// JSON object with an "Attempt" field added, followed by a newline. A line
-// that is not a JSON object becomes an output event holding the line.
-func AppendTagged(dst []byte, line []byte, attempt int) []byte {
+// AppendTagged appends line, the line e was decoded from, to dst as a JSON
+// object with an "Attempt" field added, followed by a newline. A line that
+// was not a JSON event becomes an output event holding the line. The
+// decoder has already told JSON from other text, so nothing is parsed
+// again.
+func (e *Event) AppendTagged(dst []byte, line []byte, attempt int) []byte {
 	dst = append(dst, `{"Attempt":`...)
 	dst = strconv.AppendInt(dst, int64(attempt), 10)
-	content := bytes.TrimRight(line, "\r\n")
-	if len(content) >= 2 && content[0] == '{' && content[len(content)-1] == '}' && json.Valid(content) {
+	content := bytes.TrimSpace(line)
+	if !e.NotJSON {
 		if len(content) > 2 {
 			dst = append(dst, ',')
 		}
@@ -95,7 +97,7 @@ func AppendTagged(dst []byte, line []byte, attempt int) []byte {
 		return append(dst, '\n')
 	}
 	dst = append(dst, `,"Action":"output","Output":`...)
-	q, _ := json.Marshal(string(content) + "\n")
+	q, _ := json.Marshal(e.Output)
 	dst = append(dst, q...)
 	return append(dst, "}\n"...)
 }

@@ -23,11 +23,11 @@ func createJSONFile(path string) (*jsonFile, error) {
 	return &jsonFile{f: f}, nil
 }
 
-func (j *jsonFile) Event(attempt int, _ *testjson.Event, line []byte, _ *grouping.Package) {
+func (j *jsonFile) Event(attempt int, ev *testjson.Event, line []byte, _ *grouping.Package) {
 	if j.err != nil {
 		return
 	}
-	j.buf = testjson.AppendTagged(j.buf[:0], line, attempt)
+	j.buf = ev.AppendTagged(j.buf[:0], line, attempt)
 	_, j.err = j.f.Write(j.buf)
 }
 

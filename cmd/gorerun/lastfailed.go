@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/gorerun/gorerun/grouping"
 	"github.com/gorerun/gorerun/internal/atomicfile"
@@ -108,8 +107,8 @@ func readUpdateXML(path string) ([]byte, error) {
 }
 
 // updateReport merges the run into the --update-xml report, atomically.
-func updateReport(o *options, report *grouping.Report, old []byte, start time.Time) (junitout.Totals, error) {
-	run := junitout.Build(report, junitOptions(o, start))
+func updateReport(o *options, report *grouping.Report, old []byte, opts junitout.Options) (junitout.Totals, error) {
+	run := junitout.Build(report, opts)
 	out, totals, err := junitout.Update(old, run, junitout.UpdateOptions{OnlyLast: o.rerunOnlyLast})
 	if err != nil {
 		return totals, fmt.Errorf("--update-xml %s: %w", o.updateXML, err)

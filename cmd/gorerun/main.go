@@ -13,7 +13,6 @@ import (
 	"os/signal"
 	"runtime"
 	"runtime/debug"
-	"strings"
 	"syscall"
 	"time"
 
@@ -133,10 +132,14 @@ func runErr(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	}
 	trackOpts := grouping.Options{KeepPassingOutput: o.junitOutput == "all", MaxOutput: int(o.junitMaxOutput)}
 
+	var junitOpts junitout.Options
+	if o.junitFile != "" || o.updateXML != "" {
+		junitOpts = junitOptions(ctx, o, start)
+	}
 	var junit *junitout.Stream
 	if o.junitFile != "" {
 		// Created up front: an unwritable path is refused before a test runs.
-		if junit, err = junitout.NewStream(o.junitFile, junitOptions(o, start)); err != nil {
+		if junit, err = junitout.NewStream(o.junitFile, junitOpts); err != nil {
 			return exitUsage, usageError(fmt.Errorf("--junitfile: %w", err))
 		}
 		defer junit.Abort()
@@ -239,7 +242,7 @@ func runErr(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		return exitFailed, err
 	}
 	if updateOld != nil {
-		totals, err := updateReport(o, report, updateOld, start)
+		totals, err := updateReport(o, report, updateOld, junitOpts)
 		if err != nil {
 			return exitFailed, err
 		}
@@ -286,28 +289,24 @@ func writeReports(report *grouping.Report, jf *jsonFile, junit *junitout.Stream)
 	return nil
 }
 
-func junitOptions(o *options, start time.Time) junitout.Options {
+// junitOptions says how to write JUnit reports; it asks the go command for
+// its version once.
+func junitOptions(ctx context.Context, o *options, start time.Time) junitout.Options {
 	host, _ := os.Hostname()
+	goVersion := runner.GoVersion(ctx, runner.Config{Dir: o.dir})
+	if goVersion == "" {
+		goVersion = runtime.Version()
+	}
 	return junitout.Options{
 		ClassnameGroup: o.junitClassname == "group",
 		OutputAll:      o.junitOutput == "all",
 		MaxOutput:      int(o.junitMaxOutput),
 		OnlyLast:       o.rerunOnlyLast,
-		GoVersion:      goVersion(o.dir),
+		GoVersion:      goVersion,
 		Version:        versionString(),
 		Hostname:       host,
 		Timestamp:      start,
 	}
-}
-
-// goVersion asks the go command which Go runs the tests.
-func goVersion(dir string) string {
-	cmd := exec.Command("go", "env", "GOVERSION")
-	cmd.Dir = dir
-	if out, err := cmd.Output(); err == nil {
-		return strings.TrimSpace(string(out))
-	}
-	return runtime.Version()
 }
 
 func useColor(out io.Writer, getenv func(string) string) bool {

@@ -25,7 +25,7 @@ func Merge(reports [][]byte, names []string) (*Testsuites, []Duplicate, error) {
 	seen := map[caseKey][]string{}
 	var times []float64
 	for i, b := range reports {
-		parsed, err := parseSuites(b)
+		parsed, err := ReadSuites(b)
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", names[i], err)
 		}
@@ -72,41 +72,48 @@ func Merge(reports [][]byte, names []string) (*Testsuites, []Duplicate, error) {
 	return out, dups, nil
 }
 
-// parseSuites reads the testsuites of a report with a <testsuites> or a
-// single <testsuite> root. Suite attributes the model has no field for
-// (timestamp, hostname, id from other tools) become properties, as
-// Update does, so the merged report keeps them and stays schema-valid.
-func parseSuites(b []byte) ([]Testsuite, error) {
+// ReadSuites reads the testsuites of a JUnit report (gorerun's, gotestsum's,
+// go-junit-report's, Jenkins'), with a <testsuites> or a single <testsuite>
+// root; nested testsuites are flattened. Suite attributes the model has no
+// field for (timestamp, hostname, id from other tools) become properties,
+// as Update does, so they are kept and the suite stays schema-valid.
+func ReadSuites(b []byte) ([]Testsuite, error) {
 	type suite struct {
 		Testsuite
-		Extra []xml.Attr `xml:",any,attr"`
+		Extra  []xml.Attr `xml:",any,attr"`
+		Nested []suite    `xml:"testsuite"`
 	}
 	var root struct {
 		XMLName xml.Name
 		suite
-		Suites []suite `xml:"testsuite"`
 	}
 	if err := xml.Unmarshal(b, &root); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalidReport, err)
 	}
-	var suites []suite
+	var top []suite
 	switch root.XMLName.Local {
 	case "testsuites":
-		suites = root.Suites
+		top = root.Nested
 	case "testsuite":
-		suites = []suite{root.suite}
+		top = []suite{root.suite}
 	default:
 		return nil, fmt.Errorf("%w: root element is <%s>, want <testsuites> or <testsuite>", ErrInvalidReport, root.XMLName.Local)
 	}
-	out := make([]Testsuite, len(suites))
-	for i, s := range suites {
-		out[i] = s.Testsuite
-		for _, a := range s.Extra {
-			if !suiteAttrs[a.Name.Local] && a.Name.Space == "" {
-				out[i].Properties = append(out[i].Properties, Property{Name: a.Name.Local, Value: a.Value})
+	var out []Testsuite
+	var flatten func([]suite)
+	flatten = func(ss []suite) {
+		for _, s := range ss {
+			ts := s.Testsuite
+			for _, a := range s.Extra {
+				if !suiteAttrs[a.Name.Local] && a.Name.Space == "" {
+					ts.Properties = append(ts.Properties, Property{Name: a.Name.Local, Value: a.Value})
+				}
 			}
+			out = append(out, ts)
+			flatten(s.Nested)
 		}
 	}
+	flatten(top)
 	return out, nil
 }
 

@@ -7,7 +7,6 @@ package lastfailed
 import (
 	"bytes"
 	"encoding/json"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/gorerun/gorerun/grouping"
 	"github.com/gorerun/gorerun/internal/atomicfile"
+	"github.com/gorerun/gorerun/junitout"
 	"github.com/gorerun/gorerun/testjson"
 )
 
@@ -108,58 +108,29 @@ func FromFile(path string) (grouping.Failures, error) {
 	}
 }
 
-type xmlCase struct {
-	Name      string    `xml:"name,attr"`
-	Classname string    `xml:"classname,attr"`
-	Failure   *struct{} `xml:"failure"`
-	Error     *struct{} `xml:"error"`
-}
-
-type xmlSuite struct {
-	Name   string     `xml:"name,attr"`
-	Cases  []xmlCase  `xml:"testcase"`
-	Suites []xmlSuite `xml:"testsuite"`
-}
-
 // FromJUnit reads the failures of a JUnit report. A test that appears more
 // than once (gotestsum writes one testcase per attempt) counts by its last
 // appearance. A testcase named TestMain or "[build failed]" marks its whole
 // package.
 func FromJUnit(b []byte) (grouping.Failures, error) {
-	var root struct {
-		XMLName xml.Name
-		xmlSuite
-	}
-	if err := xml.Unmarshal(b, &root); err != nil {
-		return nil, fmt.Errorf("not a valid JUnit report: %w", err)
-	}
-	var suites []xmlSuite
-	switch root.XMLName.Local {
-	case "testsuites":
-		suites = root.Suites
-	case "testsuite":
-		suites = []xmlSuite{root.xmlSuite}
-	default:
-		return nil, fmt.Errorf("not a JUnit report: root element is <%s>", root.XMLName.Local)
+	suites, err := junitout.ReadSuites(b)
+	if err != nil {
+		return nil, err
 	}
 	type key struct{ pkg, name string }
 	failed := map[key]bool{}
 	var order []key
-	var walk func([]xmlSuite)
-	walk = func(ss []xmlSuite) {
-		for _, s := range ss {
-			for _, c := range s.Cases {
-				pkg, name := packageAndName(s.Name, c.Classname, c.Name)
-				k := key{pkg, name}
-				if _, seen := failed[k]; !seen {
-					order = append(order, k)
-				}
-				failed[k] = c.Failure != nil || c.Error != nil
+	for _, s := range suites {
+		for _, c := range s.Testcases {
+			pkg, name := packageAndName(s.Name, c.Classname, c.Name)
+			k := key{pkg, name}
+			if _, seen := failed[k]; !seen {
+				order = append(order, k)
 			}
-			walk(s.Suites)
+			st := c.State()
+			failed[k] = st == junitout.Failed || st == junitout.Errored
 		}
 	}
-	walk(suites)
 	f := grouping.Failures{}
 	for _, k := range order {
 		if !failed[k] {

@@ -6,7 +6,6 @@ package shard
 
 import (
 	"bytes"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"os"
@@ -15,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gorerun/gorerun/junitout"
 	"github.com/gorerun/gorerun/testjson"
 )
 
@@ -149,27 +149,10 @@ func ReadTimings(files []string) (map[string]time.Duration, error) {
 	return out, nil
 }
 
-type timingSuite struct {
-	Name   string        `xml:"name,attr"`
-	Time   string        `xml:"time,attr"`
-	Suites []timingSuite `xml:"testsuite"`
-}
-
 func junitTimings(b []byte, out map[string]time.Duration) error {
-	var root struct {
-		XMLName xml.Name
-		timingSuite
-	}
-	if err := xml.Unmarshal(b, &root); err != nil {
-		return fmt.Errorf("not a valid JUnit report: %w", err)
-	}
-	suites := root.Suites
-	switch root.XMLName.Local {
-	case "testsuite":
-		suites = []timingSuite{root.timingSuite}
-	case "testsuites":
-	default:
-		return fmt.Errorf("not a JUnit report: root element is <%s>", root.XMLName.Local)
+	suites, err := junitout.ReadSuites(b)
+	if err != nil {
+		return err
 	}
 	for _, s := range suites {
 		f, err := strconv.ParseFloat(strings.ReplaceAll(s.Time, ",", ""), 64)

@@ -37,6 +37,20 @@ func (h *History) Flaky() bool {
 	return false
 }
 
+// FlakyGroups returns the groups that passed on a rerun, in package and
+// group order.
+func FlakyGroups(pkgs []*PackageHistory) []*History {
+	var out []*History
+	for _, ph := range pkgs {
+		for _, h := range ph.Groups {
+			if h.Flaky() {
+				out = append(out, h)
+			}
+		}
+	}
+	return out
+}
+
 // PackageHistory is every attempt of one package.
 type PackageHistory struct {
 	ImportPath string

@@ -220,8 +220,18 @@ func firstLine(s string) string {
 // reader of a failure needs (=== RUN, --- PASS and the like).
 func isFraming(line string) bool {
 	l := strings.TrimLeft(line, " ")
-	for _, p := range []string{"=== RUN", "=== PAUSE", "=== CONT", "=== NAME", "--- PASS", "--- FAIL", "--- SKIP", "--- BENCH"} {
-		if strings.HasPrefix(l, p) {
+	return hasAnyPrefix(l, runFraming) || hasAnyPrefix(l, resultFraming)
+}
+
+// runFraming are test2json's "=== " lines; resultFraming its result lines.
+var (
+	runFraming    = []string{"=== RUN", "=== PAUSE", "=== CONT", "=== NAME"}
+	resultFraming = []string{"--- PASS", "--- FAIL", "--- SKIP", "--- BENCH"}
+)
+
+func hasAnyPrefix(s string, prefixes []string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(s, p) {
 			return true
 		}
 	}
@@ -285,9 +295,7 @@ func StripFraming(out []byte) []byte {
 		} else {
 			out = nil
 		}
-		l := bytes.TrimLeft(line, " ")
-		if bytes.HasPrefix(l, []byte("=== RUN")) || bytes.HasPrefix(l, []byte("=== PAUSE")) ||
-			bytes.HasPrefix(l, []byte("=== CONT")) || bytes.HasPrefix(l, []byte("=== NAME")) {
+		if l := bytes.TrimLeft(line, " "); hasAnyPrefix(string(l[:min(len(l), 9)]), runFraming) {
 			continue
 		}
 		b = append(b, line...)

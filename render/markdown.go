@@ -25,16 +25,9 @@ func Markdown(w io.Writer, r *grouping.Report, elapsed time.Duration) error {
 	fmt.Fprintf(&b, "| %d | %d | %d | %d | %d | %d | %d | %d | %s |\n\n",
 		c.Tests, c.Passed, c.FlakyGroups, c.Failed, c.Skipped, c.Errors, c.BuildFailures, c.Runs, seconds(elapsed.Round(time.Millisecond)))
 	pkgs := r.Packages()
-	first := true
-	for _, ph := range pkgs {
-		for _, h := range ph.Groups {
-			if !h.Flaky() {
-				continue
-			}
-			if first {
-				b.WriteString("### Flaky groups\n\n| package | group | attempts | first failure |\n| --- | --- | ---: | --- |\n")
-				first = false
-			}
+	if flaky := grouping.FlakyGroups(pkgs); len(flaky) > 0 {
+		b.WriteString("### Flaky groups\n\n| package | group | attempts | first failure |\n| --- | --- | ---: | --- |\n")
+		for _, h := range flaky {
 			msg := ""
 			for _, g := range h.Runs {
 				if g.Status().Failed() {
@@ -42,13 +35,11 @@ func Markdown(w io.Writer, r *grouping.Report, elapsed time.Duration) error {
 					break
 				}
 			}
-			fmt.Fprintf(&b, "| `%s` | `%s` | %d | %s |\n", cell(ph.ImportPath), cell(h.Name), h.Final().Attempt, cell(msg))
+			fmt.Fprintf(&b, "| `%s` | `%s` | %d | %s |\n", cell(h.Package), cell(h.Name), h.Final().Attempt, cell(msg))
 		}
-	}
-	if !first {
 		b.WriteString("\n")
 	}
-	first = true
+	first := true
 	failure := func(title, body string) {
 		if first {
 			b.WriteString("### Failures\n\n")

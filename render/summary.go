@@ -79,29 +79,22 @@ func (t *Terminal) skipped(pkgs []*grouping.PackageHistory) {
 }
 
 func (t *Terminal) flaky(pkgs []*grouping.PackageHistory) {
-	first := true
-	for _, ph := range pkgs {
-		for _, h := range ph.Groups {
-			if !h.Flaky() {
+	flaky := grouping.FlakyGroups(pkgs)
+	if len(flaky) > 0 {
+		t.heading("Flaky (passed on a rerun)")
+	}
+	for _, h := range flaky {
+		fmt.Fprintf(t.out, "%s %s %s passed on attempt %d\n", t.yellow.Sprint("=== FLAKY:"), h.Package, h.Name, h.Final().Attempt)
+		for _, g := range h.Runs[:len(h.Runs)-1] {
+			if !g.Status().Failed() {
 				continue
 			}
-			if first {
-				t.heading("Flaky (passed on a rerun)")
-				first = false
+			if t.opts.HideRerunDetails {
+				fmt.Fprintf(t.out, "    %s failed, rerun %d/%d\n", h.Name, g.Attempt, t.opts.MaxReruns)
+				continue
 			}
-			final := h.Final()
-			fmt.Fprintf(t.out, "%s %s %s passed on attempt %d\n", t.yellow.Sprint("=== FLAKY:"), ph.ImportPath, h.Name, final.Attempt)
-			for _, g := range h.Runs[:len(h.Runs)-1] {
-				if !g.Status().Failed() {
-					continue
-				}
-				if t.opts.HideRerunDetails {
-					fmt.Fprintf(t.out, "    %s failed, rerun %d/%d\n", h.Name, g.Attempt, t.opts.MaxReruns)
-					continue
-				}
-				fmt.Fprintf(t.out, "--- attempt %d: %s\n", g.Attempt, g.Status())
-				t.groupOutput(g)
-			}
+			fmt.Fprintf(t.out, "--- attempt %d: %s\n", g.Attempt, g.Status())
+			t.groupOutput(g)
 		}
 	}
 }

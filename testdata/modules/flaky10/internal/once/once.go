@@ -17,10 +17,25 @@ func FailFirst(t *testing.T) {
 	if dir == "" {
 		return
 	}
-	path := filepath.Join(dir, strings.ReplaceAll(t.Name(), "/", "_"))
+	// go test runs each package's tests in the package's directory: name
+	// the counter by package and test, as the same names recur in p1..p5.
+	wd, _ := os.Getwd()
+	path := filepath.Join(dir, filepath.Base(wd)+"."+strings.ReplaceAll(t.Name(), "/", "_"))
 	if _, err := os.Stat(path); err == nil {
 		return
 	}
 	os.WriteFile(path, nil, 0o644)
 	t.Fatal("fails on its first run")
+}
+
+// FlakyGroup is a group whose one step fails on its first run.
+func FlakyGroup(t *testing.T) {
+	t.Run("step", func(t *testing.T) { FailFirst(t) })
+}
+
+// StableGroup is a group of five steps that always pass.
+func StableGroup(t *testing.T) {
+	for i := 0; i < 5; i++ {
+		t.Run("case", func(t *testing.T) { time.Sleep(10 * time.Millisecond) })
+	}
 }

@@ -132,19 +132,6 @@ func parseOptions(args []string, getenv func(string) string, usage io.Writer) (*
 	o := &options{}
 	fs := newFlagSet(o, usage)
 	fs.Usage = func() { printUsage(fs, usage) }
-	var envErr error
-	fromEnv := map[string]bool{}
-	fs.VisitAll(func(f *flag.Flag) {
-		if v := getenv(envName(f.Name)); v != "" && envErr == nil {
-			fromEnv[f.Name] = true
-			if err := fs.Set(f.Name, v); err != nil {
-				envErr = fmt.Errorf("invalid value %q for %s: %w", v, envName(f.Name), err)
-			}
-		}
-	})
-	if envErr != nil {
-		return nil, envErr
-	}
 	ours := args
 	for i, a := range args {
 		if a == "--" {
@@ -163,16 +150,22 @@ func parseOptions(args []string, getenv func(string) string, usage io.Writer) (*
 		o.packages = append(o.packages, rest[0])
 		ours = rest[1:]
 	}
-	fs.Visit(func(f *flag.Flag) {
-		for _, a := range args {
-			if a == "--" {
-				break
-			}
-			if strings.TrimLeft(strings.SplitN(a, "=", 2)[0], "-") == f.Name {
-				delete(fromEnv, f.Name) // the command line wins
+	// The environment fills in what the command line did not set.
+	onCommandLine := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { onCommandLine[f.Name] = true })
+	var envErr error
+	fromEnv := map[string]bool{}
+	fs.VisitAll(func(f *flag.Flag) {
+		if v := getenv(envName(f.Name)); v != "" && !onCommandLine[f.Name] && envErr == nil {
+			fromEnv[f.Name] = true
+			if err := fs.Set(f.Name, v); err != nil {
+				envErr = fmt.Errorf("invalid value %q for %s: %w", v, envName(f.Name), err)
 			}
 		}
 	})
+	if envErr != nil {
+		return nil, envErr
+	}
 	if err := o.validate(); err != nil {
 		// Name the variable when the bad value came from the environment.
 		for name := range fromEnv {

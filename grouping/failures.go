@@ -38,7 +38,7 @@ func (f Failures) Add(pkg, group string) {
 func (r *Report) Failures() Failures {
 	f := Failures{}
 	for _, ph := range r.Packages() {
-		if ph.First().Status == PackageBuildFailed {
+		if ph.Final().Status == PackageBuildFailed {
 			f.Add(ph.ImportPath, "")
 			continue
 		}

@@ -46,7 +46,7 @@ func Plan(r *Report, opts PlanOptions) PlanResult {
 		return res
 	}
 	for _, ph := range r.Packages() {
-		if ph.First().Status == PackageBuildFailed {
+		if ph.Final().Status == PackageBuildFailed {
 			continue
 		}
 		final := ph.Final()

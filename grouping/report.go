@@ -23,6 +23,26 @@ func (h *History) Final() *Group { return h.Runs[len(h.Runs)-1] }
 // Status is the final status of the group.
 func (h *History) Status() Status { return h.Final().Status() }
 
+// FinalTests returns every test of the group as the last run that ran it
+// left it: the final run's tests in order, then tests only earlier runs
+// had (a rerun by another tool may select only the failed subtests).
+func (h *History) FinalTests() []*Test {
+	if len(h.Runs) == 1 {
+		return h.Runs[0].Tests
+	}
+	var out []*Test
+	seen := map[string]bool{}
+	for i := len(h.Runs) - 1; i >= 0; i-- {
+		for _, t := range h.Runs[i].Tests {
+			if !seen[t.Name] {
+				seen[t.Name] = true
+				out = append(out, t)
+			}
+		}
+	}
+	return out
+}
+
 // Flaky reports whether the group failed at least once and passed on its
 // last attempt.
 func (h *History) Flaky() bool {
@@ -67,7 +87,7 @@ func (p *PackageHistory) First() *Package { return p.Runs[0] }
 // Failed reports whether the package ends failed: it did not build, a group
 // ends failed, or its last attempt failed without a failing test.
 func (p *PackageHistory) Failed() bool {
-	if p.First().Status == PackageBuildFailed {
+	if p.Final().Status == PackageBuildFailed {
 		return true
 	}
 	for _, h := range p.Groups {
@@ -121,17 +141,16 @@ type Counts struct {
 func (r *Report) Counts() Counts {
 	c := Counts{Runs: len(r.Attempts)}
 	for _, ph := range r.Packages() {
-		if ph.First().Status == PackageBuildFailed {
+		if ph.Final().Status == PackageBuildFailed {
 			c.BuildFailures++
 		}
 		if ph.Final().Status == PackageNotRun {
 			c.NotRunPackages++
 		}
-		for _, p := range ph.Runs {
-			c.Groups += p.Compacted.Groups
-			c.Tests += p.Compacted.Tests
-			c.Passed += p.Compacted.Tests
-		}
+		groups, tests := ph.compacted()
+		c.Groups += groups
+		c.Tests += tests
+		c.Passed += tests
 		for _, h := range ph.Groups {
 			c.Groups++
 			if h.Status().Failed() {
@@ -141,7 +160,7 @@ func (r *Report) Counts() Counts {
 			if flaky {
 				c.FlakyGroups++
 			}
-			for _, t := range h.Final().Tests {
+			for _, t := range h.FinalTests() {
 				c.Tests++
 				switch t.Status {
 				case Pass:
@@ -160,6 +179,29 @@ func (r *Report) Counts() Counts {
 		}
 	}
 	return c
+}
+
+// compacted counts the groups Compact dropped from the package's runs,
+// each once: a group dropped from one run that ran again later (a package
+// run twice in one stream) counts in its last run only.
+func (p *PackageHistory) compacted() (groups, tests int) {
+	if len(p.Runs) == 1 {
+		return p.Runs[0].Compacted.Groups, p.Runs[0].Compacted.Tests
+	}
+	seen := map[string]bool{}
+	for _, h := range p.Groups {
+		seen[h.Name] = true
+	}
+	for i := len(p.Runs) - 1; i >= 0; i-- {
+		for _, g := range p.Runs[i].Compacted.Names {
+			if !seen[g.Name] {
+				seen[g.Name] = true
+				groups++
+				tests += g.Tests
+			}
+		}
+	}
+	return groups, tests
 }
 
 // Failed reports whether the run as a whole failed.

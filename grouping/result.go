@@ -47,6 +47,10 @@ type Test struct {
 	Dropped int
 	// Attrs holds the attributes the test set with testing.T.Attr.
 	Attrs map[string]string
+	// ErrorText is the first failure the stream marked with
+	// "OutputType":"error" (newer test2json), with its continuation lines.
+	ErrorText string
+	errorDone bool
 }
 
 // IsTop reports whether the test is a top-level test.
@@ -58,8 +62,10 @@ func (t *Test) SkipReason() string {
 	return lastLogLine(t.Output)
 }
 
-// FailureMessage returns a one-line summary of why the test failed: its
-// first logged line, or a description of the crash.
+// FailureMessage says why the test failed: the first line the stream
+// marked as an error (OutputType, newer test2json), else the last
+// file_test.go:N: message before the test's result line with its
+// continuation lines, or a description of the crash.
 func (t *Test) FailureMessage() string {
 	if t.Status == Error {
 		if line := firstMatching(t.Output, "panic: "); line != "" {
@@ -73,13 +79,40 @@ func (t *Test) FailureMessage() string {
 		}
 		return "not run"
 	}
+	if t.ErrorText != "" {
+		return t.ErrorText
+	}
 	if line := firstMatching(t.Output, "panic: "); line != "" {
 		return line
 	}
+	if msg := lastMessage(t.Output); msg != "" {
+		return msg
+	}
 	if line := firstLogLine(t.Output); line != "" {
-		return line
+		return line // no file:line message: plain output
 	}
 	return "Failed"
+}
+
+// lastMessage returns the last "file.go:N: message" the test logged before
+// its result line, with the continuation lines that belong to it.
+func lastMessage(out []byte) string {
+	var msg []string
+	inMsg := false
+	for _, line := range strings.Split(string(out), "\n") {
+		l := strings.TrimSpace(line)
+		switch {
+		case strings.HasPrefix(l, "--- FAIL"):
+			return strings.Join(msg, "\n")
+		case isFraming(line) || l == "":
+			inMsg = false
+		case logText(line) != l: // a new file:line message
+			msg, inMsg = []string{logText(line)}, true
+		case inMsg:
+			msg = append(msg, l)
+		}
+	}
+	return strings.Join(msg, "\n")
 }
 
 // Group is one top-level test and its subtests in one attempt.
@@ -165,11 +198,19 @@ type Package struct {
 	// line; a package that failed without it crashed, and groups after the
 	// crash may never have started.
 	Completed bool
+	// Panicked is set when the binary panicked after its final PASS or FAIL
+	// line (TestMain's cleanup, a stray goroutine): a crash outside any test.
+	Panicked bool
 	Cached    bool
 	NoTests   bool // "no test files" or "no tests to run"
 	// Compacted counts the groups (and their tests) that Compact dropped
-	// because every test in them passed.
-	Compacted struct{ Groups, Tests int }
+	// because every test in them passed, and names them (with their test
+	// counts) so that a later run of the same package in one stream is not
+	// counted twice.
+	Compacted struct {
+		Groups, Tests int
+		Names         []CompactedGroup
+	}
 
 	groups map[string]*Group
 	tests  map[string]*Test
@@ -323,6 +364,12 @@ func (p *Package) AddNotRun(names []string, why string) {
 	}
 }
 
+// CompactedGroup is a group Compact dropped: every test in it passed.
+type CompactedGroup struct {
+	Name  string
+	Tests int
+}
+
 // Compact drops the groups of a finished package in which every test
 // passed, keeping only their counts, so that memory grows with failures
 // and skips, not with the size of the run. Use it once the package's
@@ -341,6 +388,7 @@ func (p *Package) Compact() {
 		}
 		p.Compacted.Groups++
 		p.Compacted.Tests += len(g.Tests)
+		p.Compacted.Names = append(p.Compacted.Names, CompactedGroup{Name: g.Name, Tests: len(g.Tests)})
 		delete(p.groups, g.Name)
 		for _, t := range g.Tests {
 			delete(p.tests, t.Name)

@@ -111,12 +111,12 @@ func (tr *Tracker) Add(ev *testjson.Event) {
 	case testjson.ActionBuildFail:
 		return
 	}
-	if ev.Package == "" {
-		if ev.Action == testjson.ActionOutput {
-			tr.loose = appendCapped(tr.loose, ev.Output, tr.opts.MaxOutput, nil)
-		}
+	if ev.NotJSON {
+		tr.loose = appendCapped(tr.loose, ev.Output, tr.opts.MaxOutput, nil)
 		return
 	}
+	// Events without Package (test2json run on a test binary without -p)
+	// belong to one package with an empty import path, as in gotestsum.
 	p := tr.pkg(ev.Package)
 	if ev.Test == "" {
 		tr.addPackageEvent(p, ev)
@@ -138,6 +138,18 @@ func (tr *Tracker) Add(ev *testjson.Event) {
 			tr.free = tr.free[:len(tr.free)-1]
 		}
 		t.Output = appendCapped(t.Output, ev.Output, tr.opts.MaxOutput, &t.Dropped)
+		switch ev.OutputType {
+		case "error": // the first marked failure is the message
+			if t.ErrorText == "" {
+				t.ErrorText = logText(ev.Output)
+			} else {
+				t.errorDone = true
+			}
+		case "error-continue":
+			if t.ErrorText != "" && !t.errorDone {
+				t.ErrorText += "\n" + strings.TrimSpace(ev.Output)
+			}
+		}
 		if t.Status == NotRun {
 			t.Status = Running
 		}
@@ -181,6 +193,8 @@ func (tr *Tracker) addPackageEvent(p *Package, ev *testjson.Event) {
 		switch {
 		case line == "PASS\n" || line == "FAIL\n":
 			p.Completed = true
+		case p.Completed && strings.HasPrefix(line, "panic: "):
+			p.Panicked = true // after PASS: TestMain's cleanup, a goroutine
 		case strings.HasSuffix(line, "(cached)\n") || strings.Contains(line, "\t(cached)"):
 			p.Cached = true
 			p.Completed = true
@@ -248,7 +262,7 @@ func (tr *Tracker) settle(p *Package) {
 			if t.Status != Running {
 				continue
 			}
-			if p.Completed && strings.HasPrefix(t.Name, "Benchmark") {
+			if (p.Completed && strings.HasPrefix(t.Name, "Benchmark")) || parentPassed(p, t) {
 				t.Status = Pass
 				if !tr.opts.KeepPassingOutput {
 					t.Output, t.Dropped = nil, 0
@@ -259,6 +273,21 @@ func (tr *Tracker) settle(p *Package) {
 			if !hasRunningChild(g.Tests[i+1:], t.Name) {
 				t.Output = appendCapped(t.Output, string(p.Output), tr.opts.MaxOutput, &t.Dropped)
 			}
+		}
+	}
+}
+
+// parentPassed reports whether a parent of t passed: a parent cannot pass
+// with a failed subtest, so a subtest whose end event is missing passed.
+func parentPassed(p *Package, t *Test) bool {
+	for name := t.Name; ; {
+		i := strings.LastIndexByte(name, '/')
+		if i < 0 {
+			return false
+		}
+		name = name[:i]
+		if parent := p.tests[name]; parent != nil && parent.Status == Pass {
+			return true
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package grouping
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -88,6 +89,10 @@ func TestTrackerRecordedStreams(t *testing.T) {
 		{"cached.jsonl", "fuzzy pass | TestRepeated=pass | FuzzReverse=pass FuzzReverse/seed#0=pass FuzzReverse/seed#1=pass\n"},
 		{"notests.jsonl", "notests skip\n"},
 		{"stray.jsonl", "stray fail crashed | TestStarts=pass | TestVictim=error\n"},
+		// test2json on a test binary without -p: one package, no import path.
+		{"nopkg.jsonl", " fail | TestSocket=fail | TestCart=fail TestCart/add=pass TestCart/total=fail | TestOK=pass\n"},
+		{"afterpass.jsonl", "afterpass fail failed-without-test | TestA=pass\n"},
+		{"failmsg.jsonl", "failmsg fail | TestSocket=fail | TestCart=fail TestCart/add=pass TestCart/total=fail | TestOK=pass\n"},
 	}
 	for _, tc := range testCases {
 		t.Run(tc.stream, func(t *testing.T) { run(t, tc) })
@@ -252,6 +257,129 @@ func TestTrackerDetails(t *testing.T) {
 			t.Errorf("incremental %v status %v", g.Incremental, g.Status())
 		}
 	})
+}
+
+func TestTrackerTrustRegressions(t *testing.T) {
+	t.Run("a stream whose only test fails without Package fails", func(t *testing.T) {
+		a := trackString(t, `{"Action":"start"}
+{"Action":"run","Test":"TestX"}
+{"Action":"output","Test":"TestX","Output":"    x_test.go:3: broken\n"}
+{"Action":"fail","Test":"TestX","Elapsed":0.1}
+{"Action":"output","Output":"FAIL\n"}
+{"Action":"fail","Elapsed":0.2}
+`, Options{Attempt: 1})
+		r := &Report{}
+		r.Add(a)
+		if c := r.Counts(); c.Tests != 1 || c.Failed != 1 || !r.Failed() {
+			t.Errorf("counts %+v failed %v", c, r.Failed())
+		}
+	})
+	t.Run("non-JSON lines stay loose output", func(t *testing.T) {
+		tr := NewTracker(Options{Attempt: 1})
+		tr.Add(&testjson.Event{Action: testjson.ActionOutput, Output: "noise\n", NotJSON: true})
+		a := tr.Finish()
+		if len(a.Packages) != 0 || string(a.Output) != "noise\n" {
+			t.Errorf("packages %d output %q", len(a.Packages), a.Output)
+		}
+	})
+	t.Run("a panic after PASS is a crash outside any test", func(t *testing.T) {
+		p := track(t, "afterpass.jsonl", Options{Attempt: 1}).Packages[0]
+		if !p.Panicked || !p.FailedWithoutTest() {
+			t.Errorf("panicked %v failed-without-test %v", p.Panicked, p.FailedWithoutTest())
+		}
+		if p := track(t, "testmainfail.jsonl", Options{Attempt: 1}).Packages[0]; p.Panicked {
+			t.Error("TestMain exiting 1 is not a panic")
+		}
+	})
+	t.Run("a subtest without an end event under a passed parent passed", func(t *testing.T) {
+		a := trackString(t, `{"Action":"start","Package":"m"}
+{"Action":"run","Package":"m","Test":"TestP"}
+{"Action":"run","Package":"m","Test":"TestP/lost"}
+{"Action":"run","Package":"m","Test":"TestP/lost/deeper"}
+{"Action":"pass","Package":"m","Test":"TestP"}
+{"Action":"output","Package":"m","Output":"PASS\n"}
+{"Action":"pass","Package":"m"}
+`, Options{Attempt: 1})
+		if got := summary(a); got != "m pass | TestP=pass TestP/lost=pass TestP/lost/deeper=pass\n" {
+			t.Errorf("got %s", got)
+		}
+	})
+	t.Run("failure message", func(t *testing.T) {
+		type testCase struct {
+			name, stream, want string
+		}
+		run := func(t *testing.T, tc testCase) {
+			p := trackString(t, tc.stream, Options{Attempt: 1}).Packages[0]
+			if got := p.Groups[0].Top().FailureMessage(); got != tc.want {
+				t.Errorf("FailureMessage = %q, want %q", got, tc.want)
+			}
+		}
+		ev := func(out, typ string) string {
+			o, _ := json.Marshal(out)
+			if typ != "" {
+				typ = `,"OutputType":"` + typ + `"`
+			}
+			return `{"Action":"output","Package":"m","Test":"TestX","Output":` + string(o) + typ + "}\n"
+		}
+		head := `{"Action":"run","Package":"m","Test":"TestX"}` + "\n" + ev("=== RUN   TestX\n", "frame")
+		tail := ev("--- FAIL: TestX (0.00s)\n", "frame") + `{"Action":"fail","Package":"m","Test":"TestX"}` + "\n"
+		testCases := []testCase{
+			{"the last message, not the first log line",
+				head + ev("    x_test.go:3: waiting on socket\n", "") + ev("    x_test.go:4: assertion failed: got 1\n", "") + ev("        want 2\n", "") + tail,
+				"assertion failed: got 1\nwant 2"},
+			{"OutputType error wins over later logs",
+				head + ev("    x_test.go:3: waiting\n", "") + ev("    x_test.go:4: real failure\n", "error") + ev("        detail\n", "error-continue") +
+					ev("    x_test.go:5: cleanup\n", "") + ev("    x_test.go:6: second failure\n", "error") + tail,
+				"real failure\ndetail"},
+			{"never the RUN line", head + tail, "Failed"},
+			{"plain output without file:line", head + ev("something broke\n", "") + tail, "something broke"},
+		}
+		for _, tc := range testCases {
+			t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+		}
+	})
+	t.Run("recorded assertion is the message", func(t *testing.T) {
+		p := track(t, "failmsg.jsonl", Options{Attempt: 1}).Packages[0]
+		if got := p.Group("TestSocket").Top().FailureMessage(); got != "assertion failed: got 1\nwant 2" {
+			t.Errorf("FailureMessage = %q", got)
+		}
+	})
+}
+
+func TestCountsFollowTheLastRunOfEachTest(t *testing.T) {
+	// gotestsum reruns only the failed subtest: TestF/ok ran in attempt 1 only.
+	r := &Report{}
+	r.Add(trackString(t, `{"Action":"run","Package":"m","Test":"TestF"}
+{"Action":"run","Package":"m","Test":"TestF/ok"}
+{"Action":"pass","Package":"m","Test":"TestF/ok"}
+{"Action":"run","Package":"m","Test":"TestF/bad"}
+{"Action":"fail","Package":"m","Test":"TestF/bad"}
+{"Action":"fail","Package":"m","Test":"TestF"}
+{"Action":"output","Package":"m","Output":"FAIL\n"}
+{"Action":"fail","Package":"m"}
+`, Options{Attempt: 1}))
+	r.Add(trackString(t, `{"Action":"run","Package":"m","Test":"TestF"}
+{"Action":"run","Package":"m","Test":"TestF/bad"}
+{"Action":"pass","Package":"m","Test":"TestF/bad"}
+{"Action":"pass","Package":"m","Test":"TestF"}
+{"Action":"output","Package":"m","Output":"PASS\n"}
+{"Action":"pass","Package":"m"}
+`, Options{Attempt: 2}))
+	c := r.Counts()
+	if c.Tests != 3 || c.Passed != 3 || c.FlakyGroups != 1 || r.Failed() {
+		t.Errorf("counts %+v failed %v", c, r.Failed())
+	}
+}
+
+func TestCompactedGroupsCountOnceAcrossRuns(t *testing.T) {
+	r := &Report{}
+	a1 := track(t, "ok.jsonl", Options{Attempt: 1})
+	a1.Packages[0].Compact()
+	r.Add(a1)
+	r.Add(track(t, "ok.jsonl", Options{Attempt: 2})) // the same package again, whole
+	if c := r.Counts(); c.Tests != 8 || c.Groups != 4 {
+		t.Errorf("counts %+v, want 8 tests in 4 groups", c)
+	}
 }
 
 func TestCompactKeepsCountsAndFailures(t *testing.T) {

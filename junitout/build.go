@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -59,7 +60,7 @@ func buildSuite(ph *grouping.PackageHistory, opts Options) (Testsuite, time.Dura
 		elapsed += p.Elapsed
 	}
 	s.Time = seconds(elapsed)
-	if first := ph.First(); first.Status == grouping.PackageBuildFailed {
+	if first := ph.Final(); first.Status == grouping.PackageBuildFailed {
 		s.AddTestcase(Testcase{Name: "[build failed]", Classname: ph.ImportPath, Time: seconds(0),
 			Error: &Result{Message: "build failed", Type: "build failed", Body: opts.capped([]byte(first.BuildOutput), 0)}})
 		return s, elapsed
@@ -70,34 +71,14 @@ func buildSuite(ph *grouping.PackageHistory, opts Options) (Testsuite, time.Dura
 		return s, elapsed
 	}
 	for _, h := range ph.Groups {
-		for _, name := range testNames(h) {
-			s.AddTestcase(opts.testcase(ph.ImportPath, h, name))
+		for _, t := range h.FinalTests() {
+			s.AddTestcase(opts.testcase(ph.ImportPath, h, t.Name))
 		}
 	}
 	if tc, ok := opts.packageCase(ph); ok {
 		s.AddTestcase(tc)
 	}
 	return s, elapsed
-}
-
-// testNames lists the tests of a group across its runs: the final run's
-// order, then tests seen only in earlier runs.
-func testNames(h *grouping.History) []string {
-	var names []string
-	seen := map[string]bool{}
-	add := func(g *grouping.Group) {
-		for _, t := range g.Tests {
-			if !seen[t.Name] {
-				seen[t.Name] = true
-				names = append(names, t.Name)
-			}
-		}
-	}
-	add(h.Final())
-	for i := len(h.Runs) - 2; i >= 0; i-- {
-		add(h.Runs[i])
-	}
-	return names
 }
 
 func (o Options) names(pkg, name string) (classname, testname string) {
@@ -198,6 +179,9 @@ func (o Options) packageCase(ph *grouping.PackageHistory) (Testcase, bool) {
 	result := func(p *grouping.Package) (string, string) {
 		if p.Crashed() {
 			return "test binary exited before it finished", "crash"
+		}
+		if p.Panicked {
+			return "test binary panicked after its tests", "crash"
 		}
 		return "package failed without a failing test", "failure"
 	}
@@ -341,14 +325,26 @@ func WriteFile(path string, ts *Testsuites) error {
 // Stream writes a report package by package, so that a package's results
 // need not stay in memory once written: suites go to a spill file beside
 // the report, and Finish puts the root element with the totals in front of
-// them, atomically.
+// them, atomically. A package that runs again after it was written (a
+// recorded stream that holds it twice) is written once more at Finish,
+// from all its attempts, and its first suite is left out.
 type Stream struct {
 	path    string
 	opts    Options
 	spill   *atomicfile.File
+	offset  int64
 	total   Testsuites
 	elapsed time.Duration
-	written map[string]bool
+	written map[string]*writtenSuite
+}
+
+// writtenSuite is where a package's suite is in the spill file, and what
+// it added to the totals.
+type writtenSuite struct {
+	start, end int64
+	runs       int // attempts of the package it was built from
+	suite      Testsuite
+	elapsed    time.Duration
 }
 
 // NewStream starts a streamed report at path.
@@ -357,27 +353,51 @@ func NewStream(path string, opts Options) (*Stream, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Stream{path: path, opts: opts, spill: spill, written: map[string]bool{}}, nil
+	return &Stream{path: path, opts: opts, spill: spill, written: map[string]*writtenSuite{}}, nil
 }
 
 // WritePackage writes the testsuite of one package now.
 func (s *Stream) WritePackage(ph *grouping.PackageHistory) error {
 	suite, d := buildSuite(ph, s.opts)
-	s.elapsed += d
-	s.total.Tests += suite.Tests
-	s.total.Failures += suite.Failures
-	s.total.Errors += suite.Errors
-	s.written[ph.ImportPath] = true
-	return encodeSuite(s.spill, &suite)
+	s.add(&suite, d, 1)
+	w := &countingWriter{w: s.spill}
+	err := encodeSuite(w, &suite)
+	s.written[ph.ImportPath] = &writtenSuite{start: s.offset, end: s.offset + w.n, runs: len(ph.Runs),
+		suite: Testsuite{Tests: suite.Tests, Failures: suite.Failures, Errors: suite.Errors}, elapsed: d}
+	s.offset += w.n
+	return err
+}
+
+func (s *Stream) add(suite *Testsuite, d time.Duration, sign int) {
+	s.elapsed += time.Duration(sign) * d
+	s.total.Tests += sign * suite.Tests
+	s.total.Failures += sign * suite.Failures
+	s.total.Errors += sign * suite.Errors
+}
+
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // Finish writes the packages of r not written yet and commits the report.
 func (s *Stream) Finish(r *grouping.Report) error {
+	var again []*grouping.PackageHistory
 	for _, ph := range r.Packages() {
-		if !s.written[ph.ImportPath] {
+		w := s.written[ph.ImportPath]
+		switch {
+		case w == nil:
 			if err := s.WritePackage(ph); err != nil {
 				return err
 			}
+		case len(ph.Runs) > w.runs:
+			again = append(again, ph)
 		}
 	}
 	spillPath, err := s.spill.Detach()
@@ -390,6 +410,21 @@ func (s *Stream) Finish(r *grouping.Report) error {
 		return fmt.Errorf("writing %s: %w", s.path, err)
 	}
 	defer body.Close()
+	// Packages that ran again: one suite from all their attempts replaces
+	// the one written after the first.
+	var merged []Testsuite
+	var stale []*writtenSuite
+	for _, ph := range again {
+		w := s.written[ph.ImportPath]
+		suite, d, err := s.rebuild(body, ph, w)
+		if err != nil {
+			return fmt.Errorf("writing %s: %w", s.path, err)
+		}
+		s.add(&w.suite, w.elapsed, -1)
+		s.add(&suite, d, 1)
+		merged = append(merged, suite)
+		stale = append(stale, w)
+	}
 	f, err := atomicfile.Create(s.path)
 	if err != nil {
 		return err
@@ -399,13 +434,65 @@ func (s *Stream) Finish(r *grouping.Report) error {
 	if _, err := io.WriteString(f, xml.Header+rootOpen(&s.total)); err != nil {
 		return fmt.Errorf("writing %s: %w", s.path, err)
 	}
-	if _, err := io.Copy(f, body); err != nil {
+	if err := copySkipping(f, body, stale); err != nil {
 		return fmt.Errorf("writing %s: %w", s.path, err)
+	}
+	for i := range merged {
+		if err := encodeSuite(f, &merged[i]); err != nil {
+			return err
+		}
 	}
 	if _, err := io.WriteString(f, "</testsuites>\n"); err != nil {
 		return fmt.Errorf("writing %s: %w", s.path, err)
 	}
 	return f.Commit()
+}
+
+// rebuild builds the suite of a package from all its attempts. Groups
+// that passed in its first attempt were compacted after they were written:
+// their testcases are read back from the suite written then, unless the
+// group ran again.
+func (s *Stream) rebuild(spill io.ReaderAt, ph *grouping.PackageHistory, w *writtenSuite) (Testsuite, time.Duration, error) {
+	suite, d := buildSuite(ph, s.opts)
+	old := make([]byte, w.end-w.start)
+	if _, err := spill.ReadAt(old, w.start); err != nil {
+		return suite, d, err
+	}
+	var first Testsuite
+	if err := xml.Unmarshal(old, &first); err != nil {
+		return suite, d, err
+	}
+	ran := map[string]bool{}
+	for _, h := range ph.Groups {
+		ran[h.Name] = true
+	}
+	for _, tc := range first.Testcases {
+		name := tc.Name
+		if s.opts.ClassnameGroup {
+			name = strings.TrimPrefix(tc.Classname, ph.ImportPath+".")
+		}
+		if top, _, _ := strings.Cut(name, "/"); !ran[top] && tc.State() == Passed {
+			suite.AddTestcase(tc)
+		}
+	}
+	return suite, d, nil
+}
+
+// copySkipping copies r to w, leaving out the given byte ranges.
+func copySkipping(w io.Writer, r io.ReadSeeker, skip []*writtenSuite) error {
+	sort.Slice(skip, func(i, j int) bool { return skip[i].start < skip[j].start })
+	var at int64
+	for _, k := range skip {
+		if _, err := io.CopyN(w, r, k.start-at); err != nil {
+			return err
+		}
+		if _, err := r.Seek(k.end, io.SeekStart); err != nil {
+			return err
+		}
+		at = k.end
+	}
+	_, err := io.Copy(w, r)
+	return err
 }
 
 // Abort discards the report; the file at path is left as it was.

@@ -48,7 +48,7 @@ func Markdown(w io.Writer, r *grouping.Report, elapsed time.Duration) error {
 		fmt.Fprintf(&b, "<details><summary>%s</summary>\n\n```\n%s\n```\n\n</details>\n\n", title, excerpt(body, 20))
 	}
 	for _, ph := range pkgs {
-		if p := ph.First(); p.Status == grouping.PackageBuildFailed {
+		if p := ph.Final(); p.Status == grouping.PackageBuildFailed {
 			failure(fmt.Sprintf("<code>%s</code>: build failed", html(ph.ImportPath)), p.BuildOutput)
 			continue
 		}

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"time"
@@ -108,7 +109,7 @@ func (t *Terminal) failed(pkgs []*grouping.PackageHistory) {
 		}
 	}
 	for _, ph := range pkgs {
-		if ph.First().Status == grouping.PackageBuildFailed {
+		if ph.Final().Status == grouping.PackageBuildFailed {
 			continue
 		}
 		for _, h := range ph.Groups {
@@ -128,6 +129,9 @@ func (t *Terminal) failed(pkgs []*grouping.PackageHistory) {
 		if final.FailedWithoutTest() || (final.Crashed() && final.Status != grouping.PackageIncomplete) {
 			head()
 			what := "test binary failed after its tests"
+			if final.Panicked {
+				what = "test binary panicked after its tests"
+			}
 			if final.Crashed() {
 				what = "test binary exited before it finished; groups after the crash did not start"
 			}
@@ -155,28 +159,107 @@ func statusWord(s grouping.Status) string {
 	return "fail"
 }
 
-// groupOutput shows the output of the failed tests of a group run, parent
-// first, without test2json's === framing lines.
+// groupOutput shows the output of the failed tests of a group run as go
+// test -v prints it: a test's own lines, then its subtests' (indented by
+// depth), then its result line, without test2json's === framing lines.
 func (t *Terminal) groupOutput(g *grouping.Group) {
-	for _, tst := range g.Tests {
-		if tst.Status.Failed() {
-			t.write(grouping.StripFraming(tst.Output), tst.Dropped)
+	shown := map[*grouping.Test]bool{}
+	var show func(tst *grouping.Test, depth int)
+	show = func(tst *grouping.Test, depth int) {
+		shown[tst] = true
+		head, tail := splitResult(grouping.StripFraming(tst.Output))
+		failed := tst.Status.Failed()
+		pad := depth
+		if tst.Status == grouping.Error {
+			pad = 0 // a crash's stack trace reads best as the runtime wrote it
+		}
+		if failed {
+			t.writeIndented(head, tst.Dropped, pad)
+		}
+		for _, sub := range g.Tests {
+			if !shown[sub] && parentName(sub.Name) == tst.Name {
+				show(sub, depth+1)
+			}
+		}
+		if failed && len(tail) > 0 {
+			fmt.Fprint(t.out, ensureNewline(string(indent(tail, pad))))
+		}
+	}
+	show(g.Top(), 0)
+	for _, tst := range g.Tests { // subtests whose parent has no events
+		if !shown[tst] {
+			show(tst, strings.Count(tst.Name, "/"))
 		}
 	}
 }
 
-func (t *Terminal) write(out []byte, dropped int) {
+func parentName(test string) string {
+	if i := strings.LastIndexByte(test, '/'); i >= 0 {
+		return test[:i]
+	}
+	return ""
+}
+
+// splitResult splits a test's output before its last result line
+// (--- FAIL: and what follows it, such as a panic).
+func splitResult(out []byte) (head, tail []byte) {
+	for i := len(out); i > 0; {
+		j := bytes.LastIndexByte(out[:i-1], '\n') + 1
+		if l := bytes.TrimLeft(out[j:i], " "); hasResultPrefix(l) {
+			return out[:j], out[j:]
+		}
+		i = j
+	}
+	return out, nil
+}
+
+func hasResultPrefix(l []byte) bool {
+	for _, p := range []string{"--- FAIL", "--- PASS", "--- SKIP"} {
+		if bytes.HasPrefix(l, []byte(p)) {
+			return true
+		}
+	}
+	return false
+}
+
+// indent indents every non-empty line of out by four spaces per level.
+func indent(out []byte, depth int) []byte {
+	if depth == 0 || len(out) == 0 {
+		return out
+	}
+	pad := strings.Repeat("    ", depth)
+	var b []byte
+	for len(out) > 0 {
+		line := out
+		if i := bytes.IndexByte(out, '\n'); i >= 0 {
+			line, out = out[:i+1], out[i+1:]
+		} else {
+			out = nil
+		}
+		if len(bytes.TrimSpace(line)) > 0 {
+			b = append(b, pad...)
+		}
+		b = append(b, line...)
+	}
+	return b
+}
+
+func (t *Terminal) write(out []byte, dropped int) { t.writeIndented(out, dropped, 0) }
+
+// writeIndented writes output capped at MaxOutput (keeping the end), each
+// line indented by depth levels.
+func (t *Terminal) writeIndented(out []byte, dropped, depth int) {
 	out, more := grouping.Trim(out, t.opts.MaxOutput)
 	if n := dropped + more; n > 0 {
 		fmt.Fprintf(t.out, "[... %d bytes truncated ...]\n", n)
 	}
-	fmt.Fprint(t.out, ensureNewline(string(out)))
+	fmt.Fprint(t.out, ensureNewline(string(indent(out, depth))))
 }
 
 func (t *Terminal) buildErrors(pkgs []*grouping.PackageHistory) {
 	first := true
 	for _, ph := range pkgs {
-		p := ph.First()
+		p := ph.Final()
 		if p.Status != grouping.PackageBuildFailed {
 			continue
 		}

@@ -117,27 +117,42 @@ func Run(ctx context.Context, cfg Config) (*grouping.Report, error) {
 	}
 }
 
-// Read tracks a recorded stream as attempt 1. It fails when the input holds
-// no go test -json event at all.
+// Read tracks a recorded stream. A package that runs again in the stream
+// (gotestsum's --rerun-fails jsonfile, runs appended to one file) runs its
+// next attempt, exactly as a live rerun would: any event of a package after
+// its final pass or fail starts the package's next attempt. It fails when
+// the input holds no go test -json event at all.
 func Read(r io.Reader, name string, obs Observer, opts grouping.Options) (*grouping.Report, error) {
-	opts.Attempt = 1
-	tr := grouping.NewTracker(opts)
+	st := &streamAttempts{opts: opts, attempt: map[string]int{}, ended: map[string]bool{}}
 	d := testjson.NewDecoder(r)
 	var firstBad string
+	done, _ := obs.(PackageDoner)
 	for d.Scan() {
 		ev := d.Event()
 		if ev.NotJSON && firstBad == "" {
 			firstBad = fmt.Sprintf("line %d: %.60q", d.LineNumber(), strings.TrimSuffix(ev.Output, "\n"))
 		}
+		tr, attempt := st.route(ev)
 		tr.Add(ev)
-		pkg := tr.Package(ev.Package)
-		obs.Event(1, ev, d.Line(), pkg)
-		if done, ok := obs.(PackageDoner); ok && pkg != nil && ev.Test == "" && ev.Action.IsTerminal() {
-			done.PackageDone(pkg)
+		var pkg *grouping.Package
+		if !ev.NotJSON {
+			pkg = tr.Package(ev.Package)
+		}
+		obs.Event(attempt, ev, d.Line(), pkg)
+		if pkg != nil && ev.Test == "" && ev.Action.IsTerminal() {
+			st.ended[ev.Package] = true
+			if done != nil {
+				done.PackageDone(pkg)
+			}
 		}
 	}
 	report := &grouping.Report{}
-	report.Add(tr.Finish())
+	for _, tr := range st.trackers {
+		report.Add(tr.Finish())
+	}
+	if len(st.trackers) == 0 {
+		report.Add(st.tracker(1).Finish())
+	}
 	if err := d.Err(); err != nil {
 		return report, fmt.Errorf("%s: %w", name, err)
 	}
@@ -151,6 +166,50 @@ func Read(r io.Reader, name string, obs Observer, opts grouping.Options) (*group
 		return report, fmt.Errorf("%s: line %d: stream ends in a truncated event: %w", name, d.LineNumber(), ErrTruncated)
 	}
 	return report, nil
+}
+
+// streamAttempts routes the events of a recorded stream to one tracker per
+// attempt.
+type streamAttempts struct {
+	opts     grouping.Options
+	trackers []*grouping.Tracker
+	attempt  map[string]int  // the attempt each package is in
+	ended    map[string]bool // packages whose attempt has ended
+	last     int             // the attempt of the previous event
+}
+
+func (s *streamAttempts) tracker(n int) *grouping.Tracker {
+	for len(s.trackers) < n {
+		opts := s.opts
+		opts.Attempt = len(s.trackers) + 1
+		s.trackers = append(s.trackers, grouping.NewTracker(opts))
+	}
+	return s.trackers[n-1]
+}
+
+// route returns the tracker of the attempt an event belongs to.
+func (s *streamAttempts) route(ev *testjson.Event) (*grouping.Tracker, int) {
+	if ev.NotJSON {
+		return s.tracker(max(s.last, 1)), max(s.last, 1)
+	}
+	if ev.Action == testjson.ActionBuildOutput || ev.Action == testjson.ActionBuildFail {
+		// Build output precedes the package's own events: it goes to the
+		// attempt the package's next event will start.
+		pkg := ev.BuildPackage()
+		n := max(s.attempt[pkg], 1)
+		if s.ended[pkg] {
+			n++
+		}
+		return s.tracker(n), n
+	}
+	pkg := ev.Package
+	n := max(s.attempt[pkg], 1)
+	if s.ended[pkg] {
+		n++ // the package runs again: its next attempt
+		delete(s.ended, pkg)
+	}
+	s.attempt[pkg], s.last = n, n
+	return s.tracker(n), n
 }
 
 // ErrTruncated marks input whose last event was cut off; the report is
@@ -344,7 +403,7 @@ func (l *limitedBuffer) Write(p []byte) (int, error) {
 func listNeverStarted(ctx context.Context, cfg Config, report *grouping.Report) error {
 	for _, ph := range report.Packages() {
 		final := ph.Final()
-		if !final.Crashed() || final.Status == grouping.PackageIncomplete || ph.First().Status == grouping.PackageBuildFailed {
+		if !final.Crashed() || final.Status == grouping.PackageIncomplete || ph.Final().Status == grouping.PackageBuildFailed {
 			continue
 		}
 		pattern := "."

@@ -40,6 +40,12 @@ type streamedInput struct {
 }
 
 func (s *streamedInput) PackageDone(p *grouping.Package) {
+	if p.Attempt > 1 {
+		// The package ran again in the stream: its suite is written from
+		// all its attempts at the end, and its groups must stay whole so
+		// that their histories are complete.
+		return
+	}
 	if s.junit != nil && s.err == nil {
 		s.err = s.junit.WritePackage(grouping.HistoryOf(p))
 	}

@@ -201,8 +201,8 @@ type Package struct {
 	// Panicked is set when the binary panicked after its final PASS or FAIL
 	// line (TestMain's cleanup, a stray goroutine): a crash outside any test.
 	Panicked bool
-	Cached    bool
-	NoTests   bool // "no test files" or "no tests to run"
+	Cached   bool
+	NoTests  bool // "no test files" or "no tests to run"
 	// Compacted counts the groups (and their tests) that Compact dropped
 	// because every test in them passed, and names them (with their test
 	// counts) so that a later run of the same package in one stream is not

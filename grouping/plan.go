@@ -31,10 +31,22 @@ type PlanOptions struct {
 
 // PlanResult is the next round, or why there is none.
 type PlanResult struct {
-	Round   int // the attempt number of the next round
-	Reruns  []Rerun
-	Groups  int    // how many groups the round reruns (whole packages count as one)
-	Refused string // set when reruns were refused by the max-failures guard
+	Round  int // the attempt number of the next round
+	Reruns []Rerun
+	Groups int // how many groups the round reruns (whole packages count as one)
+	// Failed and NeverStarted split Groups: groups (or whole packages) that
+	// failed or crashed, and groups (or packages) that never started.
+	Failed, NeverStarted int
+	Refused              string // set when reruns were refused by the max-failures guard
+}
+
+// Packages counts the packages the round runs.
+func (p PlanResult) Packages() int {
+	seen := map[string]bool{}
+	for _, r := range p.Reruns {
+		seen[r.Package] = true
+	}
+	return len(seen)
 }
 
 // Plan decides the next rerun round from the attempts so far. It is a pure
@@ -50,36 +62,60 @@ func Plan(r *Report, opts PlanOptions) PlanResult {
 			continue
 		}
 		final := ph.Final()
-		var failed, done []string
+		var failed, crashed, done []string
+		notRun := 0
 		for _, h := range ph.Groups {
-			if h.Status().Failed() {
+			switch st := h.Status(); {
+			case st == Error:
+				crashed = append(crashed, h.Name)
+			case st == NotRun:
+				notRun++
 				failed = append(failed, h.Name)
-			} else {
+			case st.Failed():
+				failed = append(failed, h.Name)
+			default:
 				done = append(done, h.Name)
 			}
 		}
 		switch {
 		case final.Status == PackageNotRun:
 			res.Reruns = append(res.Reruns, Rerun{Package: ph.ImportPath})
-			res.Groups++
-		case final.Crashed() && final.Attempt == len(r.Attempts):
-			// Groups after the crash never started: run everything that
-			// has not yet passed.
+			res.NeverStarted++
+		case len(failed)+len(crashed) > 0:
+			// A group that crashed the test binary reruns in a process of
+			// its own, so that crashing again cannot take others down.
+			if len(failed) > 0 {
+				res.Reruns = append(res.Reruns, Rerun{Package: ph.ImportPath, Run: failed})
+			}
+			res.Reruns = appendAlone(res.Reruns, ph.ImportPath, crashed)
+			res.Failed += len(failed) - notRun + len(crashed)
+			res.NeverStarted += notRun
+		case final.Crashed():
+			// A crash outside any test (init, TestMain) left groups unnamed: run what has
+			// not passed.
 			res.Reruns = append(res.Reruns, Rerun{Package: ph.ImportPath, Skip: done})
-			res.Groups += max(len(failed), 1)
-		case len(failed) > 0:
-			res.Reruns = append(res.Reruns, Rerun{Package: ph.ImportPath, Run: failed})
-			res.Groups += len(failed)
+			res.Failed++
 		case final.FailedWithoutTest():
+			// TestMain failed after its tests: the
+			// package reruns whole.
 			res.Reruns = append(res.Reruns, Rerun{Package: ph.ImportPath})
-			res.Groups++
+			res.Failed++
 		}
 	}
+	res.Groups = res.Failed + res.NeverStarted
 	if round == 2 && opts.MaxFailures >= 0 && res.Groups > opts.MaxFailures {
 		res.Refused = "too many failures"
 		res.Reruns = nil
 	}
 	return res
+}
+
+// appendAlone adds one rerun per group.
+func appendAlone(reruns []Rerun, pkg string, groups []string) []Rerun {
+	for _, g := range groups {
+		reruns = append(reruns, Rerun{Package: pkg, Run: []string{g}})
+	}
+	return reruns
 }
 
 // Pattern returns an anchored regular expression for go test's -run or

@@ -58,11 +58,15 @@ func TestPlan(t *testing.T) {
 		opts    PlanOptions
 		want    []Rerun
 		refused bool
+		counts  [2]int // failed, never started; checked when set
 	}
 	run := func(t *testing.T, tc testCase) {
 		got := Plan(tc.report, tc.opts)
 		if !reflect.DeepEqual(got.Reruns, tc.want) {
 			t.Errorf("Reruns = %+v, want %+v", got.Reruns, tc.want)
+		}
+		if tc.counts != [2]int{} && [2]int{got.Failed, got.NeverStarted} != tc.counts {
+			t.Errorf("failed, never started = %d, %d; want %v", got.Failed, got.NeverStarted, tc.counts)
 		}
 		if (got.Refused != "") != tc.refused {
 			t.Errorf("Refused = %q", got.Refused)
@@ -79,11 +83,29 @@ func TestPlan(t *testing.T) {
 			want: []Rerun{{Package: "m/a", Run: []string{"TestB", "TestC"}}},
 		},
 		{
-			name: "crash reruns everything not yet passed",
+			name: "a crasher reruns alone",
 			report: &Report{Attempts: []*Attempt{attempt(1,
 				pkg("m/a", 1, PackageFail, false, group("TestA", Pass), group("TestB", Error)))}},
+			opts:   opts,
+			want:   []Rerun{{Package: "m/a", Run: []string{"TestB"}}},
+			counts: [2]int{1, 0},
+		},
+		{
+			name: "a crash outside any test reruns what has not passed",
+			report: &Report{Attempts: []*Attempt{attempt(1,
+				pkg("m/a", 1, PackageFail, false, group("TestA", Pass)))}},
+			opts:   opts,
+			want:   []Rerun{{Package: "m/a", Skip: []string{"TestA"}}},
+			counts: [2]int{1, 0},
+		},
+		{
+			name: "crashed groups rerun in processes of their own",
+			report: &Report{Attempts: []*Attempt{attempt(1,
+				pkg("m/a", 1, PackageFail, true, group("TestA", Fail), group("TestB", Error), group("TestC", Error), group("TestD", NotRun), group("TestE", Pass)))}},
 			opts: opts,
-			want: []Rerun{{Package: "m/a", Skip: []string{"TestA"}}},
+			want: []Rerun{{Package: "m/a", Run: []string{"TestA", "TestD"}}, {Package: "m/a", Run: []string{"TestB"}},
+				{Package: "m/a", Run: []string{"TestC"}}},
+			counts: [2]int{3, 1},
 		},
 		{
 			name:   "failure without a failing test reruns the package",

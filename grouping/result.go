@@ -346,11 +346,14 @@ func StripFraming(out []byte) []byte {
 
 // AddNotRun records top-level tests that exist in the package but never
 // started in this attempt (found with go test -list after a crash), so they
-// are reported as not run instead of silently missing. Names already known
-// are ignored.
+// are reported as not run instead of silently missing. Names that started
+// are ignored; names already waiting as not run get why as their reason.
 func (p *Package) AddNotRun(names []string, why string) {
 	for _, name := range names {
-		if p.groups[name] != nil {
+		if g := p.groups[name]; g != nil {
+			if top := g.Top(); top.Status == NotRun && len(g.Tests) == 1 {
+				top.Output = []byte(why + "\n")
+			}
 			continue
 		}
 		g := &Group{Name: name, Attempt: p.Attempt, Tests: []*Test{{Name: name, Status: NotRun, Output: []byte(why + "\n")}}}

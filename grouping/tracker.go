@@ -188,6 +188,11 @@ func (tr *Tracker) Add(ev *testjson.Event) {
 
 func (tr *Tracker) addPackageEvent(p *Package, ev *testjson.Event) {
 	switch ev.Action {
+	case testjson.ActionStart:
+		// Another process of the same attempt (resuming after a crash):
+		// whether the binary completed is a question about this process.
+		p.Completed, p.Panicked = false, false
+		p.Status = PackageIncomplete
 	case testjson.ActionOutput:
 		line := ev.Output
 		switch {
@@ -257,8 +262,13 @@ func (tr *Tracker) recycle(t *Test) {
 // event for them); anything else was cut off by a crash, a timeout or
 // os.Exit, and gets the package's trailing output.
 func (tr *Tracker) settle(p *Package) {
+	crashed := !p.Completed && p.Status != PackagePass && p.Status != PackageSkip
 	for _, g := range p.Groups {
 		for i, t := range g.Tests {
+			if crashed && t.Status == Fail && firstMatching(t.Output, "panic: ") != "" {
+				t.Status = Error // it panicked and took the test binary down
+				continue
+			}
 			if t.Status != Running {
 				continue
 			}
@@ -316,6 +326,9 @@ func (tr *Tracker) Finish() *Attempt {
 	}
 	return &Attempt{Number: tr.opts.Attempt, Packages: tr.order, Output: tr.loose}
 }
+
+// Packages returns the packages seen so far, in the order they appeared.
+func (tr *Tracker) Packages() []*Package { return tr.order }
 
 // Package returns the package's result so far, or nil if it has no events.
 func (tr *Tracker) Package(path string) *Package { return tr.pkgs[path] }

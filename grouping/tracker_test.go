@@ -74,7 +74,7 @@ func TestTrackerRecordedStreams(t *testing.T) {
 	}
 	testCases := []testCase{
 		{"ok.jsonl", "ok fail | TestPass=pass TestPass/a_b=pass TestPass/a_b#01=pass | TestSkip=skip | TestFail=fail TestFail/x=fail TestFail/y=pass | Example=pass\n"},
-		{"panicky.jsonl", "panicky fail crashed | TestBefore=pass | TestPanics=fail TestPanics/child=fail\n"},
+		{"panicky.jsonl", "panicky fail crashed | TestBefore=pass | TestPanics=error TestPanics/child=fail\n"},
 		{"osexit.jsonl", "osexit fail crashed | TestBefore=pass | TestExits=error\n"},
 		{"timeout.jsonl", "timeout fail crashed | TestBefore=pass | TestSlow=error TestSlow/sub=error\n"},
 		{"testmainfail.jsonl", "testmainfail fail failed-without-test | TestA=pass\n"},
@@ -82,7 +82,7 @@ func TestTrackerRecordedStreams(t *testing.T) {
 		{"buildfail.jsonl", "buildfail build failed\n"},
 		{"bench.jsonl", "ok pass | BenchmarkX=pass\n"},
 		{"norun.jsonl", "ok pass\n"},
-		{"parentpanic.jsonl", "parentpanic fail crashed | TestParent=fail TestParent/child=fail\n"},
+		{"parentpanic.jsonl", "parentpanic fail crashed | TestParent=error TestParent/child=fail\n"},
 		{"failnow.jsonl", "failnow fail | TestParent=fail TestParent/first=pass TestParent/first/inner=pass | TestNext=pass\n"},
 		{"count3.jsonl", "fuzzy pass | TestRepeated=pass | FuzzReverse=pass FuzzReverse/seed#0=pass FuzzReverse/seed#1=pass\n"},
 		{"fuzzy.jsonl", "fuzzy pass | TestRepeated=pass | FuzzReverse=pass FuzzReverse/seed#0=pass FuzzReverse/seed#1=pass\n"},

@@ -233,15 +233,32 @@ func (t *Terminal) packageEnd(attempt int, p *grouping.Package) {
 	}
 }
 
-// Round announces a rerun round.
+// Round announces a rerun round: what it runs, counted as it really runs.
 func (t *Terminal) Round(plan grouping.PlanResult) {
 	t.closeDots()
-	pkgs := len(plan.Reruns)
 	if t.opts.OnlyLast {
 		return
 	}
-	fmt.Fprintf(t.out, "\n%s\n", t.bold.Sprintf("rerun %d/%d of %s in %s after %s",
-		plan.Round-1, t.opts.MaxReruns, plural(plan.Groups, "group"), plural(pkgs, "package"), t.opts.RerunDelay))
+	what := plural(plan.Failed, "failed group")
+	switch {
+	case plan.NeverStarted > 0 && plan.Failed == 0:
+		what = plural(plan.NeverStarted, "group") + " that never started,"
+	case plan.NeverStarted > 0:
+		what += fmt.Sprintf(" and %d that never started,", plan.NeverStarted)
+	}
+	fmt.Fprintf(t.out, "\n%s\n", t.bold.Sprintf("rerun %d/%d: %s in %s after %s",
+		plan.Round-1, t.opts.MaxReruns, what, plural(plan.Packages(), "package"), t.opts.RerunDelay))
+}
+
+// Resumed says that groups that never started because of a crash run now,
+// in a process of their own.
+func (t *Terminal) Resumed(pkg string, crashed []string, neverStarted int) {
+	t.closeDots()
+	who := "the test binary crashed"
+	if len(crashed) > 0 {
+		who = strings.Join(crashed, ", ") + " crashed the test binary"
+	}
+	fmt.Fprintf(t.out, "%s\n", t.yellow.Sprintf("%s %s; running the %s that never started", pkg, who, plural(neverStarted, "group")))
 }
 
 // Refused says that reruns were refused by the max-failures guard.

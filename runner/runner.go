@@ -33,6 +33,10 @@ type Observer interface {
 	Round(plan grouping.PlanResult)
 	// Refused is called when the plan refused to rerun.
 	Refused(plan grouping.PlanResult, opts grouping.PlanOptions)
+	// Resumed is called before a process of the same attempt runs the
+	// groups of pkg that never started because crashed groups took the
+	// test binary down.
+	Resumed(pkg string, crashed []string, neverStarted int)
 }
 
 // PackageDoner is an Observer that Read also tells when a package of a
@@ -85,6 +89,9 @@ func Run(ctx context.Context, cfg Config) (*grouping.Report, error) {
 		args = append(args, cfg.Packages...)
 		tr := newRound(cfg, 1)
 		err := tr.exec(ctx, args)
+		if err == nil {
+			err = tr.resumeCrashed(ctx)
+		}
 		if err == nil && boolFlag(cfg.Flags, "failfast") {
 			// go test -failfast starts no package after a failure: name the
 			// packages it skipped, so they are not silently missing.
@@ -274,13 +281,23 @@ func rerunArgs(cfg Config, r grouping.Rerun) []string {
 
 func runRound(ctx context.Context, cfg Config, plan grouping.PlanResult) (*grouping.Attempt, error) {
 	rd := newRound(cfg, plan.Round)
-	sem := make(chan struct{}, cfg.Parallel)
-	var wg sync.WaitGroup
-	errs := make([]error, len(plan.Reruns))
-	for i, r := range plan.Reruns {
+	// The processes of one package run one after another: the round's
+	// tracker follows one process of a package at a time.
+	var order []string
+	byPkg := map[string][]grouping.Rerun{}
+	for _, r := range plan.Reruns {
+		if byPkg[r.Package] == nil {
+			order = append(order, r.Package)
+		}
+		byPkg[r.Package] = append(byPkg[r.Package], r)
 		rd.mu.Lock()
 		rd.tracker.Expect(r.Package, r.Run, "not run: the rerun selected no test named "+strings.Join(r.Run, ", "))
 		rd.mu.Unlock()
+	}
+	sem := make(chan struct{}, cfg.Parallel)
+	var wg sync.WaitGroup
+	errs := make([]error, len(order))
+	for i, pkg := range order {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -291,11 +308,113 @@ func runRound(ctx context.Context, cfg Config, plan grouping.PlanResult) (*group
 				return
 			}
 			defer func() { <-sem }()
-			errs[i] = rd.exec(ctx, rerunArgs(cfg, r))
+			for _, r := range byPkg[pkg] {
+				if errs[i] = rd.exec(ctx, rerunArgs(cfg, r)); errs[i] != nil {
+					return
+				}
+				if errs[i] = rd.resume(ctx, r); errs[i] != nil {
+					return
+				}
+			}
 		}()
 	}
 	wg.Wait()
 	return rd.finish(), errors.Join(errs...)
+}
+
+// resumeCrashed resumes every package of the first round whose test binary
+// crashed.
+func (rd *round) resumeCrashed(ctx context.Context) error {
+	rd.mu.Lock()
+	var crashed []string
+	for _, p := range rd.tracker.Packages() {
+		if p.Crashed() && p.Status == grouping.PackageFail {
+			crashed = append(crashed, p.ImportPath)
+		}
+	}
+	rd.mu.Unlock()
+	for _, pkg := range crashed {
+		if err := rd.resume(ctx, grouping.Rerun{Package: pkg}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// resume runs, in processes of the same attempt, the groups of sel that
+// never started because a crash took the test binary down, until every
+// group has started: one more process per crash, and none once a process
+// starts no new group. Groups it cannot run are recorded as not run.
+func (rd *round) resume(ctx context.Context, sel grouping.Rerun) error {
+	for {
+		rd.mu.Lock()
+		p := rd.tracker.Package(sel.Package)
+		if p == nil || !p.Crashed() || p.Status != grouping.PackageFail {
+			rd.mu.Unlock()
+			return nil
+		}
+		var seen, crashed []string
+		for _, g := range p.Groups {
+			if g.Top().Status == grouping.NotRun {
+				continue // expected by the rerun, not started yet
+			}
+			seen = append(seen, g.Name)
+			if g.Status() == grouping.Error {
+				crashed = append(crashed, g.Name)
+			}
+		}
+		started := len(seen)
+		rd.mu.Unlock()
+		next := grouping.Rerun{Package: sel.Package}
+		var names []string // the groups that never started
+		if len(sel.Run) > 0 {
+			next.Run = without(sel.Run, seen)
+			names = next.Run
+		} else {
+			var err error
+			if names, err = neverStarted(ctx, rd.cfg, sel.Package, seen); err != nil {
+				return nil // the package already fails; it is rerun whole
+			}
+			next.Skip = append(append([]string(nil), sel.Skip...), seen...)
+		}
+		if len(names) == 0 {
+			return nil
+		}
+		rd.cfg.Observer.Resumed(sel.Package, crashed, len(names))
+		if err := rd.exec(ctx, rerunArgs(rd.cfg, next)); err != nil {
+			return err
+		}
+		rd.mu.Lock()
+		progress := 0
+		for _, g := range p.Groups {
+			if g.Top().Status != grouping.NotRun {
+				progress++
+			}
+		}
+		rd.mu.Unlock()
+		if progress == started {
+			// Nothing new started: stop resuming, and say what never ran.
+			rd.mu.Lock()
+			p.AddNotRun(names, "not run: test binary exited before this test started")
+			rd.mu.Unlock()
+			return nil
+		}
+		sel = next
+	}
+}
+
+func without(names, drop []string) []string {
+	skip := map[string]bool{}
+	for _, d := range drop {
+		skip[d] = true
+	}
+	var out []string
+	for _, n := range names {
+		if !skip[n] {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // round is one attempt: a tracker fed by one or more processes.
@@ -406,27 +525,41 @@ func listNeverStarted(ctx context.Context, cfg Config, report *grouping.Report) 
 		if !final.Crashed() || final.Status == grouping.PackageIncomplete || ph.Final().Status == grouping.PackageBuildFailed {
 			continue
 		}
-		pattern := "."
-		if run, ok := goFlag(cfg.Flags, "run"); ok && run != "" && !strings.Contains(run, "/") {
-			pattern = run
+		var seen []string
+		for _, h := range ph.Groups {
+			seen = append(seen, h.Name)
 		}
-		out, err := goQuery(ctx, cfg, append(withTags(cfg, "test", "-list", pattern), ph.ImportPath)...)
+		names, err := neverStarted(ctx, cfg, ph.ImportPath, seen)
 		if err != nil {
 			continue // the listing is best effort: the package already fails
-		}
-		seen := map[string]bool{}
-		for _, h := range ph.Groups {
-			seen[h.Name] = true
-		}
-		var names []string
-		for _, line := range strings.Split(out, "\n") {
-			if (strings.HasPrefix(line, "Test") || strings.HasPrefix(line, "Example") || strings.HasPrefix(line, "Fuzz")) && !seen[line] {
-				names = append(names, line)
-			}
 		}
 		final.AddNotRun(names, "not run: test binary exited before this test started")
 	}
 	return nil
+}
+
+// neverStarted lists the top-level tests of pkg that go test would run
+// (with the user's -run) and that are not among seen.
+func neverStarted(ctx context.Context, cfg Config, pkg string, seen []string) ([]string, error) {
+	pattern := "."
+	if run, ok := goFlag(cfg.Flags, "run"); ok && run != "" && !strings.Contains(run, "/") {
+		pattern = run
+	}
+	out, err := goQuery(ctx, cfg, append(withTags(cfg, "test", "-list", pattern), pkg)...)
+	if err != nil {
+		return nil, err
+	}
+	known := map[string]bool{}
+	for _, s := range seen {
+		known[s] = true
+	}
+	var names []string
+	for _, line := range strings.Split(out, "\n") {
+		if (strings.HasPrefix(line, "Test") || strings.HasPrefix(line, "Example") || strings.HasPrefix(line, "Fuzz")) && !known[line] {
+			names = append(names, line)
+		}
+	}
+	return names, nil
 }
 
 // goQuery runs a go command that only reports (list, env) and returns its

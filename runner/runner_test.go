@@ -69,6 +69,7 @@ type nopObserver struct{ events int }
 func (o *nopObserver) Event(int, *testjson.Event, []byte, *grouping.Package) { o.events++ }
 func (o *nopObserver) Round(grouping.PlanResult)                             {}
 func (o *nopObserver) Refused(grouping.PlanResult, grouping.PlanOptions)     {}
+func (o *nopObserver) Resumed(string, []string, int)                         {}
 
 func TestRead(t *testing.T) {
 	type testCase struct {

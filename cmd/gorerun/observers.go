@@ -11,6 +11,7 @@ type observers []interface {
 	Event(int, *testjson.Event, []byte, *grouping.Package)
 	Round(grouping.PlanResult)
 	Refused(grouping.PlanResult, grouping.PlanOptions)
+	Resumed(pkg string, crashed []string, neverStarted int)
 }
 
 func (o observers) Event(attempt int, ev *testjson.Event, line []byte, pkg *grouping.Package) {
@@ -28,6 +29,12 @@ func (o observers) Round(p grouping.PlanResult) {
 func (o observers) Refused(p grouping.PlanResult, opts grouping.PlanOptions) {
 	for _, x := range o {
 		x.Refused(p, opts)
+	}
+}
+
+func (o observers) Resumed(pkg string, crashed []string, neverStarted int) {
+	for _, x := range o {
+		x.Resumed(pkg, crashed, neverStarted)
 	}
 }
 

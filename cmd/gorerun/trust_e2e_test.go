@@ -139,3 +139,54 @@ func TestE2EAFailEventNeverEndsGreen(t *testing.T) {
 		}
 	}
 }
+
+// TestE2ECrashNeverHidesOtherTests: a group that crashes the test binary on
+// every attempt must not stop the groups after it, with or without reruns.
+func TestE2ECrashNeverHidesOtherTests(t *testing.T) {
+	t.Parallel()
+	type testCase struct {
+		name  string
+		args  []string
+		crash int // times TestCrash ran
+		want  []string
+	}
+	run := func(t *testing.T, tc testCase) {
+		report := filepath.Join(t.TempDir(), "report.xml")
+		r := gorerun(t, fixture("e2e"), nil, "", append(tc.args, "--rerun-delay=0", "--junitfile", report, "./crashalways")...)
+		r.expectCode(t, 1)
+		r.expectOutput(t, append(tc.want, "TestCrash crashed the test binary; running the 2 groups that never started")...)
+		r.expectCounts(t, map[string]int{"crashalways.crash": tc.crash, "crashalways.later": 1, "crashalways.later2": 1})
+		ts := readJUnit(t, report)
+		for _, name := range []string{"TestLater", "TestLater2"} {
+			if tc := testcase(t, ts, "crashalways", name); tc.State() != junitout.Passed {
+				t.Errorf("%s: %+v", name, tc)
+			}
+		}
+		if c := testcase(t, ts, "crashalways", "TestCrash"); c.Error == nil || !strings.Contains(c.Error.Message, "always crashes") {
+			t.Errorf("TestCrash: %+v", c)
+		}
+		if ts.Errors != 1 || ts.Failures != 0 || ts.Tests != 3 {
+			t.Errorf("totals tests=%d failures=%d errors=%d", ts.Tests, ts.Failures, ts.Errors)
+		}
+		if strings.Contains(r.stdout, "NOT RUN") {
+			t.Errorf("a group is reported not run:\n%s", r.stdout)
+		}
+	}
+	testCases := []testCase{
+		{"without reruns", nil, 1, []string{"DONE 3 tests, 1 error"}},
+		{"with reruns", []string{"--rerun-class-max=2"}, 3, []string{"rerun 1/2: 1 failed group in 1 package", "rerun 2/2: 1 failed group in 1 package", "DONE 3 runs, 3 tests, 1 error"}},
+	}
+	for _, tc := range testCases {
+		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+	}
+}
+
+// TestE2EResumingStopsWithoutProgress: when the process that resumes after a
+// crash starts no group, gorerun stops resuming and names what never ran.
+func TestE2EResumingStopsWithoutProgress(t *testing.T) {
+	t.Parallel()
+	r := gorerun(t, fixture("e2e"), nil, "", "./crashstuck")
+	r.expectCode(t, 1)
+	r.expectOutput(t, "running the 1 group that never started", "=== NOT RUN: example.com/e2e/crashstuck TestLater")
+	r.expectCounts(t, map[string]int{"crashstuck.launch": 2, "crashstuck.later": 0})
+}

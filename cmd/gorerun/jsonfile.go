@@ -33,7 +33,7 @@ func (j *jsonFile) Event(attempt int, ev *testjson.Event, line []byte, _ *groupi
 
 func (j *jsonFile) Round(grouping.PlanResult)                         {}
 func (j *jsonFile) Refused(grouping.PlanResult, grouping.PlanOptions) {}
-func (j *jsonFile) Resumed(string, []string, int)                      {}
+func (j *jsonFile) Resumed(string, []string, int)                     {}
 
 func (j *jsonFile) commit() error {
 	if j.err != nil {

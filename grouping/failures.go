@@ -13,6 +13,43 @@ type PackageFailures struct {
 	// Whole is set when the package failed as a whole (did not build,
 	// failed without a failing test): it reruns entirely.
 	Whole bool `json:"whole,omitempty"`
+	// Attempts is how many attempts of each group (and of the whole
+	// package, under "") were made so far, so that a later run continues
+	// the numbering.
+	Attempts map[string]int `json:"attempts,omitempty"`
+}
+
+// SetAttempts records that n attempts of a group of pkg were made (an
+// empty group: the whole package); the largest count wins.
+func (f Failures) SetAttempts(pkg, group string, n int) {
+	pf := f[pkg]
+	if pf == nil || n <= pf.Attempts[group] {
+		return
+	}
+	if pf.Attempts == nil {
+		pf.Attempts = map[string]int{}
+	}
+	pf.Attempts[group] = n
+}
+
+// AttemptsMade returns the most attempts made of any group the reruns
+// select: the attempt number a run of them continues from.
+func (f Failures) AttemptsMade(reruns []Rerun) int {
+	n := 0
+	for _, r := range reruns {
+		pf := f[r.Package]
+		if pf == nil {
+			continue
+		}
+		names := r.Run
+		if len(names) == 0 {
+			names = []string{""}
+		}
+		for _, g := range names {
+			n = max(n, pf.Attempts[g])
+		}
+	}
+	return n
 }
 
 // Add records a failed group of pkg; an empty group marks the whole package.
@@ -38,18 +75,20 @@ func (f Failures) Add(pkg, group string) {
 func (r *Report) Failures() Failures {
 	f := Failures{}
 	for _, ph := range r.Packages() {
-		if ph.Final().Status == PackageBuildFailed {
+		final := ph.Final()
+		if final.Status == PackageBuildFailed {
 			f.Add(ph.ImportPath, "")
 			continue
 		}
 		for _, h := range ph.Groups {
 			if h.Status().Failed() {
 				f.Add(ph.ImportPath, h.Name)
+				f.SetAttempts(ph.ImportPath, h.Name, h.Final().Attempt)
 			}
 		}
-		final := ph.Final()
 		if final.FailedWithoutTest() || final.Status == PackageIncomplete || final.Status == PackageNotRun {
 			f.Add(ph.ImportPath, "")
+			f.SetAttempts(ph.ImportPath, "", final.Attempt)
 		}
 	}
 	return f
@@ -68,10 +107,12 @@ func (f Failures) Update(r *Report) Failures {
 		ph := ran[pkg]
 		if pf.Whole && ph == nil {
 			out.Add(pkg, "")
+			out.SetAttempts(pkg, "", pf.Attempts[""])
 		}
 		for _, g := range pf.Groups {
 			if ph == nil || !groupRan(ph, g) {
 				out.Add(pkg, g)
+				out.SetAttempts(pkg, g, pf.Attempts[g])
 			}
 		}
 	}
@@ -81,6 +122,9 @@ func (f Failures) Update(r *Report) Failures {
 		}
 		for _, g := range pf.Groups {
 			out.Add(pkg, g)
+		}
+		for g, n := range pf.Attempts {
+			out.SetAttempts(pkg, g, n)
 		}
 	}
 	return out

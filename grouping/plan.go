@@ -32,6 +32,7 @@ type PlanOptions struct {
 // PlanResult is the next round, or why there is none.
 type PlanResult struct {
 	Round  int // the attempt number of the next round
+	Rerun  int // which rerun of this run it is: 1 for the first
 	Reruns []Rerun
 	Groups int // how many groups the round reruns (whole packages count as one)
 	// Failed and NeverStarted split Groups: groups (or whole packages) that
@@ -52,9 +53,13 @@ func (p PlanResult) Packages() int {
 // Plan decides the next rerun round from the attempts so far. It is a pure
 // function of the report. An empty Reruns means no more rounds.
 func Plan(r *Report, opts PlanOptions) PlanResult {
-	round := len(r.Attempts) + 1
-	res := PlanResult{Round: round}
-	if len(r.Attempts) == 0 || round > opts.MaxReruns+1 {
+	if len(r.Attempts) == 0 {
+		return PlanResult{Round: 1}
+	}
+	// Attempt numbers may start above 1 (--last-failed continues an
+	// earlier run's attempts); the rerun budget is this run's.
+	res := PlanResult{Round: r.Attempts[len(r.Attempts)-1].Number + 1, Rerun: len(r.Attempts)}
+	if res.Rerun > opts.MaxReruns {
 		return res
 	}
 	for _, ph := range r.Packages() {
@@ -103,7 +108,7 @@ func Plan(r *Report, opts PlanOptions) PlanResult {
 		}
 	}
 	res.Groups = res.Failed + res.NeverStarted
-	if round == 2 && opts.MaxFailures >= 0 && res.Groups > opts.MaxFailures {
+	if res.Rerun == 1 && opts.MaxFailures >= 0 && res.Groups > opts.MaxFailures {
 		res.Refused = "too many failures"
 		res.Reruns = nil
 	}

@@ -119,6 +119,7 @@ func FromJUnit(b []byte) (grouping.Failures, error) {
 	}
 	type key struct{ pkg, name string }
 	failed := map[key]bool{}
+	attempts := map[key]int{} // testcases (gotestsum: one per attempt) or rerun elements + 1
 	var order []key
 	for _, s := range suites {
 		for _, c := range s.Testcases {
@@ -129,6 +130,7 @@ func FromJUnit(b []byte) (grouping.Failures, error) {
 			}
 			st := c.State()
 			failed[k] = st == junitout.Failed || st == junitout.Errored
+			attempts[k] = max(attempts[k]+1, 1+len(c.RerunFailures)+len(c.RerunErrors)+len(c.FlakyFailures)+len(c.FlakyErrors))
 		}
 	}
 	f := grouping.Failures{}
@@ -141,6 +143,7 @@ func FromJUnit(b []byte) (grouping.Failures, error) {
 			top = ""
 		}
 		f.Add(k.pkg, top)
+		f.SetAttempts(k.pkg, top, attempts[k])
 	}
 	return f, nil
 }

@@ -91,7 +91,7 @@ func (t *Terminal) flaky(pkgs []*grouping.PackageHistory) {
 				continue
 			}
 			if t.opts.HideRerunDetails {
-				fmt.Fprintf(t.out, "    %s failed, rerun %d/%d\n", h.Name, g.Attempt, t.opts.MaxReruns)
+				fmt.Fprintf(t.out, "    %s failed, rerun %d/%d\n", h.Name, t.rerunIndex(g.Attempt)+1, t.opts.MaxReruns)
 				continue
 			}
 			fmt.Fprintf(t.out, "--- attempt %d: %s\n", g.Attempt, g.Status())

@@ -39,6 +39,9 @@ type Options struct {
 	OnlyLast bool
 	// MaxReruns is the rerun limit, to tell whether a failure will be rerun.
 	MaxReruns int
+	// FirstAttempt is the attempt number of the run's first round: 1, or
+	// more when --last-failed continues the attempts of an earlier run.
+	FirstAttempt int
 	// RerunDelay is the wait before each rerun round, for its announcement.
 	RerunDelay time.Duration
 	// MaxOutput caps the output shown per test (0: no cap).
@@ -71,9 +74,17 @@ func NewTerminal(out io.Writer, opts Options) *Terminal {
 		bold: mk(color.Bold), faint: mk(color.Faint)}
 }
 
+// SetFirstAttempt sets the attempt number of the run's first round, once it
+// is known (--last-failed reads it from the cache).
+func (t *Terminal) SetFirstAttempt(n int) { t.opts.FirstAttempt = n }
+
 // willRerun reports whether a failure in this attempt is followed by a
 // rerun (the max-failures guard aside).
-func (t *Terminal) willRerun(attempt int) bool { return attempt <= t.opts.MaxReruns }
+func (t *Terminal) willRerun(attempt int) bool { return t.rerunIndex(attempt) < t.opts.MaxReruns }
+
+// rerunIndex is how many reruns of this run came before attempt: 0 for
+// the run's first round.
+func (t *Terminal) rerunIndex(attempt int) int { return attempt - max(t.opts.FirstAttempt, 1) }
 
 // Event renders one event.
 func (t *Terminal) Event(attempt int, ev *testjson.Event, _ []byte, pkg *grouping.Package) {
@@ -133,7 +144,7 @@ func (t *Terminal) Event(attempt int, ev *testjson.Event, _ []byte, pkg *groupin
 		}
 		if hidden {
 			if !t.opts.OnlyLast && tst.IsTop() {
-				fmt.Fprintf(t.out, "%s %s.%s failed, rerun %d/%d\n", t.yellow.Sprint("RERUN"), pkg.ImportPath, tst.Name, attempt, t.opts.MaxReruns)
+				fmt.Fprintf(t.out, "%s %s.%s failed, rerun %d/%d\n", t.yellow.Sprint("RERUN"), pkg.ImportPath, tst.Name, t.rerunIndex(attempt)+1, t.opts.MaxReruns)
 			}
 			return
 		}
@@ -226,7 +237,7 @@ func (t *Terminal) packageEnd(attempt int, p *grouping.Package) {
 			return // this attempt will not be the last
 		}
 		if t.willRerun(attempt) && t.opts.HideRerunDetails {
-			fmt.Fprintf(t.out, "%s  %s (%s)%s, rerun %d/%d\n", t.yellow.Sprint("↻"), p.ImportPath, seconds(p.Elapsed), note, attempt, t.opts.MaxReruns)
+			fmt.Fprintf(t.out, "%s  %s (%s)%s, rerun %d/%d\n", t.yellow.Sprint("↻"), p.ImportPath, seconds(p.Elapsed), note, t.rerunIndex(attempt)+1, t.opts.MaxReruns)
 			return
 		}
 		fmt.Fprintf(t.out, "%s  %s (%s)%s\n", t.red.Sprint("✖"), p.ImportPath, seconds(p.Elapsed), note)
@@ -247,7 +258,7 @@ func (t *Terminal) Round(plan grouping.PlanResult) {
 		what += fmt.Sprintf(" and %d that never started,", plan.NeverStarted)
 	}
 	fmt.Fprintf(t.out, "\n%s\n", t.bold.Sprintf("rerun %d/%d: %s in %s after %s",
-		plan.Round-1, t.opts.MaxReruns, what, plural(plan.Packages(), "package"), t.opts.RerunDelay))
+		plan.Rerun, t.opts.MaxReruns, what, plural(plan.Packages(), "package"), t.opts.RerunDelay))
 }
 
 // Resumed says that groups that never started because of a crash run now,

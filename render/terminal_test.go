@@ -31,7 +31,7 @@ func play(t *testing.T, opts Options, attempts ...string) string {
 	for i, src := range attempts {
 		n := i + 1
 		if n > 1 {
-			term.Round(grouping.PlanResult{Round: n, Reruns: []grouping.Rerun{{Package: "m/p"}}, Groups: 1, Failed: 1})
+			term.Round(grouping.PlanResult{Round: n, Rerun: n - 1, Reruns: []grouping.Rerun{{Package: "m/p"}}, Groups: 1, Failed: 1})
 		}
 		report.Add(streamtest.Attempt(t, n, src, grouping.Options{}, func(ev *testjson.Event, line []byte, p *grouping.Package) {
 			term.Event(n, ev, line, p)

@@ -42,3 +42,40 @@ func boolFlag(args []string, name string) bool {
 	}
 	return set
 }
+
+// valueFlags are the go test and build flags that take a value as the next
+// argument when written without "=" (go help testflag, go help build).
+var valueFlags = map[string]bool{
+	"bench": true, "benchtime": true, "blockprofile": true, "blockprofilerate": true, "count": true,
+	"coverprofile": true, "covermode": true, "coverpkg": true, "cpu": true, "cpuprofile": true,
+	"exec": true, "fuzz": true, "fuzzminimizetime": true, "fuzztime": true, "list": true,
+	"memprofile": true, "memprofilerate": true, "mutexprofile": true, "mutexprofilefraction": true,
+	"o": true, "outputdir": true, "p": true, "parallel": true, "run": true, "shuffle": true,
+	"skip": true, "timeout": true, "trace": true, "vet": true, "tags": true, "ldflags": true,
+	"gcflags": true, "asmflags": true, "gccgoflags": true, "mod": true, "modfile": true,
+	"pkgdir": true, "toolexec": true, "overlay": true, "compiler": true, "installsuffix": true,
+	"buildmode": true, "buildvcs": true, "pgo": true, "covermeta": true, "C": true,
+}
+
+// SplitPackages separates the package patterns among go test arguments from
+// the flags, as gotestsum users write them (gotestsum -- -count=1 ./pkg).
+// Everything after -args belongs to the test binary and stays a flag.
+func SplitPackages(args []string) (flags, pkgs []string) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "-args" || a == "--args" {
+			return append(flags, args[i:]...), pkgs
+		}
+		if !strings.HasPrefix(a, "-") || a == "-" {
+			pkgs = append(pkgs, a)
+			continue
+		}
+		flags = append(flags, a)
+		name := strings.TrimPrefix(strings.TrimLeft(a, "-"), "test.")
+		if !strings.Contains(name, "=") && valueFlags[name] && i+1 < len(args) {
+			flags = append(flags, args[i+1])
+			i++
+		}
+	}
+	return flags, pkgs
+}

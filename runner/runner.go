@@ -62,6 +62,9 @@ type Config struct {
 	// First, if set, replaces the first round: these processes run
 	// instead of one go test over Packages (for --last-failed).
 	First []grouping.Rerun
+	// FirstAttempt is the attempt number of the first round (1 if zero):
+	// --last-failed continues the attempts an earlier run made.
+	FirstAttempt int
 
 	Observer Observer
 	Stderr   io.Writer // go test's stderr goes here
@@ -79,7 +82,7 @@ func Run(ctx context.Context, cfg Config) (*grouping.Report, error) {
 	cfg = withDefaults(cfg)
 	report := &grouping.Report{}
 	if len(cfg.First) > 0 {
-		a, err := runRound(ctx, cfg, grouping.PlanResult{Round: 1, Reruns: cfg.First})
+		a, err := runRound(ctx, cfg, grouping.PlanResult{Round: cfg.FirstAttempt, Reruns: cfg.First})
 		report.Add(a)
 		if err != nil {
 			return report, err
@@ -87,7 +90,7 @@ func Run(ctx context.Context, cfg Config) (*grouping.Report, error) {
 	} else {
 		args := append([]string{"test", "-json"}, cfg.Flags...)
 		args = append(args, cfg.Packages...)
-		tr := newRound(cfg, 1)
+		tr := newRound(cfg, cfg.FirstAttempt)
 		err := tr.exec(ctx, args)
 		if err == nil {
 			err = tr.resumeCrashed(ctx)
@@ -232,6 +235,9 @@ func withDefaults(cfg Config) Config {
 	}
 	if cfg.Env == nil {
 		cfg.Env = os.Environ()
+	}
+	if cfg.FirstAttempt < 1 {
+		cfg.FirstAttempt = 1
 	}
 	if cfg.Parallel < 1 {
 		cfg.Parallel = 1

@@ -34,17 +34,17 @@ func saveCache(c lastfailed.Cache, report *grouping.Report) error {
 	return c.Save(old.Update(report))
 }
 
-// planLastFailed decides what --last-failed runs. A nil result means run
-// everything (or nothing, with --last-failed-no-failures=none); note says
-// which, in one line.
-func planLastFailed(ctx context.Context, o *options, cfg runner.Config, cache *lastfailed.Cache, haveUpdateXML bool) ([]grouping.Rerun, string, error) {
+// planLastFailed decides what --last-failed runs, and how many attempts
+// of it were made already. A nil result means run everything (or nothing,
+// with --last-failed-no-failures=none); note says which, in one line.
+func planLastFailed(ctx context.Context, o *options, cfg runner.Config, cache *lastfailed.Cache, haveUpdateXML bool) ([]grouping.Rerun, int, string, error) {
 	var failures grouping.Failures
 	var source string
 	switch {
 	case o.lastFailed.file != "":
 		f, err := lastfailed.FromFile(o.lastFailed.file)
 		if err != nil {
-			return nil, "", fmt.Errorf("--last-failed=%s: %w", o.lastFailed.file, err)
+			return nil, 0, "", fmt.Errorf("--last-failed=%s: %w", o.lastFailed.file, err)
 		}
 		failures, source = f, o.lastFailed.file
 	default:
@@ -52,24 +52,24 @@ func planLastFailed(ctx context.Context, o *options, cfg runner.Config, cache *l
 		if cache != nil {
 			f, ok, err := cache.Load()
 			if err != nil {
-				return nil, "", err
+				return nil, 0, "", err
 			}
 			failures, recorded, source = f, ok, cache.Path()
 		}
 		if !recorded && haveUpdateXML {
 			f, err := lastfailed.FromFile(o.updateXML)
 			if err != nil {
-				return nil, "", fmt.Errorf("--update-xml %s: %w", o.updateXML, err)
+				return nil, 0, "", fmt.Errorf("--update-xml %s: %w", o.updateXML, err)
 			}
 			failures, source = f, o.updateXML
 		}
 		if source == "" || (!recorded && !haveUpdateXML) {
-			return nil, "no previous failures recorded; " + whatNow(o), nil
+			return nil, 0, "no previous failures recorded; " + whatNow(o), nil
 		}
 	}
 	pkgs, err := runner.ListPackages(ctx, cfg)
 	if err != nil {
-		return nil, "", err
+		return nil, 0, "", err
 	}
 	wanted := map[string]bool{}
 	for _, p := range pkgs {
@@ -77,13 +77,18 @@ func planLastFailed(ctx context.Context, o *options, cfg runner.Config, cache *l
 	}
 	reruns := failures.Reruns(func(p string) bool { return wanted[p] })
 	if len(reruns) == 0 {
-		return nil, "no failures in " + source + " for these packages; " + whatNow(o), nil
+		return nil, 0, "no failures in " + source + " for these packages; " + whatNow(o), nil
 	}
 	groups := 0
 	for _, r := range reruns {
 		groups += max(len(r.Run), 1)
 	}
-	return reruns, fmt.Sprintf("running %d groups in %d packages that failed last time (%s)", groups, len(reruns), source), nil
+	made := failures.AttemptsMade(reruns)
+	note := fmt.Sprintf("running %d groups in %d packages that failed last time (%s)", groups, len(reruns), source)
+	if made > 0 {
+		note += fmt.Sprintf(", from attempt %d", made+1)
+	}
+	return reruns, made, note, nil
 }
 
 func whatNow(o *options) string {

@@ -199,7 +199,7 @@ func runErr(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		}
 		cache = cacheFor(ctx, o, cfg)
 		if o.lastFailed.on {
-			first, note, err := planLastFailed(ctx, o, cfg, cache, updateOld != nil)
+			first, made, note, err := planLastFailed(ctx, o, cfg, cache, updateOld != nil)
 			if err != nil {
 				return exitUsage, usageError(err)
 			}
@@ -208,6 +208,10 @@ func runErr(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 				return exitOK, nil
 			}
 			cfg.First = first
+			if first != nil {
+				cfg.FirstAttempt = made + 1
+				term.SetFirstAttempt(made + 1)
+			}
 		}
 		report, runErr = runner.Run(ctx, cfg)
 	}

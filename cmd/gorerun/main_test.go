@@ -6,6 +6,8 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
+	"runtime"
 	"testing"
 )
 
@@ -54,10 +56,19 @@ func TestParseOptions(t *testing.T) {
 		}
 	}
 	testCases := []testCase{
-		{name: "interleaved packages and flags", args: []string{"./a", "--rerun-class-max=2", "./b", "--", "-race", "./not-a-package"},
+		{name: "interleaved packages and flags", args: []string{"./a", "--rerun-class-max=2", "./b", "--", "-race", "-run", "./x"},
 			check: func(o *options) bool {
-				return o.rerunClassMax == 2 && len(o.packages) == 2 && o.packages[1] == "./b" && len(o.goFlags) == 2
+				return o.rerunClassMax == 2 && reflect.DeepEqual(o.packages, []string{"./a", "./b"}) && reflect.DeepEqual(o.goFlags, []string{"-race", "-run", "./x"})
 			}},
+		{name: "packages after -- as gotestsum users write them", args: []string{"--", "-count=1", "./pkg", "-timeout", "5m", "./other/..."},
+			check: func(o *options) bool {
+				return reflect.DeepEqual(o.packages, []string{"./pkg", "./other/..."}) && reflect.DeepEqual(o.goFlags, []string{"-count=1", "-timeout", "5m"})
+			}},
+		{name: "everything after -args goes to the test binary", args: []string{"--", "./pkg", "-args", "./data"},
+			check: func(o *options) bool {
+				return reflect.DeepEqual(o.packages, []string{"./pkg"}) && reflect.DeepEqual(o.goFlags, []string{"-args", "./data"})
+			}},
+		{name: "input with packages after --", args: []string{"--input", "x.json", "--", "./pkg"}, wantErr: "drop the packages"},
 		{name: "delay in seconds", args: []string{"--rerun-delay", "0.25"}, check: func(o *options) bool { return o.rerunDelay.String() == "250ms" }},
 		{name: "delay as duration", args: []string{"--rerun-delay=2s"}, check: func(o *options) bool { return o.rerunDelay.String() == "2s" }},
 		{name: "environment default", env: map[string]string{"GORERUN_RERUN_CLASS_MAX": "4"}, check: func(o *options) bool { return o.rerunClassMax == 4 }},
@@ -66,7 +77,7 @@ func TestParseOptions(t *testing.T) {
 		{name: "sizes", args: []string{"--junit-max-output", "2MiB"}, check: func(o *options) bool { return o.junitMaxOutput == 2<<20 }},
 		{name: "last-failed switch", args: []string{"--last-failed", "./..."}, check: func(o *options) bool { return o.lastFailed.on && o.lastFailed.file == "" }},
 		{name: "last-failed file", args: []string{"--last-failed=r.xml"}, check: func(o *options) bool { return o.lastFailed.file == "r.xml" }},
-		{name: "parallel defaults to CPUs", check: func(o *options) bool { return o.rerunParallel >= 1 }},
+		{name: "parallel defaults to CPUs", check: func(o *options) bool { return o.rerunParallel == runtime.NumCPU() }},
 		{name: "negative reruns", args: []string{"--rerun-class-max=-1"}, wantErr: "--rerun-class-max must be 0 or more"},
 		{name: "bad size", args: []string{"--junit-max-output", "lots"}, wantErr: "not a size"},
 		{name: "input with packages", args: []string{"--input", "x.json", "./..."}, wantErr: "drop the packages"},

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gorerun/gorerun/render"
+	"github.com/gorerun/gorerun/runner"
 )
 
 // options are the command line, after environment defaults.
@@ -150,6 +151,10 @@ func parseOptions(args []string, getenv func(string) string, usage io.Writer) (*
 		o.packages = append(o.packages, rest[0])
 		ours = rest[1:]
 	}
+	// Package patterns after "--" are packages, as in gotestsum.
+	var pkgs []string
+	o.goFlags, pkgs = runner.SplitPackages(o.goFlags)
+	o.packages = append(o.packages, pkgs...)
 	// The environment fills in what the command line did not set.
 	onCommandLine := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { onCommandLine[f.Name] = true })

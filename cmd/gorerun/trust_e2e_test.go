@@ -190,3 +190,59 @@ func TestE2EResumingStopsWithoutProgress(t *testing.T) {
 	r.expectOutput(t, "running the 1 group that never started", "=== NOT RUN: example.com/e2e/crashstuck TestLater")
 	r.expectCounts(t, map[string]int{"crashstuck.launch": 2, "crashstuck.later": 0})
 }
+
+// TestE2EAttemptsContinueAcrossProcesses: the README's two-step pipeline
+// behaves like one process with reruns. TestOther fails on attempt 1 only.
+func TestE2EAttemptsContinueAcrossProcesses(t *testing.T) {
+	t.Parallel()
+	state := t.TempDir()
+	report := filepath.Join(state, "report.xml")
+	gorerunState(t, state, "--junitfile", report, "./other").expectCode(t, 1)
+	second := gorerunState(t, state, "--last-failed", "--update-xml", report, "./other")
+	second.expectCode(t, 0)
+	second.expectOutput(t, "running 1 groups in 1 packages that failed last time", "from attempt 2", "[attempt 2]")
+	second.expectCounts(t, map[string]int{"other.process": 2})
+	ts := readJUnit(t, report)
+	if tc := testcase(t, ts, "other", "TestOther"); tc.Failure != nil || len(tc.FlakyFailures) != 1 ||
+		!strings.Contains(tc.FlakyFailures[0].StackTrace.Body, "fails on attempt 1") {
+		t.Errorf("TestOther: %+v", tc)
+	}
+}
+
+// TestE2EUpdateXMLKeepsAttemptOrder: earlier attempts come first in the
+// merged report, the final one is the failure.
+func TestE2EUpdateXMLKeepsAttemptOrder(t *testing.T) {
+	t.Parallel()
+	state := t.TempDir()
+	report := filepath.Join(state, "report.xml")
+	gorerunState(t, state, "--junitfile", report, "--rerun-class-max=1", "--rerun-delay=0", "./always").expectCode(t, 1)
+	r := gorerunState(t, state, "--last-failed", "--update-xml", report, "./always")
+	r.expectCode(t, 1)
+	r.expectOutput(t, "from attempt 3")
+	ts := readJUnit(t, report)
+	step := testcase(t, ts, "always", "TestAlwaysFails/step")
+	if step.Failure == nil || len(step.RerunFailures) != 2 {
+		t.Fatalf("step: %+v", step)
+	}
+	for i, want := range []string{"run 1", "run 2"} {
+		if !strings.Contains(step.RerunFailures[i].StackTrace.Body, want) {
+			t.Errorf("rerunFailure %d is not %s: %q", i, want, step.RerunFailures[i].StackTrace.Body)
+		}
+	}
+	if !strings.Contains(step.Failure.Body, "run 3") {
+		t.Errorf("final failure: %q", step.Failure.Body)
+	}
+}
+
+// TestE2EPackagesAfterDoubleDash: gorerun -- -count=1 ./pkg runs ./pkg only,
+// as gotestsum -- -count=1 ./pkg does, and reruns keep it.
+func TestE2EPackagesAfterDoubleDash(t *testing.T) {
+	t.Parallel()
+	r := gorerun(t, fixture("e2e"), nil, "", "--rerun-class-max=1", "--rerun-delay=0", "--", "-count=1", "./other")
+	r.expectCode(t, 0)
+	r.expectOutput(t, "example.com/e2e/other", "rerun 1/1: 1 failed group in 1 package")
+	if strings.Contains(r.stdout, "example.com/e2e/basic") {
+		t.Errorf("ran more than ./other:\n%s", r.stdout)
+	}
+	r.expectCounts(t, map[string]int{"other.process": 2, "basic.process": 0})
+}

@@ -92,6 +92,7 @@ func TestTrackerRecordedStreams(t *testing.T) {
 		// test2json on a test binary without -p: one package, no import path.
 		{"nopkg.jsonl", " fail | TestSocket=fail | TestCart=fail TestCart/add=pass TestCart/total=fail | TestOK=pass\n"},
 		{"afterpass.jsonl", "afterpass fail failed-without-test | TestA=pass\n"},
+		{"missingend.jsonl", "lost pass | TestParallel=pass TestParallel/a=pass\n"},
 		{"failmsg.jsonl", "failmsg fail | TestSocket=fail | TestCart=fail TestCart/add=pass TestCart/total=fail | TestOK=pass\n"},
 	}
 	for _, tc := range testCases {

@@ -7,6 +7,7 @@ require (
 	github.com/joshdk/go-junit v1.0.0
 	github.com/jstemmer/go-junit-report/v2 v2.1.0
 	github.com/mattn/go-isatty v0.0.20
+	golang.org/x/sys v0.42.0
 	gotest.tools/gotestsum v1.13.0
 )
 
@@ -14,7 +15,6 @@ require (
 	github.com/bitfield/gotestdox v0.2.2 // indirect
 	github.com/mattn/go-colorable v0.1.14 // indirect
 	golang.org/x/sync v0.17.0 // indirect
-	golang.org/x/sys v0.42.0 // indirect
 	golang.org/x/term v0.35.0 // indirect
 	golang.org/x/text v0.17.0 // indirect
 )

@@ -17,6 +17,7 @@ import (
 
 	"github.com/gorerun/gorerun/grouping"
 	"github.com/gorerun/gorerun/internal/atomicfile"
+	"github.com/gorerun/gorerun/internal/filelock"
 	"github.com/gorerun/gorerun/junitout"
 	"github.com/gorerun/gorerun/testjson"
 )
@@ -24,7 +25,10 @@ import (
 // DirName is the cache directory created in the main module's root.
 const DirName = ".gorerun"
 
-const cacheFile = "lastfailed.json"
+const (
+	cacheFile = "lastfailed.json"
+	lockFile  = "lastfailed.lock"
+)
 
 // cacheVersion is written into the cache file; other versions are ignored.
 const cacheVersion = 1
@@ -42,7 +46,21 @@ type Cache struct {
 // Path is the cache file's path.
 func (c Cache) Path() string { return filepath.Join(c.Dir, cacheFile) }
 
+// CorruptError is a cache file that is not a gorerun last-failed cache
+// (garbage, an unknown version, wrong types). Load moves it aside and
+// reports nothing recorded.
+type CorruptError struct {
+	Path, Backup, Reason string
+}
+
+func (e *CorruptError) Error() string {
+	return fmt.Sprintf("%s is not a last-failed cache gorerun can read (%s): moved it to %s and started afresh", e.Path, e.Reason, e.Backup)
+}
+
 // Load reads the recorded failures. ok is false when nothing was recorded.
+// A corrupt cache file is moved to lastfailed.json.corrupt and Load
+// returns nothing recorded with a *CorruptError, which callers show as a
+// warning.
 func (c Cache) Load() (f grouping.Failures, ok bool, err error) {
 	b, err := os.ReadFile(c.Path())
 	if errors.Is(err, os.ErrNotExist) {
@@ -52,13 +70,27 @@ func (c Cache) Load() (f grouping.Failures, ok bool, err error) {
 		return nil, false, fmt.Errorf("reading the last-failed cache: %w", err)
 	}
 	var d cacheData
-	if err := json.Unmarshal(b, &d); err != nil || d.Version != cacheVersion {
-		// A damaged or foreign cache is as good as none; it is rewritten
-		// after the run.
-		return grouping.Failures{}, false, nil
+	reason := ""
+	switch err := json.Unmarshal(b, &d); {
+	case err != nil:
+		reason = err.Error()
+	case d.Version != cacheVersion:
+		reason = fmt.Sprintf("version %d, want %d", d.Version, cacheVersion)
+	}
+	if reason != "" {
+		cerr := &CorruptError{Path: c.Path(), Backup: c.Path() + ".corrupt", Reason: reason}
+		if err := os.Rename(c.Path(), cerr.Backup); err != nil {
+			return nil, false, fmt.Errorf("moving the corrupt last-failed cache aside: %w", err)
+		}
+		return grouping.Failures{}, false, cerr
 	}
 	if d.Packages == nil {
 		d.Packages = grouping.Failures{}
+	}
+	for pkg, pf := range d.Packages {
+		if pf == nil {
+			delete(d.Packages, pkg)
+		}
 	}
 	return d.Packages, true, nil
 }
@@ -66,6 +98,13 @@ func (c Cache) Load() (f grouping.Failures, ok bool, err error) {
 // Save records failures atomically, creating the directory with a
 // .gitignore that ignores everything in it.
 func (c Cache) Save(f grouping.Failures) error {
+	if err := c.save(f); err != nil {
+		return fmt.Errorf("the last-failed cache was not saved: %w", err)
+	}
+	return nil
+}
+
+func (c Cache) save(f grouping.Failures) error {
 	if err := os.MkdirAll(c.Dir, 0o755); err != nil {
 		return fmt.Errorf("creating the cache directory: %w", err)
 	}
@@ -80,6 +119,30 @@ func (c Cache) Save(f grouping.Failures) error {
 		return fmt.Errorf("encoding the last-failed cache: %w", err)
 	}
 	return atomicfile.WriteFile(c.Path(), append(b, '\n'))
+}
+
+// Update folds a run into the cache (see grouping.Failures.Update) under
+// an advisory lock, so that concurrent runs in one module (parallel shards,
+// two terminals) never lose each other's entries. warn is a *CorruptError
+// when the old cache could not be read; the update still happened.
+func (c Cache) Update(r *grouping.Report) (warn, err error) {
+	if err := os.MkdirAll(c.Dir, 0o755); err != nil {
+		return nil, fmt.Errorf("the last-failed cache was not saved: creating the cache directory: %w", err)
+	}
+	release, err := filelock.Lock(filepath.Join(c.Dir, lockFile))
+	if err != nil {
+		return nil, fmt.Errorf("the last-failed cache was not saved: %w", err)
+	}
+	defer release()
+	old, _, err := c.Load()
+	var corrupt *CorruptError
+	if errors.As(err, &corrupt) {
+		warn, err = err, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return warn, c.Save(old.Update(r))
 }
 
 // FromFile reads failures from a JUnit report or a go test -json /

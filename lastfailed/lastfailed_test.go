@@ -1,6 +1,7 @@
 package lastfailed
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -30,9 +31,55 @@ func TestCacheRoundTrip(t *testing.T) {
 	if err != nil || !strings.Contains(string(ignore), "*") {
 		t.Errorf(".gitignore: %q %v", ignore, err)
 	}
-	os.WriteFile(c.Path(), []byte("{garbage"), 0o644)
-	if _, ok, err := c.Load(); ok || err != nil {
-		t.Errorf("a damaged cache must read as none: %v %v", ok, err)
+}
+
+func TestCorruptCacheIsMovedAsideWithAWarning(t *testing.T) {
+	type testCase struct {
+		name, content, reason string
+	}
+	run := func(t *testing.T, tc testCase) {
+		c := Cache{Dir: t.TempDir()}
+		os.WriteFile(c.Path(), []byte(tc.content), 0o644)
+		f, ok, err := c.Load()
+		var corrupt *CorruptError
+		if !errors.As(err, &corrupt) || ok || len(f) != 0 {
+			t.Fatalf("Load = %v %v %v, want a CorruptError", f, ok, err)
+		}
+		if !strings.Contains(err.Error(), c.Path()) || !strings.Contains(err.Error(), tc.reason) {
+			t.Errorf("warning %q does not name the file and %q", err, tc.reason)
+		}
+		if b, _ := os.ReadFile(c.Path() + ".corrupt"); string(b) != tc.content {
+			t.Errorf("copy = %q", b)
+		}
+		// Update goes on, with the warning, and writes a good cache.
+		os.WriteFile(c.Path(), []byte(tc.content), 0o644)
+		warn, err := c.Update(&grouping.Report{})
+		if err != nil || !errors.As(warn, &corrupt) {
+			t.Fatalf("Update = %v, %v", warn, err)
+		}
+		if _, ok, err := c.Load(); !ok || err != nil {
+			t.Errorf("after Update: %v %v", ok, err)
+		}
+	}
+	testCases := []testCase{
+		{"garbage", "{garbage", "invalid character"},
+		{"unknown version", `{"version": 9, "packages": {}}`, "version 9"},
+		{"wrong types", `{"version": 1, "packages": {"m/a": {"groups": "TestA"}}}`, "cannot unmarshal"},
+	}
+	for _, tc := range testCases {
+		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+	}
+}
+
+func TestSaveErrorSaysTheCacheWasNotSaved(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(file, nil, 0o644)
+	c := Cache{Dir: filepath.Join(file, DirName)} // below a file: cannot be created
+	if err := c.Save(grouping.Failures{}); err == nil || !strings.Contains(err.Error(), "the last-failed cache was not saved") {
+		t.Errorf("Save = %v", err)
+	}
+	if _, err := c.Update(&grouping.Report{}); err == nil || !strings.Contains(err.Error(), "the last-failed cache was not saved") {
+		t.Errorf("Update = %v", err)
 	}
 }
 

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -26,18 +28,18 @@ func cacheFor(ctx context.Context, o *options, cfg runner.Config) *lastfailed.Ca
 	return &lastfailed.Cache{Dir: filepath.Join(root, lastfailed.DirName)}
 }
 
-func saveCache(c lastfailed.Cache, report *grouping.Report) error {
-	old, _, err := c.Load()
-	if err != nil {
-		return err
+func saveCache(c lastfailed.Cache, report *grouping.Report, stderr io.Writer) error {
+	warn, err := c.Update(report)
+	if warn != nil {
+		fmt.Fprintf(stderr, "gorerun: warning: %v\n", warn)
 	}
-	return c.Save(old.Update(report))
+	return err
 }
 
 // planLastFailed decides what --last-failed runs, and how many attempts
 // of it were made already. A nil result means run everything (or nothing,
 // with --last-failed-no-failures=none); note says which, in one line.
-func planLastFailed(ctx context.Context, o *options, cfg runner.Config, cache *lastfailed.Cache, haveUpdateXML bool) ([]grouping.Rerun, int, string, error) {
+func planLastFailed(ctx context.Context, o *options, cfg runner.Config, cache *lastfailed.Cache, haveUpdateXML bool, stderr io.Writer) ([]grouping.Rerun, int, string, error) {
 	var failures grouping.Failures
 	var source string
 	switch {
@@ -51,6 +53,11 @@ func planLastFailed(ctx context.Context, o *options, cfg runner.Config, cache *l
 		recorded := false
 		if cache != nil {
 			f, ok, err := cache.Load()
+			var corrupt *lastfailed.CorruptError
+			if errors.As(err, &corrupt) {
+				fmt.Fprintf(stderr, "gorerun: warning: %v\n", err)
+				err = nil
+			}
 			if err != nil {
 				return nil, 0, "", err
 			}

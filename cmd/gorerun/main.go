@@ -199,7 +199,7 @@ func runErr(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		}
 		cache = cacheFor(ctx, o, cfg)
 		if o.lastFailed.on {
-			first, made, note, err := planLastFailed(ctx, o, cfg, cache, updateOld != nil)
+			first, made, note, err := planLastFailed(ctx, o, cfg, cache, updateOld != nil, stderr)
 			if err != nil {
 				return exitUsage, usageError(err)
 			}
@@ -237,7 +237,7 @@ func runErr(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		}
 	}
 	if cache != nil {
-		if err := saveCache(*cache, report); err != nil {
+		if err := saveCache(*cache, report, stderr); err != nil {
 			fmt.Fprintf(stderr, "gorerun: warning: %v\n", err)
 		}
 	}

@@ -8,27 +8,126 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
 )
 
 // File is a pending replacement of a file.
 type File struct {
-	path string
+	path string // the file being replaced: the target of a symlink
 	tmp  *os.File
 	w    *bufio.Writer
+	mode os.FileMode // the existing file's mode, kept on Commit
+	keep bool
 	done bool
 }
 
 // Create starts a new version of path. Nothing is visible at path until
-// Commit.
+// Commit. A symlink is followed: its target is replaced and the link stays.
+// An existing file keeps its mode; a new one gets 0666 less the umask, as
+// with os.Create.
 func Create(path string) (*File, error) {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	target, err := Resolve(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot write %s: %w", path, err)
+	}
+	f := &File{path: target, mode: 0o666}
+	if st, err := os.Stat(target); err == nil {
+		if !st.Mode().IsRegular() {
+			return nil, fmt.Errorf("cannot write %s: it is a %s, not a regular file", path, kind(st.Mode()))
+		}
+		f.mode, f.keep = st.Mode().Perm(), true
+	}
+	tmp, err := createTemp(filepath.Dir(target), "."+filepath.Base(target)+".tmp", f.mode)
 	if err != nil {
 		return nil, fmt.Errorf("cannot write %s: %w", path, errors.Unwrap(err))
 	}
-	return &File{path: path, tmp: tmp, w: bufio.NewWriterSize(tmp, 256*1024)}, nil
+	f.tmp, f.w = tmp, bufio.NewWriterSize(tmp, 256*1024)
+	return f, nil
+}
+
+// createTemp creates prefix followed by random digits in dir, with mode
+// less the umask (os.CreateTemp always uses 0600).
+func createTemp(dir, prefix string, mode os.FileMode) (*os.File, error) {
+	for range 100 {
+		name := filepath.Join(dir, prefix+strconv.FormatUint(uint64(rand.Uint32()), 10))
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, mode)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		return f, err
+	}
+	return nil, &fs.PathError{Op: "createtemp", Path: filepath.Join(dir, prefix+"*"), Err: fs.ErrExist}
+}
+
+func kind(m os.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "directory"
+	case m&os.ModeNamedPipe != 0:
+		return "named pipe"
+	case m&os.ModeDevice != 0:
+		return "device"
+	case m&os.ModeSocket != 0:
+		return "socket"
+	}
+	return "special file"
+}
+
+// Resolve follows path through symlinks to the file they name, which need
+// not exist yet.
+func Resolve(path string) (string, error) {
+	orig := path
+	for range 40 {
+		st, err := os.Lstat(path)
+		if err != nil || st.Mode()&os.ModeSymlink == 0 {
+			return path, nil
+		}
+		link, err := os.Readlink(path)
+		if err != nil {
+			return "", err
+		}
+		if !filepath.IsAbs(link) {
+			link = filepath.Join(filepath.Dir(path), link)
+		}
+		path = link
+	}
+	return "", fmt.Errorf("%s: too many levels of symbolic links", orig)
+}
+
+// RemoveStale removes temporary files that Create made for path (the same
+// name pattern, next to the file) and that are older than age: what a
+// killed run left behind. It returns how many it removed.
+func RemoveStale(path string, age time.Duration) (int, error) {
+	target, err := Resolve(path)
+	if err != nil {
+		return 0, err
+	}
+	dir, prefix := filepath.Dir(target), "."+filepath.Base(target)+".tmp"
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return 0, nil // nothing to clean where nothing can be read
+	}
+	n := 0
+	for _, e := range entries {
+		rest, ok := strings.CutPrefix(e.Name(), prefix)
+		if !ok || rest == "" || strings.Trim(rest, "0123456789") != "" || !e.Type().IsRegular() {
+			continue
+		}
+		info, err := e.Info()
+		if err != nil || time.Since(info.ModTime()) < age {
+			continue
+		}
+		if os.Remove(filepath.Join(dir, e.Name())) == nil {
+			n++
+		}
+	}
+	return n, nil
 }
 
 // Write buffers p for the new file.
@@ -48,8 +147,8 @@ func (f *File) Commit() error {
 	if cerr := f.tmp.Close(); err == nil {
 		err = cerr
 	}
-	if err == nil {
-		err = os.Chmod(f.tmp.Name(), 0o644)
+	if err == nil && f.keep {
+		err = os.Chmod(f.tmp.Name(), f.mode) // exactly the old mode, whatever the umask
 	}
 	if err == nil {
 		err = os.Rename(f.tmp.Name(), f.path)

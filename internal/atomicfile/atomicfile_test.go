@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestAtomicReplace(t *testing.T) {
@@ -66,5 +67,96 @@ func TestFailedWriteKeepsPreviousFile(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
 		t.Fatalf("temporary files left: %v", entries)
+	}
+}
+
+func TestSymlinkIsFollowedAndKept(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "reports", "real.xml")
+	os.MkdirAll(filepath.Dir(target), 0o755)
+	if err := os.WriteFile(target, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link.xml")
+	if err := os.Symlink(filepath.Join("reports", "real.xml"), link); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(link, []byte("new")); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := os.Lstat(link); err != nil || st.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("the symlink was replaced: %v %v", st.Mode(), err)
+	}
+	if b, _ := os.ReadFile(target); string(b) != "new" {
+		t.Fatalf("target = %q, want new", b)
+	}
+	// A dangling symlink creates its target.
+	dangling := filepath.Join(dir, "dangling.xml")
+	os.Symlink(filepath.Join("reports", "later.xml"), dangling)
+	if err := WriteFile(dangling, []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "reports", "later.xml")); string(b) != "x" {
+		t.Fatalf("dangling target = %q", b)
+	}
+}
+
+func TestModeIsKept(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "report.xml")
+	os.WriteFile(path, []byte("old"), 0o600)
+	if err := os.Chmod(path, 0o660); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(path, []byte("new")); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := os.Stat(path); st.Mode().Perm() != 0o660 {
+		t.Errorf("mode %v, want 0660", st.Mode().Perm())
+	}
+	// A new file gets what os.Create gives: 0666 less the umask.
+	ref := filepath.Join(dir, "ref")
+	f, _ := os.Create(ref)
+	f.Close()
+	fresh := filepath.Join(dir, "fresh.xml")
+	if err := WriteFile(fresh, []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := os.Stat(ref)
+	if st, _ := os.Stat(fresh); st.Mode().Perm() != want.Mode().Perm() {
+		t.Errorf("new file mode %v, os.Create gives %v", st.Mode().Perm(), want.Mode().Perm())
+	}
+}
+
+func TestCreateRefusesDirectories(t *testing.T) {
+	dir := t.TempDir()
+	_, err := Create(dir)
+	if err == nil || !strings.Contains(err.Error(), "directory, not a regular file") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestRemoveStale(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "report.xml")
+	old := time.Now().Add(-2 * time.Minute)
+	for _, name := range []string{".report.xml.tmp123", ".report.xml.tmp456", ".report.xml.tmp789", ".report.xml.tmpx1", ".other.xml.tmp1"} {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, nil, 0o644)
+		if name != ".report.xml.tmp789" { // a run in progress: too young
+			os.Chtimes(p, old, old)
+		}
+	}
+	n, err := RemoveStale(path, time.Minute)
+	if err != nil || n != 2 {
+		t.Fatalf("removed %d, %v; want 2", n, err)
+	}
+	var left []string
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		left = append(left, e.Name())
+	}
+	if strings.Join(left, " ") != ".other.xml.tmp1 .report.xml.tmp789 .report.xml.tmpx1" {
+		t.Errorf("left %v", left)
 	}
 }

@@ -1,6 +1,7 @@
 package junitout
 
 import (
+	"bytes"
 	"encoding/xml"
 	"fmt"
 	"strconv"
@@ -38,7 +39,8 @@ func Merge(reports [][]byte, names []string) (*Testsuites, []Duplicate, error) {
 				times = append(times, 0)
 			}
 			for _, p := range s.Properties {
-				if !hasProperty(suites[j].Properties, p) {
+				// One property of a name per suite: the first report's wins.
+				if !hasProperty(suites[j].Properties, p.Name) {
 					suites[j].Properties = append(suites[j].Properties, p)
 				}
 			}
@@ -78,6 +80,9 @@ func Merge(reports [][]byte, names []string) (*Testsuites, []Duplicate, error) {
 // field for (timestamp, hostname, id from other tools) become properties,
 // as Update does, so they are kept and the suite stays schema-valid.
 func ReadSuites(b []byte) ([]Testsuite, error) {
+	if err := checkDepth(b); err != nil {
+		return nil, err
+	}
 	type suite struct {
 		Testsuite
 		Extra  []xml.Attr `xml:",any,attr"`
@@ -105,7 +110,7 @@ func ReadSuites(b []byte) ([]Testsuite, error) {
 		for _, s := range ss {
 			ts := s.Testsuite
 			for _, a := range s.Extra {
-				if !suiteAttrs[a.Name.Local] && a.Name.Space == "" {
+				if !suiteAttrs[a.Name.Local] && a.Name.Space == "" && !hasProperty(ts.Properties, a.Name.Local) {
 					ts.Properties = append(ts.Properties, Property{Name: a.Name.Local, Value: a.Value})
 				}
 			}
@@ -117,11 +122,31 @@ func ReadSuites(b []byte) ([]Testsuite, error) {
 	return out, nil
 }
 
-func hasProperty(props []Property, p Property) bool {
+func hasProperty(props []Property, name string) bool {
 	for _, q := range props {
-		if q == p {
+		if q.Name == name {
 			return true
 		}
 	}
 	return false
+}
+
+// checkDepth refuses documents whose elements nest deeper than MaxDepth.
+func checkDepth(b []byte) error {
+	d := xml.NewDecoder(bytes.NewReader(b))
+	depth := 0
+	for {
+		tok, err := d.RawToken()
+		if err != nil {
+			return nil // EOF, or a syntax error Unmarshal reports
+		}
+		switch tok.(type) {
+		case xml.StartElement:
+			if depth++; depth > MaxDepth {
+				return tooDeep()
+			}
+		case xml.EndElement:
+			depth--
+		}
+	}
 }

@@ -39,8 +39,21 @@ func TestMerge(t *testing.T) {
 	if err := Encode(&buf, merged); err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Contains(buf.Bytes(), []byte(`<property name="hostname" value="runner-7">`)) {
-		t.Errorf("suite attributes were dropped:\n%s", buf.Bytes())
+	// The suites of m/p from three reports: one property per name, the
+	// first report's.
+	first, _, _ := bytes.Cut(buf.Bytes(), []byte("</testsuite>"))
+	for _, name := range []string{"hostname", "timestamp", "go.version"} {
+		if n := bytes.Count(first, []byte(`<property name="`+name+`"`)); n != 1 {
+			t.Errorf("%d %s properties in one suite:\n%s", n, name, buf.Bytes())
+		}
+	}
+	if !bytes.Contains(buf.Bytes(), []byte(`<property name="hostname" value="ci-host">`)) {
+		t.Errorf("first report's hostname was not kept:\n%s", buf.Bytes())
+	}
+	// A suite attribute of another tool becomes a property.
+	one, err := ReadSuites(single)
+	if err != nil || !hasProperty(one[0].Properties, "hostname") || !hasProperty(one[0].Properties, "timestamp") {
+		t.Errorf("suite attributes were dropped: %+v %v", one, err)
 	}
 	path := filepath.Join(t.TempDir(), "merged.xml")
 	os.WriteFile(path, buf.Bytes(), 0o644)

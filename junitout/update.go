@@ -29,6 +29,14 @@ type Totals struct {
 // ErrInvalidReport marks an existing report that cannot be updated.
 var ErrInvalidReport = errors.New("not a valid JUnit report")
 
+// MaxDepth is how deeply elements of a report read by Update or ReadSuites
+// may nest; a JUnit report needs 5 levels.
+const MaxDepth = 64
+
+func tooDeep() error {
+	return fmt.Errorf("%w: elements nested deeper than %d levels", ErrInvalidReport, MaxDepth)
+}
+
 // Update merges the testcases of run into the existing report old (from
 // gorerun, gotestsum or go-junit-report) and returns the new report and its
 // totals.
@@ -75,6 +83,10 @@ type oldSuite struct {
 	selfClosing bool
 	props       span // <properties> element, if any
 	propsClose  int  // offset of </properties>, or -1
+	propsDepth  int
+	propList    []Property // its <property name value> children
+	propsDirty  bool       // it has other content, which the schema refuses
+	inProps     bool
 	cases       []*oldCase
 	indent      string
 }
@@ -111,6 +123,9 @@ func parseReport(data []byte) (*report, error) {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			depth++
+			if depth > MaxDepth {
+				return nil, tooDeep()
+			}
 			name := t.Name.Local
 			switch {
 			case depth == 1:
@@ -123,8 +138,15 @@ func parseReport(data []byte) (*report, error) {
 				}
 			case name == "testsuite" && suite == nil && depth == 2 && r.root == "testsuites":
 				suite = r.newSuite(t, off, end)
-			case name == "properties" && suite != nil && tc == nil:
-				suite.props, suite.propsClose = span{off, end}, -1
+			case name == "properties" && suite != nil && tc == nil && suite.propsDepth == 0:
+				suite.props, suite.propsClose, suite.propsDepth = span{off, end}, -1, depth
+				suite.inProps = true
+			case suite != nil && tc == nil && suite.inProps && depth > suite.propsDepth:
+				if depth == suite.propsDepth+1 && name == "property" && hasAttr(t.Attr, "name") && hasAttr(t.Attr, "value") {
+					suite.propList = append(suite.propList, Property{Name: attr(t.Attr, "name"), Value: attr(t.Attr, "value")})
+				} else {
+					suite.propsDirty = true
+				}
 			case name == "testcase" && suite != nil && tc == nil:
 				tc = &oldCase{el: span{start: off}, startTag: span{off, end}, attrs: t.Attr, clean: true,
 					indent: indentBefore(data, off)}
@@ -133,7 +155,18 @@ func parseReport(data []byte) (*report, error) {
 				if !timePattern.MatchString(attr(t.Attr, "time")) || !hasAttr(t.Attr, "time") {
 					tc.clean = false
 				}
+			case tc != nil && depth > caseDepth+1:
+				switch name {
+				case "stackTrace", "system-out", "system-err":
+				default:
+					tc.clean = false // unknown content: rendered anew, without it
+				}
 			case tc != nil && depth == caseDepth+1:
+				switch name {
+				case "failure", "error", "skipped", "rerunFailure", "rerunError", "flakyFailure", "flakyError", "system-out", "system-err":
+				default:
+					tc.clean = false
+				}
 				switch name {
 				case "failure":
 					tc.state = max(tc.state, Failed)
@@ -161,7 +194,8 @@ func parseReport(data []byte) (*report, error) {
 				tc.el.end = end
 				suite.cases = append(suite.cases, tc)
 				tc = nil
-			case name == "properties" && suite != nil && tc == nil && suite.props.end != 0 && suite.propsClose == -1:
+			case name == "properties" && suite != nil && tc == nil && suite.inProps && depth == suite.propsDepth:
+				suite.inProps = false
 				if off == suite.props.end { // <properties/>
 					suite.props.end = end
 				} else {
@@ -324,14 +358,39 @@ func (r *report) merge(run *Testsuites, opts UpdateOptions) ([]byte, Totals, err
 		c := suiteCounts[s]
 		var moved []xml.Attr
 		tag := suiteTag(s.attrs, *c, &moved)
+		// Attributes moved into <properties> never repeat a property.
+		have := map[string]bool{}
+		for _, p := range s.propList {
+			have[p.Name] = true
+		}
 		var props []byte
-		for _, a := range moved {
+		addProp := func(name, value string) {
+			if have[name] {
+				return
+			}
+			have[name] = true
 			props = append(props, s.indent+opts.Indent+opts.Indent...)
 			props = append(props, `<property name="`...)
-			props = append(props, escapeAttr(a.Name.Local)...)
+			props = append(props, escapeAttr(name)...)
 			props = append(props, `" value="`...)
-			props = append(props, escapeAttr(a.Value)...)
+			props = append(props, escapeAttr(value)...)
 			props = append(props, "\"></property>\n"...)
+		}
+		for _, a := range moved {
+			addProp(a.Name.Local, a.Value)
+		}
+		if s.propsDirty {
+			// Only <property> elements are valid there: render them anew,
+			// then the moved attributes.
+			added := props
+			props, have = nil, map[string]bool{}
+			for _, p := range s.propList {
+				addProp(p.Name, p.Value)
+			}
+			props = append(props, added...)
+			block := bytes.TrimRight(propsBlock(props, s.indent+opts.Indent), "\n")
+			edits = append(edits, edit{at: s.props, text: bytes.TrimLeft(block, " \t")})
+			props = nil
 		}
 		var adds []byte
 		for _, tc := range additions[s] {

@@ -18,6 +18,7 @@ import (
 	"github.com/gorerun/gorerun/grouping"
 	"github.com/gorerun/gorerun/internal/atomicfile"
 	"github.com/gorerun/gorerun/internal/filelock"
+	"github.com/gorerun/gorerun/internal/inputfile"
 	"github.com/gorerun/gorerun/junitout"
 	"github.com/gorerun/gorerun/testjson"
 )
@@ -148,7 +149,7 @@ func (c Cache) Update(r *grouping.Report) (warn, err error) {
 // FromFile reads failures from a JUnit report or a go test -json /
 // --jsonfile stream, telling them apart by their first character.
 func FromFile(path string) (grouping.Failures, error) {
-	b, err := os.ReadFile(path)
+	b, err := inputfile.Read(path, inputfile.MaxSize)
 	if err != nil {
 		return nil, err
 	}

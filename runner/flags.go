@@ -1,6 +1,10 @@
 package runner
 
-import "strings"
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
 
 // goFlag finds the value of a go test flag (-name, --name, -test.name, with
 // = or as the next argument) in args; the last one wins, as in go test.
@@ -78,4 +82,49 @@ func SplitPackages(args []string) (flags, pkgs []string) {
 		}
 	}
 	return flags, pkgs
+}
+
+// CheckPatterns reports a -run or -skip value that the test binary would
+// refuse, as go test's testing package splits and compiles it: each
+// '/'-separated element (outside brackets and parentheses) must be a
+// regular expression.
+func CheckPatterns(flags []string) error {
+	for _, name := range []string{"run", "skip"} {
+		v, ok := goFlag(flags, name)
+		if !ok {
+			continue
+		}
+		for _, elem := range splitRegexp(v) {
+			if _, err := regexp.Compile(elem); err != nil {
+				return fmt.Errorf("-%s %q: not a valid regular expression: %w", name, v, err)
+			}
+		}
+	}
+	return nil
+}
+
+// splitRegexp splits a -run pattern at '/' outside brackets and
+// parentheses, as the testing package does.
+func splitRegexp(s string) []string {
+	var out []string
+	depth, start := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '[', '(':
+			depth++
+		case ']', ')':
+			depth--
+			if depth < 0 {
+				depth = 0
+			}
+		case '\\':
+			i++
+		case '/':
+			if depth == 0 {
+				out = append(out, s[start:i])
+				start = i + 1
+			}
+		}
+	}
+	return append(out, s[start:])
 }

@@ -8,15 +8,18 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/gorerun/gorerun/internal/inputfile"
 	"github.com/gorerun/gorerun/junitout"
 	"github.com/gorerun/gorerun/testjson"
 )
+
+// MaxShards is the most shards a split may have.
+const MaxShards = 10000
 
 // Spec is one shard of a split: K of N, 1-based.
 type Spec struct{ K, N int }
@@ -28,6 +31,9 @@ func ParseSpec(s string) (Spec, error) {
 	ni, err2 := strconv.Atoi(n)
 	if !ok || err1 != nil || err2 != nil || ni < 1 || ki < 1 || ki > ni {
 		return Spec{}, fmt.Errorf("%q is not a shard K/N with 1 <= K <= N (e.g. 2/4)", s)
+	}
+	if ni > MaxShards {
+		return Spec{}, fmt.Errorf("%q: at most %d shards", s, MaxShards)
 	}
 	return Spec{K: ki, N: ni}, nil
 }
@@ -47,10 +53,15 @@ type Shard struct {
 // packages without a timing count as the median of the known ones. Without
 // timings, packages are dealt out in sorted order, so shard sizes differ by
 // at most one. The result does not depend on the order of pkgs.
+//
+// Only shards that get packages are returned: shards 1 to min(n, packages);
+// with more shards than packages the rest are empty (see Packages). Memory
+// is proportional to the packages, never to n.
 func Plan(pkgs []string, n int, timings map[string]time.Duration) []Shard {
 	sorted := append([]string(nil), pkgs...)
 	sort.Strings(sorted)
 	sorted = dedupe(sorted)
+	n = min(n, len(sorted))
 	shards := make([]Shard, n)
 	for i := range shards {
 		shards[i].Index = i + 1
@@ -99,6 +110,15 @@ func Plan(pkgs []string, n int, timings map[string]time.Duration) []Shard {
 	return shards
 }
 
+// Packages returns shard k's packages (1-based); shards past the plan's
+// length are empty.
+func Packages(plan []Shard, k int) []string {
+	if k < 1 || k > len(plan) {
+		return []string{}
+	}
+	return plan[k-1].Packages
+}
+
 func dedupe(sorted []string) []string {
 	out := sorted[:0]
 	for i, p := range sorted {
@@ -132,7 +152,7 @@ func median(timings map[string]time.Duration, pkgs []string) time.Duration {
 func ReadTimings(files []string) (map[string]time.Duration, error) {
 	out := map[string]time.Duration{}
 	for _, f := range files {
-		b, err := os.ReadFile(f)
+		b, err := inputfile.Read(f, inputfile.MaxSize)
 		if err != nil {
 			return nil, err
 		}

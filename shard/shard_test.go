@@ -23,7 +23,8 @@ func TestParseSpec(t *testing.T) {
 		}
 	}
 	for _, tc := range []testCase{{"1/3", Spec{1, 3}, true}, {"3/3", Spec{3, 3}, true}, {"0/3", Spec{}, false},
-		{"4/3", Spec{}, false}, {"a/b", Spec{}, false}, {"2", Spec{}, false}} {
+		{"4/3", Spec{}, false}, {"a/b", Spec{}, false}, {"2", Spec{}, false},
+		{"1/10000", Spec{1, 10000}, true}, {"1/10001", Spec{}, false}, {"1/1000000000", Spec{}, false}} {
 		t.Run(tc.in, func(t *testing.T) { run(t, tc) })
 	}
 }
@@ -130,5 +131,26 @@ func TestReadTimings(t *testing.T) {
 	os.WriteFile(bad, []byte("hello\n"), 0o644)
 	if _, err := ReadTimings([]string{bad}); err == nil {
 		t.Error("garbage accepted as timings")
+	}
+}
+
+func TestMoreShardsThanPackages(t *testing.T) {
+	for _, tm := range []map[string]time.Duration{nil, {"b": time.Second}} {
+		plan := Plan([]string{"c", "a", "b"}, MaxShards, tm)
+		if len(plan) != 3 {
+			t.Fatalf("plan has %d shards, want only the 3 that get packages", len(plan))
+		}
+		seen := map[string]bool{}
+		for k := 1; k <= MaxShards; k++ {
+			for _, p := range Packages(plan, k) {
+				if seen[p] {
+					t.Errorf("%s in two shards", p)
+				}
+				seen[p] = true
+			}
+		}
+		if len(seen) != 3 || len(Packages(plan, 4)) != 0 || Packages(plan, MaxShards) == nil {
+			t.Errorf("packages %v, shard 4 %v", seen, Packages(plan, 4))
+		}
 	}
 }

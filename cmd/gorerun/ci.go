@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gorerun/gorerun/grouping"
+	"github.com/gorerun/gorerun/internal/inputfile"
 	"github.com/gorerun/gorerun/junitout"
 	"github.com/gorerun/gorerun/render"
 	"github.com/gorerun/gorerun/runner"
@@ -28,7 +29,7 @@ func shardPackages(ctx context.Context, o *options, cfg runner.Config) ([]string
 	if err != nil {
 		return nil, "", err
 	}
-	pkgs := plan[spec.K-1].Packages
+	pkgs := shard.Packages(plan, spec.K)
 	return pkgs, fmt.Sprintf("shard %s: %d of %d packages", spec, len(pkgs), total), nil
 }
 
@@ -55,19 +56,20 @@ func runShardPlan(ctx context.Context, args []string, stdout io.Writer, getenv f
 	var timings listValue
 	fs.Var(&timings, "shard-timings", "balance by durations in `FILE` (JUnit report or --jsonfile stream; repeatable)")
 	dir := fs.String("C", "", "list packages in `DIR`")
-	fs.Usage = func() {
+	usage := func() {
 		fmt.Fprintln(stdout, "Usage: gorerun shard-plan --shards N [--shard-timings FILE...] [--json] [packages...] [-- go test flags...]")
+		fs.SetOutput(stdout)
 		fs.PrintDefaults()
 	}
 	ours, goFlags := splitDashDash(args)
-	if err := fs.Parse(ours); err != nil {
+	if err := parseFlags(fs, ours, usage); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK, nil
 		}
 		return exitUsage, usageError(err)
 	}
-	if *n < 1 {
-		return exitUsage, usageError(errors.New("shard-plan: --shards must be 1 or more"))
+	if *n < 1 || *n > shard.MaxShards {
+		return exitUsage, usageError(fmt.Errorf("shard-plan: --shards must be from 1 to %d", shard.MaxShards))
 	}
 	if v := getenv("GORERUN_SHARD_TIMINGS"); v != "" && len(timings) == 0 {
 		timings.Set(v)
@@ -82,9 +84,13 @@ func runShardPlan(ctx context.Context, args []string, stdout io.Writer, getenv f
 			Packages []string `json:"packages"`
 			Seconds  float64  `json:"estimated_seconds"`
 		}
-		var out []entry
-		for _, s := range plan {
-			out = append(out, entry{Shard: fmt.Sprintf("%d/%d", s.Index, *n), Packages: s.Packages, Seconds: s.Seconds})
+		out := []entry{}
+		for k := 1; k <= *n; k++ {
+			e := entry{Shard: fmt.Sprintf("%d/%d", k, *n), Packages: shard.Packages(plan, k)}
+			if k <= len(plan) {
+				e.Seconds = plan[k-1].Seconds
+			}
+			out = append(out, e)
 		}
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -105,6 +111,12 @@ func runShardPlan(ctx context.Context, args []string, stdout io.Writer, getenv f
 			fmt.Fprintf(stdout, "  %s\n", p)
 		}
 	}
+	switch empty := *n - len(plan); {
+	case empty == 1:
+		fmt.Fprintf(stdout, "shard %d/%d: no packages (more shards than packages)\n", *n, *n)
+	case empty > 1:
+		fmt.Fprintf(stdout, "shards %d/%d to %d/%d: no packages (more shards than packages)\n", len(plan)+1, *n, *n, *n)
+	}
 	return exitOK, nil
 }
 
@@ -122,11 +134,12 @@ func runMerge(args []string, stdout, stderr io.Writer) (int, error) {
 	fs := flag.NewFlagSet("gorerun merge", flag.ContinueOnError)
 	fs.SetOutput(stdout)
 	out := fs.String("o", "", "write the merged report to `FILE`")
-	fs.Usage = func() {
+	usage := func() {
 		fmt.Fprintln(stdout, "Usage: gorerun merge -o FILE report.xml...")
+		fs.SetOutput(stdout)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, usage); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK, nil
 		}
@@ -135,9 +148,17 @@ func runMerge(args []string, stdout, stderr io.Writer) (int, error) {
 	if *out == "" || fs.NArg() == 0 {
 		return exitUsage, usageError(errors.New("merge: give -o FILE and at least one report"))
 	}
+	var inputs []namedFile
+	for _, name := range fs.Args() {
+		inputs = append(inputs, namedFile{"merge input", name})
+	}
+	if err := checkOutputs(inputs, []namedFile{{"merge -o", *out}}); err != nil {
+		return exitUsage, usageError(err)
+	}
+	removeStale(*out, stderr)
 	var reports [][]byte
 	for _, name := range fs.Args() {
-		b, err := os.ReadFile(name)
+		b, err := inputfile.Read(name, inputfile.MaxSize)
 		if err != nil {
 			return exitUsage, usageError(fmt.Errorf("merge: %w", err))
 		}

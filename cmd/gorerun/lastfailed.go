@@ -5,11 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 
 	"github.com/gorerun/gorerun/grouping"
 	"github.com/gorerun/gorerun/internal/atomicfile"
+	"github.com/gorerun/gorerun/internal/inputfile"
 	"github.com/gorerun/gorerun/junitout"
 	"github.com/gorerun/gorerun/lastfailed"
 	"github.com/gorerun/gorerun/runner"
@@ -29,6 +29,7 @@ func cacheFor(ctx context.Context, o *options, cfg runner.Config) *lastfailed.Ca
 }
 
 func saveCache(c lastfailed.Cache, report *grouping.Report, stderr io.Writer) error {
+	removeStale(c.Path(), stderr)
 	warn, err := c.Update(report)
 	if warn != nil {
 		fmt.Fprintf(stderr, "gorerun: warning: %v\n", warn)
@@ -108,7 +109,7 @@ func whatNow(o *options) string {
 // readUpdateXML reads the report --update-xml will update, so that a bad
 // one is refused before anything runs.
 func readUpdateXML(path string) ([]byte, error) {
-	b, err := os.ReadFile(path)
+	b, err := inputfile.Read(path, inputfile.MaxSize)
 	if err != nil {
 		return nil, fmt.Errorf("--update-xml: %w", err)
 	}

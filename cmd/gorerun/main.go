@@ -111,6 +111,9 @@ func runErr(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		fmt.Fprintf(stdout, "gorerun %s\n", versionString())
 		return exitOK, nil
 	}
+	if err := checkFiles(o, getenv, stderr); err != nil {
+		return exitUsage, usageError(err)
+	}
 	start := time.Now()
 	term := render.NewTerminal(stdout, render.Options{
 		Format:           o.format,

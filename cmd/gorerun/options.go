@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"runtime"
 	"strconv"
 	"strings"
@@ -48,20 +49,31 @@ type durationValue time.Duration
 
 func (d *durationValue) String() string { return time.Duration(*d).String() }
 
+// maxDelay is the longest --rerun-delay: a day.
+const maxDelay = 24 * time.Hour
+
 func (d *durationValue) Set(s string) error {
-	if f, err := strconv.ParseFloat(s, 64); err == nil {
-		if f < 0 {
+	if f, err := strconv.ParseFloat(s, 64); err == nil || errors.Is(err, strconv.ErrRange) {
+		switch {
+		case math.IsNaN(f) || math.IsInf(f, 0):
+			return fmt.Errorf("%q is not a finite number of seconds", s)
+		case f < 0:
 			return errors.New("must not be negative")
+		case f > maxDelay.Seconds():
+			return fmt.Errorf("%q is longer than the %s limit", s, maxDelay)
 		}
 		*d = durationValue(f * float64(time.Second))
 		return nil
 	}
 	v, err := time.ParseDuration(s)
 	if err != nil {
-		return fmt.Errorf("%q is neither a duration (1s, 250ms) nor seconds (0.5)", s)
+		return fmt.Errorf("%q is neither a duration (1s, 250ms) nor seconds (0.5), up to %s", s, maxDelay)
 	}
 	if v < 0 {
 		return errors.New("must not be negative")
+	}
+	if v > maxDelay {
+		return fmt.Errorf("%q is longer than the %s limit", s, maxDelay)
 	}
 	*d = durationValue(v)
 	return nil
@@ -99,7 +111,7 @@ func newFlagSet(o *options, out io.Writer) *flag.FlagSet {
 	o.junitMaxOutput = 1 << 20
 	fs.IntVar(&o.rerunClassMax, "rerun-class-max", 0, "rerun a failed group (a top-level test with its subtests) up to `N` times")
 	fs.Var(&o.rerunDelay, "rerun-delay", "wait `D` before each rerun round (1s, 250ms, or seconds: 0.5)")
-	fs.IntVar(&o.rerunMaxFailures, "rerun-max-failures", 10, "do not rerun when more than `N` groups fail in the first run")
+	fs.IntVar(&o.rerunMaxFailures, "rerun-max-failures", 10, "do not rerun when more than `N` groups fail in the first run (-1: no limit)")
 	fs.IntVar(&o.rerunParallel, "rerun-parallel", 0, "rerun up to `N` packages at once; also the -p of rerun processes (0: the number of CPUs)")
 	fs.StringVar(&o.format, "format", "pkgname", "progress `format`: "+strings.Join(render.Formats, ", "))
 	fs.BoolVar(&o.hideRerunDetails, "hide-rerun-details", false, "show failures of attempts that were rerun as one line, without output")
@@ -132,7 +144,6 @@ func envName(flagName string) string {
 func parseOptions(args []string, getenv func(string) string, usage io.Writer) (*options, error) {
 	o := &options{}
 	fs := newFlagSet(o, usage)
-	fs.Usage = func() { printUsage(fs, usage) }
 	ours := args
 	for i, a := range args {
 		if a == "--" {
@@ -141,7 +152,7 @@ func parseOptions(args []string, getenv func(string) string, usage io.Writer) (*
 		}
 	}
 	for {
-		if err := fs.Parse(ours); err != nil {
+		if err := parseFlags(fs, ours, func() { printUsage(fs, usage) }); err != nil {
 			return nil, err
 		}
 		rest := fs.Args()
@@ -190,6 +201,8 @@ func (o *options) validate() error {
 	switch {
 	case o.rerunClassMax < 0:
 		return errors.New("--rerun-class-max must be 0 or more")
+	case o.rerunMaxFailures < -1:
+		return errors.New("--rerun-max-failures must be -1 (no limit) or more")
 	case o.rerunParallel < 0:
 		return errors.New("--rerun-parallel must be 0 (the number of CPUs) or more")
 	case !render.ValidFormat(o.format):
@@ -207,7 +220,7 @@ func (o *options) validate() error {
 	case o.input != "" && len(o.packages) > 0:
 		return fmt.Errorf("--input reads a recorded stream: drop the packages %s or drop --input", strings.Join(o.packages, " "))
 	}
-	return nil
+	return runner.CheckPatterns(o.goFlags)
 }
 
 const usageText = `gorerun runs go test -json, shows live progress, and reruns each failed
@@ -234,6 +247,22 @@ const exitCodesText = `
 Exit codes: 0 all groups passed (flaky ones included); 1 tests failed or a
 package did not build; 2 usage error or unreadable input; 130 interrupted.
 `
+
+// parseFlags parses args with fs. A bad flag is an error of one line (the
+// caller prints it); -h and --help print the usage and return flag.ErrHelp.
+func parseFlags(fs *flag.FlagSet, args []string, usage func()) error {
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		usage()
+		return err
+	}
+	if err != nil {
+		return fmt.Errorf("%w (see gorerun --help)", err)
+	}
+	return nil
+}
 
 func printUsage(fs *flag.FlagSet, out io.Writer) {
 	fmt.Fprint(out, usageText)

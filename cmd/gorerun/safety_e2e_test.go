@@ -1,0 +1,156 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestE2ERefusals: every refusal is exit 2, one line naming the flag or
+// file and what is wrong, before anything runs, with no file touched.
+func TestE2ERefusals(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	stream := filepath.Join(dir, "stream.jsonl")
+	data, err := os.ReadFile(streamPath("ok.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	write := func(name string, b []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	write("stream.jsonl", data)
+	link := filepath.Join(dir, "link.jsonl")
+	if err := os.Symlink(stream, link); err != nil {
+		t.Fatal(err)
+	}
+	report := write("report.xml", []byte(`<?xml version="1.0"?><testsuites tests="0" failures="0" errors="0" time="0"></testsuites>`))
+	fifo := filepath.Join(dir, "fifo.xml")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	deep := write("deep.xml", []byte(`<testsuites><testsuite name="p" tests="0" failures="0" errors="0" time="0"><properties>`+
+		strings.Repeat("<x>", 1000)+strings.Repeat("</x>", 1000)+`</properties></testsuite></testsuites>`))
+	type testCase struct {
+		name string
+		dir  string
+		args []string
+		want string
+	}
+	e2e := fixture("e2e")
+	testCases := []testCase{
+		{"input as junitfile", dir, []string{"--input", stream, "--junitfile", stream}, "--junitfile " + stream + " is the same file as --input"},
+		{"input as jsonfile through a symlink", dir, []string{"--input", stream, "--jsonfile", link}, "is the same file as --input"},
+		{"input as summary", dir, []string{"--input", stream, "--summary-md", stream}, "--summary-md " + stream + " is the same file as --input"},
+		{"update-xml as input", dir, []string{"--input", stream, "--update-xml", link}, "is the same file as --input"},
+		{"two outputs one file", dir, []string{"--input", stream, "--junitfile", report, "--update-xml", report}, "--update-xml " + report + " is the same file as --junitfile"},
+		{"junitfile is a directory", dir, []string{"--input", stream, "--junitfile", "/"}, "--junitfile / is a directory, not a file; give a file name"},
+		{"junitfile names a directory", dir, []string{"--input", stream, "--junitfile", filepath.Join(dir, "out") + "/"}, "names a directory"},
+		{"junitfile is a device", dir, []string{"--input", stream, "--junitfile", "/dev/null"}, "is not a regular file"},
+		{"missing -C", dir, []string{"-C", "/missing/dir", "./..."}, "-C /missing/dir: no such directory"},
+		{"NaN delay", e2e, []string{"--rerun-delay", "NaN", "./other"}, `"NaN" is not a finite number of seconds`},
+		{"huge delay", e2e, []string{"--rerun-delay", "1e300", "./other"}, "longer than the 24h0m0s limit"},
+		{"huge duration", e2e, []string{"--rerun-delay", "25h", "./other"}, "longer than the 24h0m0s limit"},
+		{"max failures below -1", e2e, []string{"--rerun-max-failures", "-2", "./other"}, "--rerun-max-failures must be -1 (no limit) or more"},
+		{"huge shard", e2e, []string{"--shard", "1/1000000000", "./..."}, "at most 10000 shards"},
+		{"huge shard-plan", e2e, []string{"shard-plan", "--shards", "100000000"}, "--shards must be from 1 to 10000"},
+		{"bad -run", e2e, []string{"./other", "--", "-run", "("}, `-run "(": not a valid regular expression`},
+		{"bad -skip element", e2e, []string{"./other", "--", "-skip", "TestA/[z-a]"}, `-skip "TestA/[z-a]": not a valid regular expression`},
+		{"update-xml device", e2e, []string{"--update-xml", "/dev/zero", "./other"}, "/dev/zero is not a regular file (a character device)"},
+		{"update-xml fifo", e2e, []string{"--update-xml", fifo, "./other"}, "is not a regular file (a named pipe)"},
+		{"update-xml directory", e2e, []string{"--update-xml", dir, "./other"}, "is a directory"},
+		{"update-xml too deep", e2e, []string{"--update-xml", deep, "./other"}, "nested deeper than 64 levels"},
+		{"last-failed device", e2e, []string{"--last-failed=/dev/zero", "./other"}, "/dev/zero is not a regular file"},
+		{"shard-timings fifo", e2e, []string{"--shard", "1/2", "--shard-timings", fifo, "./..."}, "is not a regular file (a named pipe)"},
+		{"merge into a directory", dir, []string{"merge", "-o", dir + "/", report}, "merge -o " + dir + "/ is a directory, not a file"},
+		{"merge over its input", dir, []string{"merge", "-o", report, report}, "is the same file as merge input"},
+		{"merge a device", dir, []string{"merge", "-o", filepath.Join(dir, "m.xml"), "/dev/zero"}, "/dev/zero is not a regular file"},
+		{"merge too deep", dir, []string{"merge", "-o", filepath.Join(dir, "m.xml"), deep}, "nested deeper than 64 levels"},
+	}
+	before := snapshot(t, dir)
+	for _, tc := range testCases {
+		t.Run(tc.name, func(t *testing.T) {
+			start := time.Now()
+			r := gorerun(t, tc.dir, nil, "", tc.args...)
+			r.expectCode(t, 2)
+			if !strings.Contains(r.stderr, tc.want) {
+				t.Errorf("stderr %q lacks %q", r.stderr, tc.want)
+			}
+			if n := strings.Count(strings.TrimSpace(r.stderr), "\n"); n != 0 || r.stdout != "" {
+				t.Errorf("not one line on stderr and nothing on stdout:\nstdout %q\nstderr %q", r.stdout, r.stderr)
+			}
+			if d := time.Since(start); d > 20*time.Second {
+				t.Errorf("took %v: it read instead of refusing", d)
+			}
+		})
+	}
+	if after := snapshot(t, dir); after != before {
+		t.Errorf("files changed:\nbefore %s\nafter  %s", before, after)
+	}
+}
+
+// snapshot lists a directory's regular files with their contents' sizes
+// and a prefix, to tell whether anything was touched.
+func snapshot(t *testing.T, dir string) string {
+	t.Helper()
+	var b bytes.Buffer
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if !e.Type().IsRegular() {
+			b.WriteString(e.Name() + " ")
+			continue
+		}
+		data, _ := os.ReadFile(filepath.Join(dir, e.Name()))
+		b.WriteString(e.Name() + ":" + string(data[:min(len(data), 40)]) + " ")
+	}
+	return b.String()
+}
+
+// TestE2EOddReportsComeOutValid: update and merge of reports other tools
+// (or hands) wrote odd, but within the limits, always write reports the
+// validator accepts.
+func TestE2EOddReportsComeOutValid(t *testing.T) {
+	t.Parallel()
+	odd := map[string]string{
+		"nested-properties": `<testsuites><testsuite name="example.com/shapes/ok" tests="1" failures="0" errors="0" time="0.1" timestamp="2026-01-01T00:00:00" hostname="h">
+<properties><property name="timestamp" value="x"/><x><y><z/></y></x><property name="a" value="b"></property><property/></properties>
+<testcase name="TestPass" classname="example.com/shapes/ok" time="0.1"><unknown><deeper/></unknown></testcase></testsuite></testsuites>`,
+		"unknown-in-failure": `<testsuites><testsuite name="m/q" tests="1" failures="1" errors="0" time="0">
+<testcase name="TestQ" classname="m/q" time="0"><failure message="m"><b>bold</b></failure></testcase></testsuite></testsuites>`,
+		"single-suite-root": `<testsuite name="m/r" tests="1" failures="0" errors="0" time="1.23456" id="0" package="m/r"><testcase name="TestR" classname="m/r" time="1.23456"/></testsuite>`,
+		"self-closing":      `<testsuites><testsuite name="m/s" tests="0" failures="0" errors="0" time="0" timestamp="t"/></testsuites>`,
+	}
+	dir := t.TempDir()
+	var files []string
+	for name, body := range odd {
+		p := filepath.Join(dir, name+".xml")
+		if err := os.WriteFile(p, []byte(`<?xml version="1.0" encoding="UTF-8"?>`+"\n"+body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, p)
+		t.Run("update "+name, func(t *testing.T) {
+			r := gorerun(t, dir, nil, "", "--input", streamPath("ok.jsonl"), "--update-xml", p)
+			r.expectCode(t, 1) // ok.jsonl has failures
+			validateJUnit(t, p)
+		})
+	}
+	merged := filepath.Join(dir, "merged.xml")
+	r := gorerun(t, dir, nil, "", append([]string{"merge", "-o", merged}, files...)...)
+	r.expectCode(t, 0)
+	validateJUnit(t, merged)
+	b, _ := os.ReadFile(merged)
+	if n := strings.Count(string(b), `<property name="timestamp"`); n != 2 { // one in example.com/shapes/ok, one in m/s
+		t.Errorf("%d timestamp properties in 2 suites that have one:\n%s", n, b)
+	}
+}

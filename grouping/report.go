@@ -204,6 +204,18 @@ func (p *PackageHistory) compacted() (groups, tests int) {
 	return groups, tests
 }
 
+// ClampedElapsed counts the events of every attempt whose Elapsed was out
+// of range, and returns the first such value.
+func (r *Report) ClampedElapsed() (n int, first float64) {
+	for _, a := range r.Attempts {
+		if a.ClampedElapsed > 0 && n == 0 {
+			first = a.FirstClamped
+		}
+		n += a.ClampedElapsed
+	}
+	return n, first
+}
+
 // Failed reports whether the run as a whole failed.
 func (r *Report) Failed() bool {
 	for _, ph := range r.Packages() {

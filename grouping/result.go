@@ -47,6 +47,9 @@ type Test struct {
 	Dropped int
 	// Attrs holds the attributes the test set with testing.T.Attr.
 	Attrs map[string]string
+	// started is when the test's run event happened (Unix nanoseconds),
+	// for the elapsed time of a test that never ended.
+	started int64
 	// ErrorText is the first failure the stream marked with
 	// "OutputType":"error" (newer test2json), with its continuation lines.
 	ErrorText string
@@ -214,6 +217,7 @@ type Package struct {
 
 	groups map[string]*Group
 	tests  map[string]*Test
+	ended  time.Time // the package's end event
 }
 
 // Group returns the group with the given top-level name, or nil.
@@ -248,6 +252,11 @@ type Attempt struct {
 	// Output holds lines that belong to no package: non-JSON lines of the
 	// stream, and build output of packages that do not take part.
 	Output []byte
+	// ClampedElapsed counts events whose Elapsed was negative, not a
+	// number or impossibly large, and was reported as 0 or MaxElapsed;
+	// FirstClamped is the first such value.
+	ClampedElapsed int
+	FirstClamped   float64
 }
 
 func firstLine(s string) string {

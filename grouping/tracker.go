@@ -3,6 +3,7 @@ package grouping
 import (
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/gorerun/gorerun/testjson"
 )
@@ -27,6 +28,10 @@ type Options struct {
 	// MaxOutput caps the output kept per test and per package, keeping the
 	// end. Zero means no cap.
 	MaxOutput int
+	// Now, if set, tells Finish when a live run ended, so that tests cut off
+	// by an interrupt report how long they ran. Recorded streams leave it
+	// nil: their last event's time is the end.
+	Now func() time.Time
 }
 
 // Tracker folds the events of one attempt into results. It is not safe for
@@ -44,6 +49,10 @@ type Tracker struct {
 	lastTest    *Test    // come in runs, so most lookups end here
 	lastTestPkg *Package
 	free        [][]byte // output buffers of passed tests, for reuse
+
+	clamped      int     // events whose Elapsed was out of range
+	firstClamped float64 // the first such value
+	lastTime     time.Time
 }
 
 // NewTracker returns a Tracker for one attempt.
@@ -98,6 +107,9 @@ func (tr *Tracker) test(p *Package, name string) *Test {
 
 // Add folds one event into the attempt.
 func (tr *Tracker) Add(ev *testjson.Event) {
+	if !ev.Time.IsZero() {
+		tr.lastTime = ev.Time
+	}
 	switch ev.Action {
 	case testjson.ActionBuildOutput:
 		path := ev.BuildPackage()
@@ -132,6 +144,9 @@ func (tr *Tracker) Add(ev *testjson.Event) {
 		if t.Status == NotRun {
 			t.Status = Running
 		}
+		if ev.Action == testjson.ActionRun && !ev.Time.IsZero() {
+			t.started = ev.Time.UnixNano()
+		}
 	case testjson.ActionOutput:
 		if t.Output == nil && len(tr.free) > 0 {
 			t.Output = tr.free[len(tr.free)-1]
@@ -154,7 +169,7 @@ func (tr *Tracker) Add(ev *testjson.Event) {
 			t.Status = Running
 		}
 	case testjson.ActionPass, testjson.ActionBench:
-		t.Elapsed = ev.ElapsedDuration()
+		t.Elapsed = tr.elapsed(ev)
 		if t.Status == Fail || t.Status == Error {
 			return // -count=N: one failed repetition fails the test
 		}
@@ -164,13 +179,13 @@ func (tr *Tracker) Add(ev *testjson.Event) {
 		}
 	case testjson.ActionFail:
 		t.Status = Fail
-		t.Elapsed = ev.ElapsedDuration()
+		t.Elapsed = tr.elapsed(ev)
 	case testjson.ActionSkip:
 		if t.Status == Fail || t.Status == Error {
 			return
 		}
 		t.Status = Skip
-		t.Elapsed = ev.ElapsedDuration()
+		t.Elapsed = tr.elapsed(ev)
 		if !t.IsTop() && incrementalSkip.MatchString(t.SkipReason()) {
 			top, _, _ := strings.Cut(t.Name, "/")
 			p.groups[top].Incremental = true
@@ -242,11 +257,25 @@ func (tr *Tracker) buildOutput(pkg, failed string) string {
 
 func (tr *Tracker) endPackage(p *Package, st PackageStatus, ev *testjson.Event) {
 	p.Status = st
-	p.Elapsed = ev.ElapsedDuration()
+	p.Elapsed = tr.elapsed(ev)
+	p.ended = ev.Time
 	if st == PackagePass || st == PackageSkip {
 		p.Completed = true
 	}
 	tr.settle(p)
+}
+
+// elapsed is the event's Elapsed, clamped, counting the events it had to
+// clamp.
+func (tr *Tracker) elapsed(ev *testjson.Event) time.Duration {
+	d, ok := ev.ElapsedDuration()
+	if !ok {
+		tr.clamped++
+		if tr.clamped == 1 {
+			tr.firstClamped = ev.Elapsed
+		}
+	}
+	return d
 }
 
 // recycle drops a passed test's output and keeps its buffer for reuse.
@@ -280,11 +309,26 @@ func (tr *Tracker) settle(p *Package) {
 				continue
 			}
 			t.Status = Error
+			t.Elapsed = tr.runningFor(p, t)
 			if !hasRunningChild(g.Tests[i+1:], t.Name) {
 				t.Output = appendCapped(t.Output, string(p.Output), tr.opts.MaxOutput, &t.Dropped)
 			}
 		}
 	}
+}
+
+// runningFor is how long a test that never ended ran: from its run event
+// to its package's end (or the stream's last event), when the stream has
+// times.
+func (tr *Tracker) runningFor(p *Package, t *Test) time.Duration {
+	end := p.ended
+	if end.IsZero() {
+		end = tr.lastTime
+	}
+	if t.started == 0 || end.IsZero() {
+		return t.Elapsed
+	}
+	return max(0, min(time.Duration(end.UnixNano()-t.started), testjson.MaxElapsed))
 }
 
 // parentPassed reports whether a parent of t passed: a parent cannot pass
@@ -318,13 +362,19 @@ func hasRunningChild(tests []*Test, parent string) bool {
 func (tr *Tracker) Finish() *Attempt {
 	if !tr.finished {
 		tr.finished = true
+		if tr.opts.Now != nil {
+			if now := tr.opts.Now(); now.After(tr.lastTime) {
+				tr.lastTime = now
+			}
+		}
 		for _, p := range tr.order {
 			if p.Status == PackageIncomplete {
 				tr.settle(p)
 			}
 		}
 	}
-	return &Attempt{Number: tr.opts.Attempt, Packages: tr.order, Output: tr.loose}
+	return &Attempt{Number: tr.opts.Attempt, Packages: tr.order, Output: tr.loose,
+		ClampedElapsed: tr.clamped, FirstClamped: tr.firstClamped}
 }
 
 // Packages returns the packages seen so far, in the order they appeared.

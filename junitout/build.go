@@ -49,7 +49,7 @@ func Build(r *grouping.Report, opts Options) *Testsuites {
 }
 
 func buildSuite(ph *grouping.PackageHistory, opts Options) (Testsuite, time.Duration) {
-	s := Testsuite{Name: ph.ImportPath, Properties: []Property{
+	s := Testsuite{Name: sanitizeString(ph.ImportPath), Properties: []Property{
 		{Name: "go.version", Value: opts.GoVersion},
 		{Name: "gorerun.version", Value: opts.Version},
 		{Name: "timestamp", Value: opts.Timestamp.UTC().Format(time.RFC3339)},
@@ -61,13 +61,13 @@ func buildSuite(ph *grouping.PackageHistory, opts Options) (Testsuite, time.Dura
 	}
 	s.Time = seconds(elapsed)
 	if first := ph.Final(); first.Status == grouping.PackageBuildFailed {
-		s.AddTestcase(Testcase{Name: "[build failed]", Classname: ph.ImportPath, Time: seconds(0),
+		s.AddTestcase(Testcase{Name: "[build failed]", Classname: sanitizeString(ph.ImportPath), Time: seconds(0),
 			Error: &Result{Message: "build failed", Type: "build failed", Body: opts.capped([]byte(first.BuildOutput), 0)}})
 		return s, elapsed
 	}
 	if final := ph.Final(); final.Status == grouping.PackageNotRun && len(ph.Groups) == 0 {
-		s.AddTestcase(Testcase{Name: "[not run]", Classname: ph.ImportPath, Time: seconds(0),
-			Error: &Result{Message: strings.TrimSpace(string(final.Output)), Type: "not run"}})
+		s.AddTestcase(Testcase{Name: "[not run]", Classname: sanitizeString(ph.ImportPath), Time: seconds(0),
+			Error: &Result{Message: sanitizeString(strings.TrimSpace(string(final.Output))), Type: "not run"}})
 		return s, elapsed
 	}
 	for _, h := range ph.Groups {
@@ -82,6 +82,7 @@ func buildSuite(ph *grouping.PackageHistory, opts Options) (Testsuite, time.Dura
 }
 
 func (o Options) names(pkg, name string) (classname, testname string) {
+	pkg, name = sanitizeString(pkg), sanitizeString(name)
 	if !o.ClassnameGroup {
 		return pkg, name
 	}
@@ -100,7 +101,7 @@ func (o Options) testcase(pkg string, h *grouping.History, name string) Testcase
 		for _, t := range g.Tests {
 			if t.Name == name {
 				runs = append(runs, t)
-				message[t] = g.FailureMessage(t)
+				message[t] = sanitizeString(g.FailureMessage(t))
 			}
 		}
 	}
@@ -113,7 +114,7 @@ func (o Options) testcase(pkg string, h *grouping.History, name string) Testcase
 			tc.SystemOut = &Text{o.capped(final.Output, final.Dropped)}
 		}
 	case grouping.Skip:
-		tc.Skipped = &Skipped{Message: final.SkipReason()}
+		tc.Skipped = &Skipped{Message: sanitizeString(final.SkipReason())}
 		if o.OutputAll && len(final.Output) > 0 {
 			tc.SystemOut = &Text{o.capped(final.Output, final.Dropped)}
 		}
@@ -231,8 +232,10 @@ func (o Options) capped(out []byte, dropped int) string {
 	return sanitize(out)
 }
 
-// sanitize makes text safe for XML: invalid UTF-8 and characters XML does
-// not allow (NUL, most control characters) become U+FFFD.
+// sanitize makes text safe for XML, visibly: a character XML does not
+// allow (NUL, most control characters) becomes its code point as text
+// ("U+0000"), a byte that is not UTF-8 becomes "\xff", so that names that
+// differ only in such characters stay distinct.
 func sanitize(b []byte) string {
 	clean := true
 	for i := 0; i < len(b); {
@@ -249,13 +252,27 @@ func sanitize(b []byte) string {
 	var sb strings.Builder
 	for i := 0; i < len(b); {
 		r, n := utf8.DecodeRune(b[i:])
-		if (r == utf8.RuneError && n == 1) || !xmlChar(r) {
-			r = utf8.RuneError
+		switch {
+		case r == utf8.RuneError && n == 1:
+			fmt.Fprintf(&sb, `\x%02x`, b[i])
+		case !xmlChar(r):
+			fmt.Fprintf(&sb, "U+%04X", r)
+		default:
+			sb.WriteRune(r)
 		}
-		sb.WriteRune(r)
 		i += n
 	}
 	return sb.String()
+}
+
+// sanitizeString is sanitize for names and messages.
+func sanitizeString(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			return sanitize([]byte(s)) // only then look closer
+		}
+	}
+	return s
 }
 
 // xmlChar reports whether r is in XML 1.0's Char production.

@@ -193,3 +193,29 @@ func TestStreamMatchesWriteFile(t *testing.T) {
 		t.Errorf("spill files left behind: %v", entries)
 	}
 }
+
+func TestNamesDifferingInIllegalCharactersStayDistinct(t *testing.T) {
+	r := streamtest.Report(t, grouping.Options{}, `{"Action":"run","Package":"m/p","Test":"TestX/a\u0000"}
+{"Action":"fail","Package":"m/p","Test":"TestX/a\u0000"}
+{"Action":"run","Package":"m/p","Test":"TestX/a\u0001"}
+{"Action":"fail","Package":"m/p","Test":"TestX/a\u0001"}
+{"Action":"run","Package":"m/p","Test":"TestX/a\ufffd"}
+{"Action":"pass","Package":"m/p","Test":"TestX/a\ufffd"}
+{"Action":"fail","Package":"m/p","Test":"TestX"}
+{"Action":"fail","Package":"m/p"}
+`)
+	ts := Build(r, Options{})
+	var names []string
+	for _, tc := range ts.Suites[0].Testcases {
+		names = append(names, tc.Name)
+	}
+	want := []string{"TestX", "TestX/aU+0000", "TestX/aU+0001", "TestX/a\ufffd"}
+	if strings.Join(names, "|") != strings.Join(want, "|") {
+		t.Errorf("names %q, want %q", names, want)
+	}
+	path := filepath.Join(t.TempDir(), "r.xml")
+	if err := WriteFile(path, ts); err != nil {
+		t.Fatal(err)
+	}
+	validate(t, path)
+}

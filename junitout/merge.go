@@ -80,7 +80,7 @@ func Merge(reports [][]byte, names []string) (*Testsuites, []Duplicate, error) {
 // field for (timestamp, hostname, id from other tools) become properties,
 // as Update does, so they are kept and the suite stays schema-valid.
 func ReadSuites(b []byte) ([]Testsuite, error) {
-	if err := checkDepth(b); err != nil {
+	if err := checkStructure(b); err != nil {
 		return nil, err
 	}
 	type suite struct {
@@ -131,8 +131,9 @@ func hasProperty(props []Property, name string) bool {
 	return false
 }
 
-// checkDepth refuses documents whose elements nest deeper than MaxDepth.
-func checkDepth(b []byte) error {
+// checkStructure refuses documents whose elements nest deeper than
+// MaxDepth or that have text outside the root element.
+func checkStructure(b []byte) error {
 	d := xml.NewDecoder(bytes.NewReader(b))
 	depth := 0
 	for {
@@ -140,7 +141,11 @@ func checkDepth(b []byte) error {
 		if err != nil {
 			return nil // EOF, or a syntax error Unmarshal reports
 		}
-		switch tok.(type) {
+		switch t := tok.(type) {
+		case xml.CharData:
+			if depth == 0 && len(bytes.TrimSpace(t)) > 0 {
+				return textOutsideRoot()
+			}
 		case xml.StartElement:
 			if depth++; depth > MaxDepth {
 				return tooDeep()

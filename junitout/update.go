@@ -33,6 +33,10 @@ var ErrInvalidReport = errors.New("not a valid JUnit report")
 // may nest; a JUnit report needs 5 levels.
 const MaxDepth = 64
 
+func textOutsideRoot() error {
+	return fmt.Errorf("%w: text outside the root element", ErrInvalidReport)
+}
+
 func tooDeep() error {
 	return fmt.Errorf("%w: elements nested deeper than %d levels", ErrInvalidReport, MaxDepth)
 }
@@ -121,6 +125,10 @@ func parseReport(data []byte) (*report, error) {
 		}
 		end := int(d.InputOffset())
 		switch t := tok.(type) {
+		case xml.CharData:
+			if depth == 0 && len(bytes.TrimSpace(t)) > 0 {
+				return nil, textOutsideRoot()
+			}
 		case xml.StartElement:
 			depth++
 			if depth > MaxDepth {

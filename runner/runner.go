@@ -297,7 +297,9 @@ func runRound(ctx context.Context, cfg Config, plan grouping.PlanResult) (*group
 		}
 		byPkg[r.Package] = append(byPkg[r.Package], r)
 		rd.mu.Lock()
-		rd.tracker.Expect(r.Package, r.Run, "not run: the rerun selected no test named "+strings.Join(r.Run, ", "))
+		for _, g := range r.Run {
+			rd.tracker.Expect(r.Package, []string{g}, "not run: the rerun selected no test named "+g)
+		}
 		rd.mu.Unlock()
 	}
 	sem := make(chan struct{}, cfg.Parallel)
@@ -434,6 +436,9 @@ type round struct {
 func newRound(cfg Config, attempt int) *round {
 	opts := cfg.Tracker
 	opts.Attempt = attempt
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
 	return &round{cfg: cfg, attempt: attempt, tracker: grouping.NewTracker(opts)}
 }
 

@@ -189,7 +189,8 @@ func streamTimings(b []byte, out map[string]time.Duration) error {
 	for d.Scan() {
 		ev := d.Event()
 		if ev.Test == "" && ev.Package != "" && (ev.Action == testjson.ActionPass || ev.Action == testjson.ActionFail) {
-			out[ev.Package] += ev.ElapsedDuration()
+			d, _ := ev.ElapsedDuration()
+			out[ev.Package] += d
 		}
 	}
 	if d.Err() != nil {

@@ -59,9 +59,20 @@ type Event struct {
 	NotJSON bool `json:"-"`
 }
 
-// ElapsedDuration returns Elapsed as a duration.
-func (e *Event) ElapsedDuration() time.Duration {
-	return time.Duration(e.Elapsed * float64(time.Second))
+// MaxElapsed is the longest Elapsed taken at its word: a week. Longer
+// values (1e29 from a broken writer) would overflow a time.Duration.
+const MaxElapsed = 7 * 24 * time.Hour
+
+// ElapsedDuration returns Elapsed as a duration, clamped to [0, MaxElapsed]
+// (NaN is 0); ok is false when it had to be clamped.
+func (e *Event) ElapsedDuration() (d time.Duration, ok bool) {
+	switch s := e.Elapsed; {
+	case s >= 0 && s <= MaxElapsed.Seconds():
+		return time.Duration(s * float64(time.Second)), true
+	case s > MaxElapsed.Seconds():
+		return MaxElapsed, false
+	}
+	return 0, false // negative or NaN
 }
 
 // BuildPackage returns the package a build event is about: ImportPath without

@@ -438,6 +438,12 @@ func TestE2EUsage(t *testing.T) {
 // shows waitFor, sends sig, and returns the run once it has exited.
 func signalAt(t *testing.T, state, waitFor string, sig os.Signal, args ...string) result {
 	t.Helper()
+	return signalAfter(t, state, waitFor, 0, sig, args...)
+}
+
+// signalAfter is signalAt, waiting delay after waitFor appeared.
+func signalAfter(t *testing.T, state, waitFor string, delay time.Duration, sig os.Signal, args ...string) result {
+	t.Helper()
 	cmd := exec.Command(binary, args...)
 	cmd.Dir = fixture("e2e")
 	cmd.Env = append(os.Environ(), "GORERUN_E2E_STATE="+state, "NO_COLOR=1", "GORERUN_CACHE_DIR="+filepath.Join(state, "cache"))
@@ -459,6 +465,7 @@ func signalAt(t *testing.T, state, waitFor string, sig os.Signal, args ...string
 			t.Fatalf("gorerun ended before printing %q: %v\n%s", waitFor, err, seen.String())
 		}
 	}
+	time.Sleep(delay)
 	if err := cmd.Process.Signal(sig); err != nil {
 		t.Fatal(err)
 	}
@@ -478,12 +485,17 @@ func TestE2EInterrupt(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	report := filepath.Join(dir, "report.xml")
-	r := signalAt(t, dir, "=== RUN   TestHangs/sub", os.Interrupt, "--format=standard-verbose", "--junitfile", report, "./hang")
+	r := signalAfter(t, dir, "=== RUN   TestHangs/sub", 1500*time.Millisecond, os.Interrupt, "--format=standard-verbose", "--junitfile", report, "./hang")
 	r.expectCode(t, 130)
 	r.expectOutput(t, "interrupted")
 	ts := readJUnit(t, report)
-	if tc := testcase(t, ts, "hang", "TestHangs/sub"); tc.Error == nil {
+	tc := testcase(t, ts, "hang", "TestHangs/sub")
+	if tc.Error == nil {
 		t.Errorf("the interrupted test is not an error: %+v", tc)
+	}
+	// It ran 1.5s before the interrupt: its time says so, not 0.
+	if secs, _ := strconv.ParseFloat(tc.Time, 64); secs < 1.5 {
+		t.Errorf("interrupted test reports %ss, it ran at least 1.5s", tc.Time)
 	}
 	if tc := testcase(t, ts, "hang", "TestQuick"); tc.Error != nil || tc.Failure != nil {
 		t.Errorf("a test that passed before the interrupt: %+v", tc)

@@ -23,6 +23,7 @@ import (
 	"github.com/gorerun/gorerun/lastfailed"
 	"github.com/gorerun/gorerun/render"
 	"github.com/gorerun/gorerun/runner"
+	"github.com/gorerun/gorerun/testjson"
 )
 
 // version is set at link time by -ldflags "-X main.version=v1.2.3".
@@ -225,6 +226,10 @@ func runErr(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	}
 	if runErr != nil && !interrupted {
 		return exitFailed, runErr
+	}
+	if n, first := report.ClampedElapsed(); n > 0 {
+		fmt.Fprintf(stderr, "gorerun: warning: %d events have an impossible Elapsed (the first: %g seconds): reported as 0, or %s at most\n",
+			n, first, testjson.MaxElapsed)
 	}
 	term.Summary(report, time.Since(start))
 	if o.format == "github-actions" {

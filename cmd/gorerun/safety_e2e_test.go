@@ -39,6 +39,7 @@ func TestE2ERefusals(t *testing.T) {
 	}
 	deep := write("deep.xml", []byte(`<testsuites><testsuite name="p" tests="0" failures="0" errors="0" time="0"><properties>`+
 		strings.Repeat("<x>", 1000)+strings.Repeat("</x>", 1000)+`</properties></testsuite></testsuites>`))
+	junk := write("junk.xml", []byte(`0000<testsuites></testsuites>`))
 	type testCase struct {
 		name string
 		dir  string
@@ -73,6 +74,8 @@ func TestE2ERefusals(t *testing.T) {
 		{"merge into a directory", dir, []string{"merge", "-o", dir + "/", report}, "merge -o " + dir + "/ is a directory, not a file"},
 		{"merge over its input", dir, []string{"merge", "-o", report, report}, "is the same file as merge input"},
 		{"merge a device", dir, []string{"merge", "-o", filepath.Join(dir, "m.xml"), "/dev/zero"}, "/dev/zero is not a regular file"},
+		{"update-xml with text outside the root", e2e, []string{"--update-xml", junk, "./other"}, "text outside the root element"},
+		{"merge text outside the root", dir, []string{"merge", "-o", filepath.Join(dir, "m.xml"), junk}, "text outside the root element"},
 		{"merge too deep", dir, []string{"merge", "-o", filepath.Join(dir, "m.xml"), deep}, "nested deeper than 64 levels"},
 	}
 	before := snapshot(t, dir)
@@ -152,5 +155,34 @@ func TestE2EOddReportsComeOutValid(t *testing.T) {
 	b, _ := os.ReadFile(merged)
 	if n := strings.Count(string(b), `<property name="timestamp"`); n != 2 { // one in example.com/shapes/ok, one in m/s
 		t.Errorf("%d timestamp properties in 2 suites that have one:\n%s", n, b)
+	}
+}
+
+// TestE2EImpossibleElapsedIsClamped: negative and overflowing Elapsed
+// values give valid JUnit times and one warning.
+func TestE2EImpossibleElapsedIsClamped(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	stream := filepath.Join(dir, "s.jsonl")
+	os.WriteFile(stream, []byte(`{"Action":"run","Package":"m/p","Test":"TestNeg"}
+{"Action":"pass","Package":"m/p","Test":"TestNeg","Elapsed":-5}
+{"Action":"run","Package":"m/p","Test":"TestHuge"}
+{"Action":"pass","Package":"m/p","Test":"TestHuge","Elapsed":1e29}
+{"Action":"output","Package":"m/p","Output":"PASS\n"}
+{"Action":"pass","Package":"m/p","Elapsed":-1}
+`), 0o644)
+	report := filepath.Join(dir, "r.xml")
+	r := gorerun(t, dir, nil, "", "--input", stream, "--junitfile", report)
+	r.expectCode(t, 0)
+	if n := strings.Count(r.stderr, "impossible Elapsed"); n != 1 {
+		t.Errorf("%d warnings, want 1:\n%s", n, r.stderr)
+	}
+	r.expectOutput(t, "3 events have an impossible Elapsed (the first: -5 seconds)")
+	ts := readJUnit(t, report) // validates
+	if tc := testcase(t, ts, "m/p", "TestNeg"); tc.Time != "0.000" {
+		t.Errorf("TestNeg time %s", tc.Time)
+	}
+	if tc := testcase(t, ts, "m/p", "TestHuge"); tc.Time != "604800.000" {
+		t.Errorf("TestHuge time %s", tc.Time)
 	}
 }

@@ -90,7 +90,36 @@ func execIn(t *testing.T, dir, state string, env []string, stdin string, args ..
 	} else if err != nil {
 		t.Fatal(err)
 	}
+	validateWritten(t, dir, code, args)
 	return result{stdout: stdout.String(), stderr: stderr.String(), code: code, state: state}
+}
+
+// validateWritten runs the JUnit validator on every report a run wrote
+// (--junitfile, --update-xml, merge -o), so that no e2e test can let an
+// invalid report pass unnoticed.
+func validateWritten(t *testing.T, dir string, code int, args []string) {
+	t.Helper()
+	if code == 2 {
+		return // refused: nothing was written
+	}
+	for i, a := range args {
+		if a == "--" {
+			return
+		}
+		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if !hasValue && i+1 < len(args) {
+			value = args[i+1]
+		}
+		if name != "junitfile" && name != "update-xml" && !(name == "o" && len(args) > 0 && args[0] == "merge") {
+			continue
+		}
+		if !filepath.IsAbs(value) {
+			value = filepath.Join(dir, value)
+		}
+		if st, err := os.Stat(value); err == nil && st.Mode().IsRegular() {
+			validateJUnit(t, value)
+		}
+	}
 }
 
 func (r result) expectCode(t *testing.T, want int) {

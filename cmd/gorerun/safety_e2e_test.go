@@ -186,3 +186,38 @@ func TestE2EImpossibleElapsedIsClamped(t *testing.T) {
 		t.Errorf("TestHuge time %s", tc.Time)
 	}
 }
+
+// TestE2EStaleTempFilesAreRemoved: what a killed run left next to a report
+// is removed by the next run, which says so.
+func TestE2EStaleTempFilesAreRemoved(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	report := filepath.Join(dir, "report.xml")
+	old := time.Now().Add(-time.Hour)
+	for _, name := range []string{".report.xml.tmp111", ".report.xml.tmp222"} {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte("half a report"), 0o644)
+		os.Chtimes(p, old, old)
+	}
+	r := gorerun(t, dir, nil, "", "--input", streamPath("ok.jsonl"), "--junitfile", report)
+	r.expectCode(t, 1)
+	r.expectOutput(t, "removed 2 temporary files that an interrupted run left next to "+report)
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("left in %s: %v", dir, entries)
+	}
+}
+
+// TestE2EMoreShardsThanPackages prints the empty shards in one line.
+func TestE2EMoreShardsThanPackages(t *testing.T) {
+	t.Parallel()
+	r := gorerun(t, fixture("e2e"), nil, "", "shard-plan", "--shards", "10000", "./other", "./always")
+	r.expectCode(t, 0)
+	r.expectOutput(t, "2 packages in 10000 shards", "shards 3/10000 to 10000/10000: no packages (more shards than packages)")
+	if n := strings.Count(r.stdout, "\n"); n > 8 {
+		t.Errorf("%d lines for 2 packages:\n%.400s", n, r.stdout)
+	}
+	r = gorerun(t, fixture("e2e"), nil, "", "--shard", "9999/10000", "./other", "./always")
+	r.expectCode(t, 0)
+	r.expectOutput(t, "shard 9999/10000: 0 of 2 packages")
+}

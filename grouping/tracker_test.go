@@ -397,3 +397,49 @@ func TestCompactKeepsCountsAndFailures(t *testing.T) {
 		t.Errorf("after Compact: %s", got)
 	}
 }
+
+// TestGroupStatusIsTheWorstOfItsTests: a group's status comes from every
+// test in it, not from the top-level test alone.
+func TestGroupStatusIsTheWorstOfItsTests(t *testing.T) {
+	type testCase struct {
+		name   string
+		stream string
+		want   Status
+	}
+	run := func(t *testing.T, tc testCase) {
+		g := trackString(t, tc.stream, Options{Attempt: 1}).Packages[0].Groups[0]
+		if got := g.Status(); got != tc.want {
+			t.Errorf("group status %v, want %v (%s)", got, tc.want, summary(&Attempt{Packages: []*Package{{ImportPath: "m", Groups: []*Group{g}}}}))
+		}
+	}
+	sub := `{"Action":"run","Package":"m","Test":"TestP"}
+{"Action":"run","Package":"m","Test":"TestP/a"}
+`
+	end := `{"Action":"output","Package":"m","Output":"FAIL\n"}
+{"Action":"fail","Package":"m"}
+`
+	testCases := []testCase{
+		{"subtest fails, parent says pass", sub + `{"Action":"fail","Package":"m","Test":"TestP/a"}
+{"Action":"pass","Package":"m","Test":"TestP"}
+` + end, Fail},
+		{"subtest fails, parent's event missing", sub + `{"Action":"fail","Package":"m","Test":"TestP/a"}
+` + end, Error},
+		{"subtest crashes under a passing parent", `{"Action":"run","Package":"m","Test":"TestP"}
+{"Action":"run","Package":"m","Test":"TestP/a"}
+{"Action":"run","Package":"m","Test":"TestP/b"}
+{"Action":"output","Package":"m","Test":"TestP/b","Output":"panic: boom\n"}
+{"Action":"fail","Package":"m","Test":"TestP/b"}
+{"Action":"pass","Package":"m","Test":"TestP/a"}
+{"Action":"output","Package":"m","Output":"FAIL\tm\t0.1s\n"}
+{"Action":"fail","Package":"m"}
+`, Error},
+		{"skipped subtest under a passing parent", sub + `{"Action":"skip","Package":"m","Test":"TestP/a"}
+{"Action":"pass","Package":"m","Test":"TestP"}
+{"Action":"output","Package":"m","Output":"PASS\n"}
+{"Action":"pass","Package":"m"}
+`, Pass},
+	}
+	for _, tc := range testCases {
+		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+	}
+}

@@ -38,6 +38,19 @@ const (
 {"Action":"output","Package":"m/c","Output":"FAIL\tm/c\t0.01s\n"}
 {"Action":"fail","Package":"m/c","Elapsed":0.01}
 `
+	// TestMain of m/tm fails after its tests, then passes on the rerun.
+	testMainFails = `{"Action":"run","Package":"m/tm","Test":"TestA"}
+{"Action":"pass","Package":"m/tm","Test":"TestA","Elapsed":0}
+{"Action":"output","Package":"m/tm","Output":"PASS\n"}
+{"Action":"output","Package":"m/tm","Output":"teardown: database still locked\n"}
+{"Action":"output","Package":"m/tm","Output":"FAIL\tm/tm\t0.01s\n"}
+{"Action":"fail","Package":"m/tm","Elapsed":0.01}
+`
+	testMainPasses = `{"Action":"run","Package":"m/tm","Test":"TestA"}
+{"Action":"pass","Package":"m/tm","Test":"TestA","Elapsed":0}
+{"Action":"output","Package":"m/tm","Output":"PASS\n"}
+{"Action":"pass","Package":"m/tm","Elapsed":0.01}
+`
 	crashRerun = `{"Action":"run","Package":"m/c","Test":"TestExits"}
 {"Action":"pass","Package":"m/c","Test":"TestExits","Elapsed":0}
 {"Action":"run","Package":"m/c","Test":"TestAfter"}
@@ -115,6 +128,10 @@ func TestGolden(t *testing.T) {
 			statuses: map[string]junit.Status{"TestSlow/sub": junit.StatusError}},
 		{name: "testmain", attempts: []string{"testmainfail.jsonl"},
 			statuses: map[string]junit.Status{"TestMain": junit.StatusFailed, "TestA": junit.StatusPassed}},
+		{name: "testmain-flaky", attempts: []string{testMainFails, testMainPasses},
+			statuses: map[string]junit.Status{"TestMain": junit.StatusPassed, "TestA": junit.StatusPassed}},
+		{name: "testmain-every-attempt", attempts: []string{testMainFails, testMainFails, testMainFails},
+			statuses: map[string]junit.Status{"TestMain": junit.StatusFailed, "TestA": junit.StatusPassed}},
 		{name: "crash-then-rerun", attempts: []string{crashAttempt, crashRerun},
 			statuses: map[string]junit.Status{"TestExits": junit.StatusPassed, "TestAfter": junit.StatusPassed}},
 		{name: "only-last", attempts: []string{flakyAttempt1, flakyAttempt2}, opts: func(o *Options) { o.OnlyLast = true }},
@@ -158,7 +175,7 @@ func TestCountsAddUp(t *testing.T) {
 	}
 }
 
-func TestWriteFileKeepsPreviousReportOnError(t *testing.T) {
+func TestWriteFileNamesAMissingDirectory(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "missing-dir", "report.xml")
 	if err := WriteFile(path, &Testsuites{}); err == nil || !strings.Contains(err.Error(), path) {

@@ -56,7 +56,9 @@ func TestMerge(t *testing.T) {
 		t.Errorf("suite attributes were dropped: %+v %v", one, err)
 	}
 	path := filepath.Join(t.TempDir(), "merged.xml")
-	os.WriteFile(path, buf.Bytes(), 0o644)
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	validate(t, path)
 
 	_, dups, err = Merge([][]byte{read("flaky.xml"), read("flaky.xml")}, []string{"a.xml", "b.xml"})

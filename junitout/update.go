@@ -547,7 +547,7 @@ func applyEdits(data []byte, edits []edit, r *report, totals Totals, newSuites [
 		edits = append(edits, edit{at: r.rootTag, text: []byte(rootTag(r.rootAttr, totals))})
 		if len(newSuites) > 0 {
 			at := r.rootEnd.start - len(indentBefore(data, r.rootEnd.start))
-			if r.rootEnd.start == r.rootTag.end { // <testsuites/>
+			if bytes.HasSuffix(data[r.rootTag.start:r.rootTag.end], []byte("/>")) { // <testsuites/>
 				edits[len(edits)-1].text = append(append([]byte(rootTag(r.rootAttr, totals)+"\n"), newSuites...), "</testsuites>"...)
 			} else {
 				edits = append(edits, edit{at: span{at, at}, text: newSuites})

@@ -136,7 +136,9 @@ func TestUpdateOwnReportKeepsUntouchedTestcases(t *testing.T) {
 			t.Fatal(err)
 		}
 		path := filepath.Join(t.TempDir(), "updated.xml")
-		os.WriteFile(path, out, 0o644)
+		if err := os.WriteFile(path, out, 0o644); err != nil {
+			t.Fatal(err)
+		}
 		validate(t, path)
 		for _, name := range []string{"TestPass", "TestPass/a_b#01", "TestSkip", "Example"} {
 			if before, after := caseElement(name).Find(buf.Bytes()), caseElement(name).Find(out); !bytes.Equal(before, after) {
@@ -192,7 +194,9 @@ func TestUpdateSingleSuiteRoot(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "updated.xml")
-	os.WriteFile(path, out, 0o644)
+	if err := os.WriteFile(path, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	validate(t, path)
 	if totals.Tests != 4 || !bytes.Contains(out, []byte("<testsuites")) {
 		t.Errorf("totals %+v\n%s", totals, out)

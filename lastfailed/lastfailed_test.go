@@ -39,7 +39,9 @@ func TestCorruptCacheIsMovedAsideWithAWarning(t *testing.T) {
 	}
 	run := func(t *testing.T, tc testCase) {
 		c := Cache{Dir: t.TempDir()}
-		os.WriteFile(c.Path(), []byte(tc.content), 0o644)
+		if err := os.WriteFile(c.Path(), []byte(tc.content), 0o644); err != nil {
+			t.Fatal(err)
+		}
 		f, ok, err := c.Load()
 		var corrupt *CorruptError
 		if !errors.As(err, &corrupt) || ok || len(f) != 0 {
@@ -52,7 +54,9 @@ func TestCorruptCacheIsMovedAsideWithAWarning(t *testing.T) {
 			t.Errorf("copy = %q", b)
 		}
 		// Update goes on, with the warning, and writes a good cache.
-		os.WriteFile(c.Path(), []byte(tc.content), 0o644)
+		if err := os.WriteFile(c.Path(), []byte(tc.content), 0o644); err != nil {
+			t.Fatal(err)
+		}
 		warn, err := c.Update(&grouping.Report{})
 		if err != nil || !errors.As(warn, &corrupt) {
 			t.Fatalf("Update = %v, %v", warn, err)
@@ -73,7 +77,9 @@ func TestCorruptCacheIsMovedAsideWithAWarning(t *testing.T) {
 
 func TestSaveErrorSaysTheCacheWasNotSaved(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "file")
-	os.WriteFile(file, nil, 0o644)
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	c := Cache{Dir: filepath.Join(file, DirName)} // below a file: cannot be created
 	if err := c.Save(grouping.Failures{}); err == nil || !strings.Contains(err.Error(), "the last-failed cache was not saved") {
 		t.Errorf("Save = %v", err)
@@ -87,7 +93,9 @@ func TestFromFile(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name, content string) string {
 		p := filepath.Join(dir, name)
-		os.WriteFile(p, []byte(content), 0o644)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
 		return p
 	}
 	type testCase struct {
@@ -156,24 +164,65 @@ func TestFromFile(t *testing.T) {
 }
 
 func TestFailuresUpdate(t *testing.T) {
-	old := grouping.Failures{}
-	old.Add("m/a", "TestFixed")
-	old.Add("m/a", "TestStillBad")
-	old.Add("m/b", "TestNotRunNow")
-	tr := grouping.NewTracker(grouping.Options{Attempt: 1})
-	// m/a: TestFixed passes, TestStillBad fails; m/b is not run.
-	for _, ev := range events(`{"Action":"run","Package":"m/a","Test":"TestFixed"}
+	type testCase struct {
+		name   string
+		old    map[string][]string // package -> groups; "" = whole package
+		stream string              // the run
+		want   map[string][]string
+	}
+	run := func(t *testing.T, tc testCase) {
+		old := grouping.Failures{}
+		for pkg, groups := range tc.old {
+			for _, g := range groups {
+				old.Add(pkg, g)
+			}
+		}
+		tr := grouping.NewTracker(grouping.Options{Attempt: 1})
+		for _, ev := range events(tc.stream) {
+			tr.Add(ev)
+		}
+		r := &grouping.Report{}
+		r.Add(tr.Finish())
+		got := map[string][]string{}
+		for pkg, pf := range old.Update(r) {
+			if pf.Whole {
+				got[pkg] = append(got[pkg], "")
+			}
+			got[pkg] = append(got[pkg], pf.Groups...)
+		}
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("Update = %v, want %v", got, tc.want)
+		}
+	}
+	// m/a: TestFixed passes, TestStillBad fails.
+	ranA := `{"Action":"run","Package":"m/a","Test":"TestFixed"}
 {"Action":"pass","Package":"m/a","Test":"TestFixed"}
 {"Action":"run","Package":"m/a","Test":"TestStillBad"}
 {"Action":"fail","Package":"m/a","Test":"TestStillBad"}
 {"Action":"output","Package":"m/a","Output":"FAIL\n"}
-{"Action":"fail","Package":"m/a"}`) {
-		tr.Add(ev)
+{"Action":"fail","Package":"m/a"}`
+	testCases := []testCase{
+		{name: "passed groups leave, failures stay, untouched packages stay",
+			old:    map[string][]string{"m/a": {"TestFixed", "TestStillBad"}, "m/b": {"TestNotRunNow"}},
+			stream: ranA,
+			want:   map[string][]string{"m/a": {"TestStillBad"}, "m/b": {"TestNotRunNow"}}},
+		{name: "groups of a package that ran but did not select them stay",
+			old:    map[string][]string{"m/a": {"TestOther"}},
+			stream: ranA,
+			want:   map[string][]string{"m/a": {"TestOther", "TestStillBad"}}},
+		{name: "a whole-package entry stays when the package did not run",
+			old:    map[string][]string{"m/b": {""}},
+			stream: ranA,
+			want:   map[string][]string{"m/a": {"TestStillBad"}, "m/b": {""}}},
+		{name: "a whole-package entry leaves when the package ran and passed",
+			old: map[string][]string{"m/a": {""}},
+			stream: `{"Action":"run","Package":"m/a","Test":"TestFixed"}
+{"Action":"pass","Package":"m/a","Test":"TestFixed"}
+{"Action":"output","Package":"m/a","Output":"PASS\n"}
+{"Action":"pass","Package":"m/a"}`,
+			want: map[string][]string{}},
 	}
-	r := &grouping.Report{}
-	r.Add(tr.Finish())
-	got := old.Update(r)
-	if !reflect.DeepEqual(got["m/a"].Groups, []string{"TestStillBad"}) || !reflect.DeepEqual(got["m/b"].Groups, []string{"TestNotRunNow"}) {
-		t.Errorf("Update = %+v %+v", got["m/a"], got["m/b"])
+	for _, tc := range testCases {
+		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
 	}
 }

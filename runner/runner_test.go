@@ -64,12 +64,20 @@ func TestRerunArgs(t *testing.T) {
 	}
 }
 
-type nopObserver struct{ events int }
+type nopObserver struct {
+	events int
+	noise  []string // non-JSON lines, as the observer saw them
+}
 
-func (o *nopObserver) Event(int, *testjson.Event, []byte, *grouping.Package) { o.events++ }
-func (o *nopObserver) Round(grouping.PlanResult)                             {}
-func (o *nopObserver) Refused(grouping.PlanResult, grouping.PlanOptions)     {}
-func (o *nopObserver) Resumed(string, []string, int)                         {}
+func (o *nopObserver) Event(_ int, ev *testjson.Event, _ []byte, _ *grouping.Package) {
+	o.events++
+	if ev.NotJSON {
+		o.noise = append(o.noise, ev.Output)
+	}
+}
+func (o *nopObserver) Round(grouping.PlanResult)                         {}
+func (o *nopObserver) Refused(grouping.PlanResult, grouping.PlanOptions) {}
+func (o *nopObserver) Resumed(string, []string, int)                     {}
 
 func TestRead(t *testing.T) {
 	type testCase struct {
@@ -77,6 +85,7 @@ func TestRead(t *testing.T) {
 		input   string
 		wantErr string
 		trunc   bool
+		noise   []string // non-JSON lines the observer must see
 	}
 	run := func(t *testing.T, tc testCase) {
 		obs := &nopObserver{}
@@ -93,13 +102,16 @@ func TestRead(t *testing.T) {
 		if r == nil || len(r.Attempts) != 1 {
 			t.Fatalf("report %v", r)
 		}
+		if !reflect.DeepEqual(obs.noise, tc.noise) {
+			t.Errorf("observer saw non-JSON lines %q, want %q", obs.noise, tc.noise)
+		}
 	}
 	testCases := []testCase{
-		{"stream", `{"Action":"pass","Package":"m"}` + "\n", "", false},
-		{"empty", "", "in.jsonl: empty input", false},
-		{"garbage", "\x00\x01 binary\n", `in.jsonl: not a go test -json stream (line 1: "\x00\x01 binary")`, false},
-		{"truncated", `{"Action":"pass","Package":"m"}` + "\n" + `{"Action":"pa`, "in.jsonl: line 2: stream ends in a truncated event", true},
-		{"leading noise is kept", "go: downloading x\n" + `{"Action":"pass","Package":"m"}` + "\n", "", false},
+		{"stream", `{"Action":"pass","Package":"m"}` + "\n", "", false, nil},
+		{"empty", "", "in.jsonl: empty input", false, nil},
+		{"garbage", "\x00\x01 binary\n", `in.jsonl: not a go test -json stream (line 1: "\x00\x01 binary")`, false, []string{"\x00\x01 binary\n"}},
+		{"truncated", `{"Action":"pass","Package":"m"}` + "\n" + `{"Action":"pa`, "in.jsonl: line 2: stream ends in a truncated event", true, []string{`{"Action":"pa` + "\n"}},
+		{"leading noise is kept", "go: downloading x\n" + `{"Action":"pass","Package":"m"}` + "\n", "", false, []string{"go: downloading x\n"}},
 	}
 	for _, tc := range testCases {
 		t.Run(tc.name, func(t *testing.T) { run(t, tc) })

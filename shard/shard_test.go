@@ -114,11 +114,15 @@ func TestPlanUnknownPackagesGetTheMedian(t *testing.T) {
 func TestReadTimings(t *testing.T) {
 	dir := t.TempDir()
 	junit := filepath.Join(dir, "r.xml")
-	os.WriteFile(junit, []byte(`<testsuites><testsuite name="m/a" time="1.500" tests="0" failures="0" errors="0"/><testsuite name="m/b" time="0.25" tests="0" failures="0" errors="0"/></testsuites>`), 0o644)
+	if err := os.WriteFile(junit, []byte(`<testsuites><testsuite name="m/a" time="1.500" tests="0" failures="0" errors="0"/><testsuite name="m/b" time="0.25" tests="0" failures="0" errors="0"/></testsuites>`), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	stream := filepath.Join(dir, "e.jsonl")
-	os.WriteFile(stream, []byte(`{"Action":"pass","Package":"m/a","Elapsed":0.5}
+	if err := os.WriteFile(stream, []byte(`{"Action":"pass","Package":"m/a","Elapsed":0.5}
 {"Attempt":2,"Action":"fail","Package":"m/c","Elapsed":2}
-`), 0o644)
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	got, err := ReadTimings([]string{junit, stream})
 	if err != nil {
 		t.Fatal(err)
@@ -128,7 +132,9 @@ func TestReadTimings(t *testing.T) {
 		t.Errorf("got %v, want %v", got, want)
 	}
 	bad := filepath.Join(dir, "bad.txt")
-	os.WriteFile(bad, []byte("hello\n"), 0o644)
+	if err := os.WriteFile(bad, []byte("hello\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := ReadTimings([]string{bad}); err == nil {
 		t.Error("garbage accepted as timings")
 	}

@@ -401,8 +401,12 @@ func TestE2EInput(t *testing.T) {
 	dir := t.TempDir()
 	empty := filepath.Join(dir, "empty.jsonl")
 	garbage := filepath.Join(dir, "garbage.jsonl")
-	os.WriteFile(empty, nil, 0o644)
-	os.WriteFile(garbage, []byte("\x00\x01\xff binary\nnot json at all\n"), 0o644)
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(garbage, []byte("\x00\x01\xff binary\nnot json at all\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	type testCase struct {
 		name  string
 		args  []string
@@ -655,7 +659,9 @@ func TestE2EUpdateXMLRefusesBadReports(t *testing.T) {
 	run := func(t *testing.T, tc testCase) {
 		path := filepath.Join(dir, tc.name+".xml")
 		if tc.content != "" {
-			os.WriteFile(path, []byte(tc.content), 0o644)
+			if err := os.WriteFile(path, []byte(tc.content), 0o644); err != nil {
+				t.Fatal(err)
+			}
 		}
 		r := gorerun(t, fixture("e2e"), nil, "", "--update-xml", path, "./other")
 		r.expectCode(t, 2)
@@ -711,10 +717,14 @@ func TestE2EFaults(t *testing.T) {
 	f.Write([]byte("\n"))
 	f.Close()
 	mixed := filepath.Join(dir, "mixed.jsonl")
-	os.WriteFile(mixed, []byte("go: downloading example.com/dep v1.0.0\n"+`{"Action":"run","Package":"m/p","Test":"TestA"}`+"\n"+
-		"exec wrapper: started\n"+`{"Action":"pass","Package":"m/p","Test":"TestA"}`+"\n"+`{"Action":"pass","Package":"m/p"}`+"\n"), 0o644)
+	if err := os.WriteFile(mixed, []byte("go: downloading example.com/dep v1.0.0\n"+`{"Action":"run","Package":"m/p","Test":"TestA"}`+"\n"+
+		"exec wrapper: started\n"+`{"Action":"pass","Package":"m/p","Test":"TestA"}`+"\n"+`{"Action":"pass","Package":"m/p"}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	nul := filepath.Join(dir, "nul.jsonl")
-	os.WriteFile(nul, []byte("\x00\x00\x00{\"Action\":\x00}\n"), 0o644)
+	if err := os.WriteFile(nul, []byte("\x00\x00\x00{\"Action\":\x00}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	type testCase struct {
 		name string
 		env  []string
@@ -785,6 +795,12 @@ func TestE2EShardsMergeToTheUnshardedRun(t *testing.T) {
 		r := gorerun(t, fixture("e2e"), []string{fmt.Sprintf("GORERUN_SHARD=%d/3", k)}, "",
 			append([]string{"--rerun-class-max=1", "--rerun-delay=0", "--junitfile", report}, pkgs...)...)
 		r.expectOutput(t, fmt.Sprintf("shard %d/3: 2 of 6 packages", k))
+		// always and incr fail for good; a shard exits 1 exactly when it has one of them.
+		want := 0
+		if strings.Contains(r.stdout, "example.com/e2e/always") || strings.Contains(r.stdout, "example.com/e2e/incr") {
+			want = 1
+		}
+		r.expectCode(t, want)
 		reports = append(reports, report)
 	}
 	merged := filepath.Join(dir, "all.xml")
@@ -808,7 +824,9 @@ func TestE2EShardsMergeToTheUnshardedRun(t *testing.T) {
 func TestE2ECISummaries(t *testing.T) {
 	t.Parallel()
 	summary := filepath.Join(t.TempDir(), "summary.md")
-	os.WriteFile(summary, []byte("# earlier step\n"), 0o644)
+	if err := os.WriteFile(summary, []byte("# earlier step\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	r := gorerun(t, fixture("e2e"), []string{"GITHUB_STEP_SUMMARY=" + summary}, "",
 		"--format", "github-actions", "--rerun-class-max=1", "--rerun-delay=0", "./always", "./other")
 	r.expectCode(t, 1)

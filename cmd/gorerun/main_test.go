@@ -21,7 +21,9 @@ func TestHelpGolden(t *testing.T) {
 	}
 	path := filepath.Join("testdata", "help.golden")
 	if *update {
-		os.WriteFile(path, stdout.Bytes(), 0o644)
+		if err := os.WriteFile(path, stdout.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {

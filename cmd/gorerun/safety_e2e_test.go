@@ -164,13 +164,15 @@ func TestE2EImpossibleElapsedIsClamped(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	stream := filepath.Join(dir, "s.jsonl")
-	os.WriteFile(stream, []byte(`{"Action":"run","Package":"m/p","Test":"TestNeg"}
+	if err := os.WriteFile(stream, []byte(`{"Action":"run","Package":"m/p","Test":"TestNeg"}
 {"Action":"pass","Package":"m/p","Test":"TestNeg","Elapsed":-5}
 {"Action":"run","Package":"m/p","Test":"TestHuge"}
 {"Action":"pass","Package":"m/p","Test":"TestHuge","Elapsed":1e29}
 {"Action":"output","Package":"m/p","Output":"PASS\n"}
 {"Action":"pass","Package":"m/p","Elapsed":-1}
-`), 0o644)
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	report := filepath.Join(dir, "r.xml")
 	r := gorerun(t, dir, nil, "", "--input", stream, "--junitfile", report)
 	r.expectCode(t, 0)
@@ -196,7 +198,9 @@ func TestE2EStaleTempFilesAreRemoved(t *testing.T) {
 	old := time.Now().Add(-time.Hour)
 	for _, name := range []string{".report.xml.tmp111", ".report.xml.tmp222"} {
 		p := filepath.Join(dir, name)
-		os.WriteFile(p, []byte("half a report"), 0o644)
+		if err := os.WriteFile(p, []byte("half a report"), 0o644); err != nil {
+			t.Fatal(err)
+		}
 		os.Chtimes(p, old, old)
 	}
 	r := gorerun(t, dir, nil, "", "--input", streamPath("ok.jsonl"), "--junitfile", report)

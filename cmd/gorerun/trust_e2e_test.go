@@ -246,3 +246,19 @@ func TestE2EPackagesAfterDoubleDash(t *testing.T) {
 	}
 	r.expectCounts(t, map[string]int{"other.process": 2, "basic.process": 0})
 }
+
+// TestE2EUpdateXMLErrorStillFails: the exit code of --update-xml comes from
+// the merged report, and an <error> (a crash) in it counts.
+func TestE2EUpdateXMLErrorStillFails(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	report := filepath.Join(dir, "report.xml")
+	gorerun(t, dir, nil, "", "--input", streamPath("osexit.jsonl"), "--junitfile", report).expectCode(t, 1)
+	r := gorerun(t, fixture("e2e"), nil, "", "--update-xml", report, "./lastfailed", "--", "-run", "^TestStable$")
+	r.expectCode(t, 1)
+	r.expectOutput(t, "failures, 1 errors")
+	ts := readJUnit(t, report)
+	if ts.Errors != 1 || ts.Failures != 0 {
+		t.Errorf("merged report: failures=%d errors=%d", ts.Failures, ts.Errors)
+	}
+}

@@ -51,7 +51,9 @@ func TestCreateInMissingDirectoryNamesPath(t *testing.T) {
 func TestFailedWriteKeepsPreviousFile(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "report.xml")
-	os.WriteFile(path, []byte("previous"), 0o644)
+	if err := os.WriteFile(path, []byte("previous"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	f, err := Create(path)
 	if err != nil {
 		t.Fatal(err)
@@ -104,7 +106,9 @@ func TestSymlinkIsFollowedAndKept(t *testing.T) {
 func TestModeIsKept(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "report.xml")
-	os.WriteFile(path, []byte("old"), 0o600)
+	if err := os.WriteFile(path, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.Chmod(path, 0o660); err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +146,9 @@ func TestRemoveStale(t *testing.T) {
 	old := time.Now().Add(-2 * time.Minute)
 	for _, name := range []string{".report.xml.tmp123", ".report.xml.tmp456", ".report.xml.tmp789", ".report.xml.tmpx1", ".other.xml.tmp1"} {
 		p := filepath.Join(dir, name)
-		os.WriteFile(p, nil, 0o644)
+		if err := os.WriteFile(p, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
 		if name != ".report.xml.tmp789" { // a run in progress: too young
 			os.Chtimes(p, old, old)
 		}

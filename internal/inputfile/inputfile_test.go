@@ -13,7 +13,9 @@ import (
 func TestRead(t *testing.T) {
 	dir := t.TempDir()
 	small := filepath.Join(dir, "small.xml")
-	os.WriteFile(small, []byte("<testsuites/>"), 0o644)
+	if err := os.WriteFile(small, []byte("<testsuites/>"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	fifo := filepath.Join(dir, "fifo")
 	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
 		t.Fatal(err)

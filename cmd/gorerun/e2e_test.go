@@ -30,7 +30,14 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	binary = filepath.Join(dir, "gorerun")
-	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
+	build := []string{"build", "-o", binary}
+	// scripts/coverage.sh: an instrumented binary writes its coverage of
+	// every gorerun package to GORERUN_E2E_COVERDIR.
+	if cover := os.Getenv("GORERUN_E2E_COVERDIR"); cover != "" {
+		build = append(build, "-cover", "-coverpkg=github.com/gorerun/gorerun/...")
+		os.Setenv("GOCOVERDIR", cover)
+	}
+	if out, err := exec.Command("go", append(build, ".")...).CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "building gorerun: %v\n%s", err, out)
 		os.Exit(1)
 	}

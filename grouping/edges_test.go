@@ -26,6 +26,13 @@ func TestFailuresRecordAttempts(t *testing.T) {
 {"Action":"fail","Package":"m/a"}
 `, Options{Attempt: 2}))
 	f := r.Failures()
+	if !reflect.DeepEqual(f["m/a"].Groups, []string{"TestA", "TestB"}) {
+		t.Errorf("m/a groups %v", f["m/a"].Groups)
+	}
+	f.Add("m/a", "TestB") // once only
+	if len(f["m/a"].Groups) != 2 {
+		t.Errorf("m/a groups after adding TestB again: %v", f["m/a"].Groups)
+	}
 	want := map[string]int{"TestA": 1, "TestB": 2}
 	if got := f["m/a"].Attempts; !reflect.DeepEqual(got, want) {
 		t.Errorf("m/a attempts %v, want %v", got, want)
@@ -125,7 +132,7 @@ func TestCompactedGroupsOfAnEarlierRunCount(t *testing.T) {
 }
 
 func TestStatusNames(t *testing.T) {
-	if Error.String() != "error" || Status(99).String() != "unknown" || NotRun.String() != "not run" {
+	if Error.String() != "error" || Status(99).String() != "unknown" || Status(len(statusNames)).String() != "unknown" || NotRun.String() != "not run" {
 		t.Errorf("%q %q %q", Error, Status(99), NotRun)
 	}
 }
@@ -180,8 +187,9 @@ func TestCutOffTestsReportHowLongTheyRan(t *testing.T) {
 			t.Errorf("%s ran %v before the 2s timeout", tst.Name, tst.Elapsed)
 		}
 	}
-	// The panic goes to the innermost running test only.
-	if strings.Contains(string(slow.Top().Output), "panic: test timed out") || !strings.Contains(string(slow.Tests[1].Output), "panic: test timed out") {
+	// The package's trailing output goes to the innermost running test only.
+	const trailer = "FAIL\texample.com/shapes/timeout"
+	if strings.Contains(string(slow.Top().Output), trailer) || !strings.Contains(string(slow.Tests[1].Output), trailer) {
 		t.Errorf("timeout output attached to the wrong test:\nparent %q\nsub %q", slow.Top().Output, slow.Tests[1].Output)
 	}
 	// Without times in the stream, nothing is made up.
@@ -219,5 +227,13 @@ func TestErrorTextTakesTheFirstMarkedFailureOnly(t *testing.T) {
 `, Options{Attempt: 1}).Packages[0].Groups[0].Top()
 	if tst.ErrorText != "one" {
 		t.Errorf("ErrorText %q", tst.ErrorText)
+	}
+}
+
+func TestPlanNumbersTheNextRound(t *testing.T) {
+	r := &Report{Attempts: []*Attempt{attempt(3, pkg("m/a", 3, PackageFail, true, group("TestA", Fail)))}}
+	got := Plan(r, PlanOptions{MaxReruns: 2, MaxFailures: 5})
+	if got.Round != 4 || got.Rerun != 1 || len(got.Reruns) != 1 {
+		t.Errorf("Plan after attempt 3 = round %d, rerun %d, %d processes; want round 4, rerun 1", got.Round, got.Rerun, len(got.Reruns))
 	}
 }

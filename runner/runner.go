@@ -306,15 +306,17 @@ func runRound(ctx context.Context, cfg Config, plan grouping.PlanResult) (*group
 	var wg sync.WaitGroup
 	errs := make([]error, len(order))
 	for i, pkg := range order {
+		// Packages start in plan order: the slot is taken before the
+		// goroutine starts.
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			errs[i] = fmt.Errorf("%w", ErrInterrupted)
+			continue
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			select {
-			case sem <- struct{}{}:
-			case <-ctx.Done():
-				errs[i] = fmt.Errorf("%w", ErrInterrupted)
-				return
-			}
 			defer func() { <-sem }()
 			for _, r := range byPkg[pkg] {
 				if errs[i] = rd.exec(ctx, rerunArgs(cfg, r)); errs[i] != nil {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/gorerun/gorerun/internal/inputfile"
 )
 
 // Duplicate is a testcase that more than one input report holds.
@@ -154,4 +156,18 @@ func checkStructure(b []byte) error {
 			depth--
 		}
 	}
+}
+
+// MergeFiles reads the reports at paths (regular files of at most
+// inputfile.MaxSize) and merges them (see Merge).
+func MergeFiles(paths []string) (*Testsuites, []Duplicate, error) {
+	var reports [][]byte
+	for _, name := range paths {
+		b, err := inputfile.Read(name, inputfile.MaxSize)
+		if err != nil {
+			return nil, nil, err
+		}
+		reports = append(reports, b)
+	}
+	return Merge(reports, paths)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/fatih/color"
 
 	"github.com/gorerun/gorerun/grouping"
+	"github.com/gorerun/gorerun/output"
 	"github.com/gorerun/gorerun/testjson"
 )
 
@@ -300,4 +301,33 @@ func ensureNewline(s string) string {
 func groupName(test string) string {
 	top, _, _ := strings.Cut(test, "/")
 	return top
+}
+
+// Finish writes the summary: the terminal as an output of the run.
+func (t *Terminal) Finish(r output.Result) error {
+	t.Summary(r.Report, r.Elapsed)
+	return nil
+}
+
+// Abort writes nothing more.
+func (t *Terminal) Abort() {}
+
+// AnnotationsOutput prints GitHub Actions annotations for every test that
+// still fails, when the run is finished (--format github-actions).
+type AnnotationsOutput struct {
+	output.Hooks
+	w          io.Writer
+	modulePath string
+}
+
+// NewAnnotations returns the annotations output; modulePath makes file
+// names relative to the module root ("" when unknown).
+func NewAnnotations(w io.Writer, modulePath string) *AnnotationsOutput {
+	return &AnnotationsOutput{w: w, modulePath: modulePath}
+}
+
+// Finish prints the annotations.
+func (a *AnnotationsOutput) Finish(r output.Result) error {
+	Annotations(a.w, r.Report, a.modulePath)
+	return nil
 }

@@ -6,8 +6,10 @@ package shard
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"sort"
 	"strconv"
 	"strings"
@@ -198,6 +200,80 @@ func streamTimings(b []byte, out map[string]time.Duration) error {
 	}
 	if d.Events() == 0 {
 		return errors.New("neither a JUnit report nor a go test -json stream")
+	}
+	return nil
+}
+
+// Select returns shard spec's packages among pkgs (as go list names them),
+// balanced by the durations in timingFiles, and a line saying so.
+func Select(spec string, timingFiles []string, pkgs []string) ([]string, string, error) {
+	s, err := ParseSpec(spec)
+	if err != nil {
+		return nil, "", fmt.Errorf("--shard: %w", err)
+	}
+	plan, err := PlanWithTimings(pkgs, s.N, timingFiles)
+	if err != nil {
+		return nil, "", err
+	}
+	mine := Packages(plan, s.K)
+	return mine, fmt.Sprintf("shard %s: %d of %d packages", s, len(mine), len(pkgs)), nil
+}
+
+// PlanWithTimings is Plan with durations read from timingFiles (none: by
+// count).
+func PlanWithTimings(pkgs []string, n int, timingFiles []string) ([]Shard, error) {
+	var timings map[string]time.Duration
+	if len(timingFiles) > 0 {
+		var err error
+		if timings, err = ReadTimings(timingFiles); err != nil {
+			return nil, fmt.Errorf("--shard-timings: %w", err)
+		}
+	}
+	return Plan(pkgs, n, timings), nil
+}
+
+// WritePlan prints a plan of n shards for total packages: as text, one
+// shard and its packages after another, with the shards past the packages
+// in one line; or, asJSON, as a list for a CI matrix with every shard.
+func WritePlan(w io.Writer, plan []Shard, n, total int, timingFiles []string, asJSON bool) error {
+	if asJSON {
+		type entry struct {
+			Shard    string   `json:"shard"`
+			Packages []string `json:"packages"`
+			Seconds  float64  `json:"estimated_seconds"`
+		}
+		out := []entry{}
+		for k := 1; k <= n; k++ {
+			e := entry{Shard: fmt.Sprintf("%d/%d", k, n), Packages: Packages(plan, k)}
+			if k <= len(plan) {
+				e.Seconds = plan[k-1].Seconds
+			}
+			out = append(out, e)
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	fmt.Fprintf(w, "%d packages in %d shards", total, n)
+	if len(timingFiles) > 0 {
+		fmt.Fprintf(w, ", balanced by %s", strings.Join(timingFiles, ", "))
+	}
+	fmt.Fprintln(w)
+	for _, s := range plan {
+		est := ""
+		if len(timingFiles) > 0 {
+			est = fmt.Sprintf(", ~%.1fs", s.Seconds)
+		}
+		fmt.Fprintf(w, "shard %d/%d (%d packages%s):\n", s.Index, n, len(s.Packages), est)
+		for _, p := range s.Packages {
+			fmt.Fprintf(w, "  %s\n", p)
+		}
+	}
+	switch empty := n - len(plan); {
+	case empty == 1:
+		fmt.Fprintf(w, "shard %d/%d: no packages (more shards than packages)\n", n, n)
+	case empty > 1:
+		fmt.Fprintf(w, "shards %d/%d to %d/%d: no packages (more shards than packages)\n", len(plan)+1, n, n, n)
 	}
 	return nil
 }

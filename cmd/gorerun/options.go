@@ -5,20 +5,22 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"runtime"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/gorerun/gorerun/grouping"
+	"github.com/gorerun/gorerun/internal/flagvalue"
+	"github.com/gorerun/gorerun/junitout"
 	"github.com/gorerun/gorerun/render"
 	"github.com/gorerun/gorerun/runner"
+	"github.com/gorerun/gorerun/session"
 )
 
 // options are the command line, after environment defaults.
 type options struct {
 	rerunClassMax    int
-	rerunDelay       durationValue
+	rerunDelay       flagvalue.Duration
 	rerunMaxFailures int
 	rerunParallel    int
 	format           string
@@ -29,85 +31,25 @@ type options struct {
 	junitFile        string
 	junitClassname   string
 	junitOutput      string
-	junitMaxOutput   sizeValue
+	junitMaxOutput   flagvalue.Size
 	version          bool
 	dir              string
-	lastFailed       lastFailedValue
+	lastFailed       flagvalue.OptionalFile
 	lastFailedNone   string
 	cacheDir         string
 	updateXML        string
 	shard            string
-	shardTimings     listValue
+	shardTimings     flagvalue.List
 	summaryMD        string
 
 	packages []string
 	goFlags  []string
 }
 
-// durationValue accepts Go durations (1s, 250ms) and plain seconds (1, 0.5).
-type durationValue time.Duration
-
-func (d *durationValue) String() string { return time.Duration(*d).String() }
-
-// maxDelay is the longest --rerun-delay: a day.
-const maxDelay = 24 * time.Hour
-
-func (d *durationValue) Set(s string) error {
-	if f, err := strconv.ParseFloat(s, 64); err == nil || errors.Is(err, strconv.ErrRange) {
-		switch {
-		case math.IsNaN(f) || math.IsInf(f, 0):
-			return fmt.Errorf("%q is not a finite number of seconds", s)
-		case f < 0:
-			return errors.New("must not be negative")
-		case f > maxDelay.Seconds():
-			return fmt.Errorf("%q is longer than the %s limit", s, maxDelay)
-		}
-		*d = durationValue(f * float64(time.Second))
-		return nil
-	}
-	v, err := time.ParseDuration(s)
-	if err != nil {
-		return fmt.Errorf("%q is neither a duration (1s, 250ms) nor seconds (0.5), up to %s", s, maxDelay)
-	}
-	if v < 0 {
-		return errors.New("must not be negative")
-	}
-	if v > maxDelay {
-		return fmt.Errorf("%q is longer than the %s limit", s, maxDelay)
-	}
-	*d = durationValue(v)
-	return nil
-}
-
-// sizeValue accepts byte counts with an optional KiB, MiB, KB, MB suffix.
-type sizeValue int
-
-func (s *sizeValue) String() string { return strconv.Itoa(int(*s)) }
-
-func (s *sizeValue) Set(v string) error {
-	mult := 1
-	num := strings.TrimSpace(v)
-	for _, u := range []struct {
-		suffix string
-		mult   int
-	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"KB", 1000}, {"MB", 1000 * 1000}, {"K", 1 << 10}, {"M", 1 << 20}, {"B", 1}} {
-		if strings.HasSuffix(num, u.suffix) {
-			num, mult = strings.TrimSpace(strings.TrimSuffix(num, u.suffix)), u.mult
-			break
-		}
-	}
-	n, err := strconv.Atoi(num)
-	if err != nil || n < 0 {
-		return fmt.Errorf("%q is not a size (1048576, 512KiB, 1MiB)", v)
-	}
-	*s = sizeValue(n * mult)
-	return nil
-}
-
 func newFlagSet(o *options, out io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("gorerun", flag.ContinueOnError)
 	fs.SetOutput(out)
-	o.rerunDelay = durationValue(500 * time.Millisecond)
+	o.rerunDelay = flagvalue.Duration(500 * time.Millisecond)
 	o.junitMaxOutput = 1 << 20
 	fs.IntVar(&o.rerunClassMax, "rerun-class-max", 0, "rerun a failed group (a top-level test with its subtests) up to `N` times")
 	fs.Var(&o.rerunDelay, "rerun-delay", "wait `D` before each rerun round (1s, 250ms, or seconds: 0.5)")
@@ -215,7 +157,7 @@ func (o *options) validate() error {
 		return fmt.Errorf("--last-failed-no-failures %q: must be all or none", o.lastFailedNone)
 	case o.input != "" && o.shard != "":
 		return errors.New("--shard splits the packages go test runs: it cannot be used with --input")
-	case o.input != "" && o.lastFailed.on:
+	case o.input != "" && o.lastFailed.On:
 		return errors.New("--last-failed runs go test: it cannot be used with --input")
 	case o.input != "" && len(o.packages) > 0:
 		return fmt.Errorf("--input reads a recorded stream: drop the packages %s or drop --input", strings.Join(o.packages, " "))
@@ -271,47 +213,52 @@ func printUsage(fs *flag.FlagSet, out io.Writer) {
 	fmt.Fprint(out, exitCodesText)
 }
 
-// lastFailedValue is --last-failed (a switch) or --last-failed=FILE.
-type lastFailedValue struct {
-	on   bool
-	file string
-}
-
-func (v *lastFailedValue) IsBoolFlag() bool { return true }
-
-func (v *lastFailedValue) String() string {
-	if v == nil || !v.on {
-		return ""
+// config turns the options into the session's plain Config.
+func (o *options) config(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) session.Config {
+	summary := o.summaryMD
+	if summary == "" {
+		summary = getenv("GITHUB_STEP_SUMMARY")
 	}
-	if v.file != "" {
-		return v.file
+	return session.Config{
+		Dir:      o.dir,
+		Packages: o.packages,
+		GoFlags:  o.goFlags,
+		Input:    o.input,
+		Stdin:    stdin,
+		Plan:     grouping.PlanOptions{MaxReruns: o.rerunClassMax, MaxFailures: o.rerunMaxFailures},
+		Parallel: o.rerunParallel,
+		Delay:    time.Duration(o.rerunDelay),
+		Tracker:  grouping.Options{KeepPassingOutput: o.junitOutput == "all", MaxOutput: int(o.junitMaxOutput)},
+
+		Shard:        o.shard,
+		ShardTimings: o.shardTimings,
+
+		LastFailed:     o.lastFailed.On,
+		LastFailedFile: o.lastFailed.File,
+		LastFailedNone: o.lastFailedNone == "none",
+		CacheDir:       o.cacheDir,
+
+		Terminal: render.Options{
+			Format:           o.format,
+			Color:            useColor(stdout, getenv),
+			HideRerunDetails: o.hideRerunDetails,
+			OnlyLast:         o.rerunOnlyLast,
+			MaxReruns:        o.rerunClassMax,
+			RerunDelay:       time.Duration(o.rerunDelay),
+			MaxOutput:        int(o.junitMaxOutput),
+		},
+		JUnit: junitout.Options{
+			ClassnameGroup: o.junitClassname == "group",
+			OutputAll:      o.junitOutput == "all",
+			MaxOutput:      int(o.junitMaxOutput),
+			OnlyLast:       o.rerunOnlyLast,
+			Version:        versionString(),
+		},
+		JUnitFile: o.junitFile,
+		JSONFile:  o.jsonFile,
+		UpdateXML: o.updateXML,
+		SummaryMD: summary,
+		Stdout:    stdout,
+		Stderr:    stderr,
 	}
-	return "true"
-}
-
-func (v *lastFailedValue) Set(s string) error {
-	switch s {
-	case "true", "1":
-		v.on, v.file = true, ""
-	case "false", "0", "":
-		v.on, v.file = false, ""
-	default:
-		v.on, v.file = true, s
-	}
-	return nil
-}
-
-// listValue is a flag that may be repeated, each value possibly
-// comma-separated.
-type listValue []string
-
-func (l *listValue) String() string { return strings.Join(*l, ",") }
-
-func (l *listValue) Set(s string) error {
-	for _, v := range strings.Split(s, ",") {
-		if v = strings.TrimSpace(v); v != "" {
-			*l = append(*l, v)
-		}
-	}
-	return nil
 }

@@ -1,0 +1,59 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/gorerun/gorerun/internal/flagvalue"
+	"github.com/gorerun/gorerun/runner"
+	"github.com/gorerun/gorerun/shard"
+)
+
+// runShardPlan is `gorerun shard-plan`: it prints how packages split.
+func runShardPlan(ctx context.Context, args []string, stdout io.Writer, getenv func(string) string) (int, error) {
+	fs := flag.NewFlagSet("gorerun shard-plan", flag.ContinueOnError)
+	n := fs.Int("shards", 0, "split into `N` shards")
+	asJSON := fs.Bool("json", false, "print a JSON list for a CI matrix")
+	var timings flagvalue.List
+	fs.Var(&timings, "shard-timings", "balance by durations in `FILE` (JUnit report or --jsonfile stream; repeatable)")
+	dir := fs.String("C", "", "list packages in `DIR`")
+	usage := func() {
+		fmt.Fprintln(stdout, "Usage: gorerun shard-plan --shards N [--shard-timings FILE...] [--json] [packages...] [-- go test flags...]")
+		fs.SetOutput(stdout)
+		fs.PrintDefaults()
+	}
+	ours, goFlags := splitDashDash(args)
+	if err := parseFlags(fs, ours, usage); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK, nil
+		}
+		return exitUsage, usageError(err)
+	}
+	if *n < 1 || *n > shard.MaxShards {
+		return exitUsage, usageError(fmt.Errorf("shard-plan: --shards must be from 1 to %d", shard.MaxShards))
+	}
+	if v := getenv("GORERUN_SHARD_TIMINGS"); v != "" && len(timings) == 0 {
+		timings.Set(v)
+	}
+	pkgs, err := runner.ListPackages(ctx, runner.Config{Dir: *dir, Packages: fs.Args(), Flags: goFlags})
+	if err != nil {
+		return exitUsage, usageError(err)
+	}
+	plan, err := shard.PlanWithTimings(pkgs, *n, timings)
+	if err != nil {
+		return exitUsage, usageError(err)
+	}
+	return exitOK, shard.WritePlan(stdout, plan, *n, len(pkgs), timings, *asJSON)
+}
+
+func splitDashDash(args []string) ([]string, []string) {
+	for i, a := range args {
+		if a == "--" {
+			return args[:i], args[i+1:]
+		}
+	}
+	return args, nil
+}

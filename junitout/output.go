@@ -1,0 +1,94 @@
+package junitout
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/gorerun/gorerun/grouping"
+	"github.com/gorerun/gorerun/internal/atomicfile"
+	"github.com/gorerun/gorerun/output"
+)
+
+// FileOutput is the --junitfile output: a Stream that, for a recorded
+// stream, writes each package as it ends (so that its passing groups can
+// be dropped from memory), and the rest when the run is finished.
+type FileOutput struct {
+	output.Hooks
+	stream    *Stream
+	streaming bool
+	err       error
+}
+
+// NewFileOutput starts the report at path, so that an unwritable path is
+// refused before a test runs. With streaming, packages are written as they
+// end (PackageDone).
+func NewFileOutput(path string, opts Options, streaming bool) (*FileOutput, error) {
+	s, err := NewStream(path, opts)
+	if err != nil {
+		return nil, fmt.Errorf("--junitfile: %w", err)
+	}
+	return &FileOutput{stream: s, streaming: streaming}, nil
+}
+
+// PackageDone writes a package of a recorded stream that ended in its
+// first attempt. A package that runs again in the stream is written at
+// Finish from all its attempts.
+func (o *FileOutput) PackageDone(p *grouping.Package) {
+	if !o.streaming || p.Attempt > 1 || o.err != nil {
+		return
+	}
+	o.err = o.stream.WritePackage(grouping.HistoryOf(p))
+}
+
+// Finish writes what is not written yet and commits the report.
+func (o *FileOutput) Finish(r output.Result) error {
+	if o.err != nil {
+		o.stream.Abort()
+		return fmt.Errorf("--junitfile: %w", o.err)
+	}
+	if err := o.stream.Finish(r.Report); err != nil {
+		return fmt.Errorf("--junitfile: %w", err)
+	}
+	return nil
+}
+
+// Abort leaves the file at path as it was.
+func (o *FileOutput) Abort() { o.stream.Abort() }
+
+// UpdateOutput is the --update-xml output: it merges the run into an
+// existing report, atomically, and says what the merged report holds.
+type UpdateOutput struct {
+	output.Hooks
+	path   string
+	old    []byte
+	opts   Options
+	stdout io.Writer
+	totals Totals
+}
+
+// NewUpdateOutput checks the existing report (old, read from path) before
+// anything runs: a report Update cannot merge into is refused.
+func NewUpdateOutput(path string, old []byte, opts Options, stdout io.Writer) (*UpdateOutput, error) {
+	if _, _, err := Update(old, &Testsuites{}, UpdateOptions{}); err != nil {
+		return nil, fmt.Errorf("--update-xml %s: %w; it was left unchanged", path, err)
+	}
+	return &UpdateOutput{path: path, old: old, opts: opts, stdout: stdout}, nil
+}
+
+// Finish merges the run into the report.
+func (u *UpdateOutput) Finish(r output.Result) error {
+	out, totals, err := Update(u.old, Build(r.Report, u.opts), UpdateOptions{OnlyLast: u.opts.OnlyLast})
+	if err != nil {
+		return fmt.Errorf("--update-xml %s: %w", u.path, err)
+	}
+	if err := atomicfile.WriteFile(u.path, out); err != nil {
+		return fmt.Errorf("--update-xml: %w", err)
+	}
+	u.totals = totals
+	fmt.Fprintf(u.stdout, "gorerun: updated %s: %d tests, %d failures, %d errors\n", u.path, totals.Tests, totals.Failures, totals.Errors)
+	return nil
+}
+
+// Failed reports whether the merged report still has a failure or an
+// error: the verdict of a run that updates a report.
+func (u *UpdateOutput) Failed() bool { return u.totals.Failures+u.totals.Errors > 0 }

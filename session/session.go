@@ -1,0 +1,439 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"github.com/gorerun/gorerun/grouping"
+	"github.com/gorerun/gorerun/internal/inputfile"
+	"github.com/gorerun/gorerun/internal/outpath"
+	"github.com/gorerun/gorerun/jsonfile"
+	"github.com/gorerun/gorerun/junitout"
+	"github.com/gorerun/gorerun/lastfailed"
+	"github.com/gorerun/gorerun/output"
+	"github.com/gorerun/gorerun/render"
+	"github.com/gorerun/gorerun/runner"
+	"github.com/gorerun/gorerun/shard"
+	"github.com/gorerun/gorerun/stepsummary"
+	"github.com/gorerun/gorerun/testjson"
+)
+
+// Exit codes.
+const (
+	ExitOK          = 0
+	ExitFailed      = 1
+	ExitUsage       = 2
+	ExitInterrupted = 130
+)
+
+// Config is one invocation, as plain values.
+type Config struct {
+	Dir      string   // run go test here (-C)
+	Packages []string // package patterns; ./... when empty
+	GoFlags  []string // the user's go test flags
+
+	Input string    // a recorded stream to read instead of running go test ("-": Stdin)
+	Stdin io.Reader // for Input "-"
+
+	Plan     grouping.PlanOptions
+	Parallel int           // packages rerun at once, and -p of reruns
+	Delay    time.Duration // before each rerun round
+	Tracker  grouping.Options
+
+	Shard        string   // "K/N", or "" for all packages
+	ShardTimings []string // reports or streams with package durations
+
+	LastFailed     bool   // run only what failed last time
+	LastFailedFile string // ... as recorded in this file instead of the cache
+	LastFailedNone bool   // nothing recorded: run nothing (instead of everything)
+	CacheDir       string // the cache's directory; .gorerun in the module root when empty
+
+	Terminal  render.Options
+	JUnit     junitout.Options // shape of --junitfile and --update-xml (versions, host, time are filled in)
+	JUnitFile string
+	JSONFile  string
+	UpdateXML string
+	SummaryMD string // append the Markdown summary here ($GITHUB_STEP_SUMMARY resolved by the caller)
+
+	Stdout, Stderr io.Writer
+}
+
+// UsageError is an invocation refused before anything ran: exit 2.
+type UsageError struct{ Err error }
+
+func (e *UsageError) Error() string { return e.Err.Error() }
+func (e *UsageError) Unwrap() error { return e.Err }
+
+func usage(err error) error { return &UsageError{Err: err} }
+
+// Run runs the invocation and returns its exit code. An error is printed
+// by the caller; with a *UsageError the code is ExitUsage.
+func Run(ctx context.Context, cfg Config) (int, error) {
+	code, err := run(ctx, cfg)
+	var ue *UsageError
+	if errors.As(err, &ue) {
+		return ExitUsage, err
+	}
+	return code, err
+}
+
+func run(ctx context.Context, cfg Config) (int, error) {
+	if err := checkFiles(cfg); err != nil {
+		return ExitUsage, usage(err)
+	}
+	start := time.Now()
+	o, err := open(ctx, cfg, start)
+	if err != nil {
+		return ExitUsage, err
+	}
+	defer o.all.Abort() // a no-op for outputs already finished
+
+	var report *grouping.Report
+	var runErr error
+	if cfg.Input != "" {
+		report, err = readInput(cfg, o)
+		if err != nil {
+			return ExitUsage, usage(err)
+		}
+	} else {
+		var done bool
+		report, done, runErr = runTests(ctx, cfg, o)
+		if done {
+			return ExitOK, nil
+		}
+		var goErr *runner.GoTestError
+		if errors.As(runErr, &goErr) || errors.Is(runErr, exec.ErrNotFound) || isUsage(runErr) {
+			return ExitUsage, usage(runErr)
+		}
+	}
+	interrupted := errors.Is(runErr, runner.ErrInterrupted) || ctx.Err() != nil
+	if runErr != nil && !interrupted {
+		return ExitFailed, runErr
+	}
+	if n, first := report.ClampedElapsed(); n > 0 {
+		fmt.Fprintf(cfg.Stderr, "gorerun: warning: %d events have an impossible Elapsed (the first: %g seconds): reported as 0, or %s at most\n",
+			n, first, testjson.MaxElapsed)
+	}
+	// The order outputs finish in: what the user reads first, files last.
+	finish := []output.Output{o.term}
+	for _, x := range []output.Output{orNil(o.annotations), orNil(o.summary), orNil(o.cache), orNil(o.jsonFile), orNil(o.junit), orNil(o.update)} {
+		if x != nil {
+			finish = append(finish, x)
+		}
+	}
+	result := output.Result{Report: report, Elapsed: time.Since(start), Interrupted: interrupted}
+	for _, x := range finish {
+		err := x.Finish(result)
+		switch {
+		case output.IsWarning(err):
+			fmt.Fprintf(cfg.Stderr, "gorerun: warning: %v\n", err)
+		case err != nil:
+			return ExitFailed, err
+		}
+	}
+	failed := report.Failed()
+	if o.update != nil {
+		failed = o.update.Failed()
+	}
+	switch {
+	case interrupted:
+		fmt.Fprintln(cfg.Stderr, "gorerun: interrupted: the results above are partial")
+		return ExitInterrupted, nil
+	case failed:
+		return ExitFailed, nil
+	}
+	return ExitOK, nil
+}
+
+// orNil turns a typed nil pointer into a nil interface.
+func orNil[T interface {
+	*E
+	output.Output
+}, E any](x T) output.Output {
+	if x == nil {
+		return nil
+	}
+	return x
+}
+
+// outputs are the run's outputs, opened.
+type outputs struct {
+	term        *render.Terminal
+	annotations *render.AnnotationsOutput
+	summary     *stepsummary.Summary
+	cache       *lastfailed.Output
+	jsonFile    *jsonfile.Writer
+	junit       *junitout.FileOutput
+	update      *junitout.UpdateOutput
+	updateOld   []byte
+	all         output.List // every output, for the run's hooks
+	junitOpts   junitout.Options
+}
+
+// open opens every output that writes a file, so that a bad path is
+// refused before anything runs.
+func open(ctx context.Context, cfg Config, start time.Time) (*outputs, error) {
+	o := &outputs{term: render.NewTerminal(cfg.Stdout, cfg.Terminal)}
+	o.all = output.List{o.term}
+	if cfg.Terminal.Format == "github-actions" {
+		modulePath := "" // file names of a recorded stream stay as they are
+		if cfg.Input == "" {
+			modulePath = runner.ModulePath(ctx, runner.Config{Dir: cfg.Dir})
+		}
+		o.annotations = render.NewAnnotations(cfg.Stdout, modulePath)
+	}
+	if cfg.SummaryMD != "" {
+		o.summary = stepsummary.New(cfg.SummaryMD)
+	}
+	if cfg.JSONFile != "" {
+		w, err := jsonfile.Create(cfg.JSONFile)
+		if err != nil {
+			return nil, usage(err)
+		}
+		o.jsonFile = w
+		o.all = append(o.all, w)
+	}
+	if cfg.JUnitFile != "" || cfg.UpdateXML != "" {
+		o.junitOpts = junitOptions(ctx, cfg, start)
+	}
+	if cfg.JUnitFile != "" {
+		// A recorded stream is never rerun: its packages are written as
+		// they end, unless --update-xml needs the whole report.
+		j, err := junitout.NewFileOutput(cfg.JUnitFile, o.junitOpts, cfg.Input != "" && cfg.UpdateXML == "")
+		if err != nil {
+			o.all.Abort()
+			return nil, usage(err)
+		}
+		o.junit = j
+		o.all = append(o.all, j)
+	}
+	if cfg.UpdateXML != "" {
+		old, err := inputfile.Read(cfg.UpdateXML, inputfile.MaxSize)
+		if err != nil {
+			o.all.Abort()
+			return nil, usage(fmt.Errorf("--update-xml: %w", err))
+		}
+		u, err := junitout.NewUpdateOutput(cfg.UpdateXML, old, o.junitOpts, cfg.Stdout)
+		if err != nil {
+			o.all.Abort()
+			return nil, usage(err)
+		}
+		o.update, o.updateOld = u, old
+	}
+	return o, nil
+}
+
+// junitOptions completes the report options; it asks the go command for
+// its version once.
+func junitOptions(ctx context.Context, cfg Config, start time.Time) junitout.Options {
+	opts := cfg.JUnit
+	opts.Hostname, _ = os.Hostname()
+	opts.GoVersion = runner.GoVersion(ctx, runner.Config{Dir: cfg.Dir})
+	if opts.GoVersion == "" {
+		opts.GoVersion = runtime.Version()
+	}
+	opts.Timestamp = start
+	return opts
+}
+
+// streamed hands the packages of a recorded stream to the outputs as they
+// end, then drops their passing groups (a package that runs again in the
+// stream keeps them, for its histories).
+type streamed struct {
+	output.List
+	compact bool
+}
+
+func (s streamed) PackageDone(p *grouping.Package) {
+	s.List.PackageDone(p)
+	if s.compact && p.Attempt == 1 {
+		p.Compact()
+	}
+}
+
+func readInput(cfg Config, o *outputs) (*grouping.Report, error) {
+	obs := streamed{List: o.all, compact: cfg.UpdateXML == ""}
+	var report *grouping.Report
+	var err error
+	if cfg.Input == "-" {
+		report, err = runner.Read(cfg.Stdin, "stdin", obs, cfg.Tracker)
+	} else {
+		f, oerr := os.Open(cfg.Input)
+		if oerr != nil {
+			return nil, fmt.Errorf("--input: %w", oerr)
+		}
+		defer f.Close()
+		if st, serr := f.Stat(); serr == nil && st.IsDir() {
+			return nil, fmt.Errorf("--input %s: is a directory: give a file recorded with go test -json", cfg.Input)
+		}
+		report, err = runner.Read(f, cfg.Input, obs, cfg.Tracker)
+	}
+	if errors.Is(err, runner.ErrTruncated) {
+		fmt.Fprintf(cfg.Stderr, "gorerun: warning: %v\n", err)
+		err = nil
+	}
+	return report, err
+}
+
+// runTests runs go test: this shard's packages, or what failed last time.
+// done is set when there is nothing to run.
+func runTests(ctx context.Context, cfg Config, o *outputs) (*grouping.Report, bool, error) {
+	rc := runner.Config{
+		Dir:      cfg.Dir,
+		Packages: cfg.Packages,
+		Flags:    cfg.GoFlags,
+		Plan:     cfg.Plan,
+		Parallel: cfg.Parallel,
+		Delay:    cfg.Delay,
+		Tracker:  cfg.Tracker,
+		Stderr:   cfg.Stderr,
+	}
+	if cfg.Shard != "" {
+		pkgs, err := runner.ListPackages(ctx, rc)
+		if err != nil {
+			return nil, false, usage(err)
+		}
+		mine, note, err := shard.Select(cfg.Shard, cfg.ShardTimings, pkgs)
+		if err != nil {
+			return nil, false, usage(err)
+		}
+		fmt.Fprintf(cfg.Stdout, "gorerun: %s\n", note)
+		if len(mine) == 0 {
+			return nil, true, nil
+		}
+		rc.Packages = mine
+	}
+	cache := cacheFor(ctx, cfg, rc)
+	if cache != nil {
+		o.cache = lastfailed.NewOutput(*cache, cfg.Stderr)
+	}
+	if cfg.LastFailed {
+		sel, err := selectLastFailed(ctx, cfg, rc, cache, o.updateOld != nil)
+		if err != nil {
+			return nil, false, usage(err)
+		}
+		fmt.Fprintf(cfg.Stdout, "gorerun: %s\n", sel.Note)
+		if sel.Reruns == nil && cfg.LastFailedNone {
+			return nil, true, nil
+		}
+		if sel.Reruns != nil {
+			rc.First = sel.Reruns
+			rc.FirstAttempt = sel.AttemptsMade + 1
+			o.term.SetFirstAttempt(sel.AttemptsMade + 1)
+		}
+	}
+	rc.Observer = o.all
+	report, err := runner.Run(ctx, rc)
+	return report, false, err
+}
+
+func isUsage(err error) bool {
+	var ue *UsageError
+	return errors.As(err, &ue)
+}
+
+// cacheFor returns the last-failed cache: CacheDir, or .gorerun in the
+// main module's root; nil outside a module.
+func cacheFor(ctx context.Context, cfg Config, rc runner.Config) *lastfailed.Cache {
+	if cfg.CacheDir != "" {
+		return &lastfailed.Cache{Dir: cfg.CacheDir}
+	}
+	root := runner.ModuleRoot(ctx, rc)
+	if root == "" {
+		return nil
+	}
+	return &lastfailed.Cache{Dir: filepath.Join(root, lastfailed.DirName)}
+}
+
+// selectLastFailed decides what --last-failed runs: from LastFailedFile,
+// the cache, or (nothing recorded) the --update-xml report.
+func selectLastFailed(ctx context.Context, cfg Config, rc runner.Config, cache *lastfailed.Cache, haveUpdateXML bool) (lastfailed.Selection, error) {
+	whatNow := "running everything"
+	if cfg.LastFailedNone {
+		whatNow = "nothing to run (--last-failed-no-failures=none)"
+	}
+	var failures grouping.Failures
+	var source string
+	switch {
+	case cfg.LastFailedFile != "":
+		f, err := lastfailed.FromFile(cfg.LastFailedFile)
+		if err != nil {
+			return lastfailed.Selection{}, fmt.Errorf("--last-failed=%s: %w", cfg.LastFailedFile, err)
+		}
+		failures, source = f, cfg.LastFailedFile
+	default:
+		recorded := false
+		if cache != nil {
+			f, ok, err := cache.LoadOrWarn(cfg.Stderr)
+			if err != nil {
+				return lastfailed.Selection{}, err
+			}
+			failures, recorded, source = f, ok, cache.Path()
+		}
+		if !recorded && haveUpdateXML {
+			f, err := lastfailed.FromFile(cfg.UpdateXML)
+			if err != nil {
+				return lastfailed.Selection{}, fmt.Errorf("--update-xml %s: %w", cfg.UpdateXML, err)
+			}
+			failures, source = f, cfg.UpdateXML
+		}
+		if source == "" || (!recorded && !haveUpdateXML) {
+			return lastfailed.Selection{Note: "no previous failures recorded; " + whatNow}, nil
+		}
+	}
+	pkgs, err := runner.ListPackages(ctx, rc)
+	if err != nil {
+		return lastfailed.Selection{}, err
+	}
+	return lastfailed.Select(failures, source, pkgs, whatNow), nil
+}
+
+// checkFiles refuses, before anything runs, an output that is the same
+// file as an input or as another output, or that cannot be a file, and a
+// -C directory that does not exist; then it removes the temporary files
+// killed runs left next to the outputs.
+func checkFiles(cfg Config) error {
+	if cfg.Dir != "" {
+		st, err := os.Stat(cfg.Dir)
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+			return fmt.Errorf("-C %s: no such directory", cfg.Dir)
+		case err != nil:
+			return fmt.Errorf("-C %s: %w", cfg.Dir, err)
+		case !st.IsDir():
+			return fmt.Errorf("-C %s: not a directory", cfg.Dir)
+		}
+	}
+	var inputs, outputs []outpath.Named
+	if cfg.Input != "" && cfg.Input != "-" {
+		inputs = append(inputs, outpath.Named{Flag: "--input", Path: cfg.Input})
+	}
+	if cfg.LastFailedFile != "" {
+		inputs = append(inputs, outpath.Named{Flag: "--last-failed", Path: cfg.LastFailedFile})
+	}
+	for _, f := range cfg.ShardTimings {
+		inputs = append(inputs, outpath.Named{Flag: "--shard-timings", Path: f})
+	}
+	for _, f := range []outpath.Named{{Flag: "--junitfile", Path: cfg.JUnitFile}, {Flag: "--jsonfile", Path: cfg.JSONFile},
+		{Flag: "--summary-md", Path: cfg.SummaryMD}, {Flag: "--update-xml", Path: cfg.UpdateXML}} {
+		if f.Path != "" {
+			outputs = append(outputs, f)
+		}
+	}
+	if err := outpath.Check(inputs, outputs, "--summary-md"); err != nil {
+		return err
+	}
+	for _, out := range outputs {
+		if out.Flag != "--summary-md" { // appended to, never replaced
+			outpath.RemoveStale(out.Path, cfg.Stderr)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,40 @@
+// Package stepsummary appends the run's Markdown summary (totals, flaky
+// groups, failures) to a file: $GITHUB_STEP_SUMMARY in GitHub Actions, or
+// --summary-md. It is the model of a run's output: it only acts when the run
+// is finished, and a failure to write is a warning, never the run's verdict.
+package stepsummary
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/gorerun/gorerun/output"
+	"github.com/gorerun/gorerun/render"
+)
+
+// Summary is the step summary output.
+type Summary struct {
+	output.Hooks
+	path string
+}
+
+// New returns the output that appends to path. Nothing is written before
+// Finish.
+func New(path string) *Summary { return &Summary{path: path} }
+
+// Finish appends the summary. Job summaries are appended to by every step,
+// so the file is not replaced.
+func (s *Summary) Finish(r output.Result) error {
+	f, err := os.OpenFile(s.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return output.Warn(fmt.Errorf("--summary-md: %w", err))
+	}
+	if err := render.Markdown(f, r.Report, r.Elapsed); err != nil {
+		f.Close()
+		return output.Warn(fmt.Errorf("--summary-md %s: %w", s.path, err))
+	}
+	if err := f.Close(); err != nil {
+		return output.Warn(fmt.Errorf("--summary-md %s: %w", s.path, err))
+	}
+	return nil
+}

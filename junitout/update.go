@@ -292,22 +292,19 @@ func (r *report) merge(run *Testsuites, opts UpdateOptions) ([]byte, Totals, err
 		counts := &Totals{}
 		suiteCounts[s] = counts
 		// Collapse repeated attempts: the last testcase of a key wins.
-		last := map[caseKey]int{}
-		for i, c := range s.cases {
-			last[caseKey{c.classname, c.name}] = i
-		}
-		for i, c := range s.cases {
+		byKey := map[caseKey][]*oldCase{} // repeated attempts, in order
+		for _, c := range s.cases {
 			k := caseKey{c.classname, c.name}
-			if last[k] != i {
+			byKey[k] = append(byKey[k], c)
+		}
+		for _, c := range s.cases {
+			k := caseKey{c.classname, c.name}
+			same := byKey[k]
+			if same[len(same)-1] != c {
 				edits = append(edits, edit{at: lineSpan(r.data, c.el)})
 				continue
 			}
-			var earlier []*oldCase
-			for _, e := range s.cases[:i] {
-				if (caseKey{e.classname, e.name}) == k {
-					earlier = append(earlier, e)
-				}
-			}
+			earlier := same[:len(same)-1]
 			n := fresh[k]
 			var st State
 			switch {

@@ -1,0 +1,77 @@
+package junitout
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// bigReport is a report of one testsuite with n testcases, every tenth
+// failing, as CI systems accumulate them.
+func bigReport(n int) []byte {
+	var b strings.Builder
+	b.WriteString("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites tests=\"0\" failures=\"0\" errors=\"0\" time=\"0\">\n")
+	b.WriteString("\t<testsuite name=\"example.com/big\" tests=\"0\" failures=\"0\" errors=\"0\" skipped=\"0\" time=\"1.000\">\n")
+	for i := range n {
+		fmt.Fprintf(&b, "\t\t<testcase name=\"TestCase%06d/sub\" classname=\"example.com/big\" time=\"0.001\">", i)
+		if i%10 == 0 {
+			fmt.Fprintf(&b, "<failure message=\"broken %d\" type=\"failure\"><![CDATA[    big_test.go:12: broken %d\n]]></failure>", i, i)
+		}
+		b.WriteString("</testcase>\n")
+	}
+	b.WriteString("\t</testsuite>\n</testsuites>\n")
+	return []byte(b.String())
+}
+
+// freshRun reruns the failed testcases of bigReport(n), now passing.
+func freshRun(n int) *Testsuites {
+	s := Testsuite{Name: "example.com/big"}
+	for i := 0; i < n; i += 10 {
+		s.AddTestcase(Testcase{Name: fmt.Sprintf("TestCase%06d/sub", i), Classname: "example.com/big", Time: "0.002"})
+	}
+	ts := &Testsuites{}
+	ts.AddSuite(s)
+	return ts
+}
+
+// BenchmarkUpdate grows linearly with the testcases of one testsuite;
+// scripts/bench.sh runs the large sizes.
+func BenchmarkUpdate(b *testing.B) {
+	for _, n := range []int{10000, 40000} {
+		b.Run(fmt.Sprintf("testcases=%d", n), func(b *testing.B) {
+			old, run := bigReport(n), freshRun(n)
+			b.SetBytes(int64(len(old)))
+			b.ResetTimer()
+			for range b.N {
+				if _, _, err := Update(old, run, UpdateOptions{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkMerge is merge's side of the same.
+func BenchmarkMerge(b *testing.B) {
+	for _, n := range []int{10000, 40000} {
+		b.Run(fmt.Sprintf("testcases=%d", n), func(b *testing.B) {
+			old := bigReport(n)
+			b.SetBytes(int64(len(old)))
+			for range b.N {
+				if _, _, err := Merge([][]byte{old}, []string{"big.xml"}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func TestUpdateOfABigReport(t *testing.T) {
+	out, totals, err := Update(bigReport(2000), freshRun(2000), UpdateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if totals.Tests != 2000 || totals.Failures != 0 || strings.Count(string(out), "<flakyFailure") != 200 {
+		t.Errorf("totals %+v, %d flakyFailures", totals, strings.Count(string(out), "<flakyFailure"))
+	}
+}

@@ -226,3 +226,38 @@ func TestFailuresUpdate(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
 	}
 }
+
+func TestFromJUnitCountsAttempts(t *testing.T) {
+	type testCase struct {
+		name, report string
+		want         map[string]int // group -> attempts
+	}
+	run := func(t *testing.T, tc testCase) {
+		f, err := FromJUnit([]byte(tc.report))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := f["m/p"].Attempts; !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("attempts %v, want %v", got, tc.want)
+		}
+	}
+	testCases := []testCase{
+		{"gorerun: rerun elements", `<testsuites><testsuite name="m/p">
+<testcase name="TestA" classname="m/p"><failure message="x" type="failure"/><rerunFailure message="x" type="failure"><stackTrace/></rerunFailure><rerunError message="x" type="crash"><stackTrace/></rerunError></testcase>
+<testcase name="TestA/sub" classname="m/p"><failure message="x" type="failure"/></testcase>
+</testsuite></testsuites>`, map[string]int{"TestA": 3}},
+		{"gotestsum: one testcase per attempt", `<testsuites><testsuite name="m/p">
+<testcase name="TestB" classname="m/p"><failure message="x"/></testcase>
+<testcase name="TestB" classname="m/p"><failure message="x"/></testcase>
+</testsuite></testsuites>`, map[string]int{"TestB": 2}},
+		{"flaky elements count too", `<testsuites><testsuite name="m/p">
+<testcase name="TestC" classname="m/p"><error message="x" type="crash"/><flakyFailure message="x" type="failure"><stackTrace/></flakyFailure><flakyError message="x" type="crash"><stackTrace/></flakyError></testcase>
+</testsuite></testsuites>`, map[string]int{"TestC": 3}},
+		{"suite name missing: classname names the package", `<testsuites><testsuite>
+<testcase name="TestD" classname="m/p"><failure message="x"/></testcase>
+</testsuite></testsuites>`, map[string]int{"TestD": 1}},
+	}
+	for _, tc := range testCases {
+		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+	}
+}

@@ -64,6 +64,11 @@ func TestFastPathTakesRealStreams(t *testing.T) {
 			t.Errorf("fast %+v\njson %+v\nfor %s", fast, slow, line)
 		}
 	}
+	// Only the first time with a new zone offset goes to time.Parse (its
+	// *time.Location is then reused): here, +02:00 and -07:30.
+	if st.slowTimes != 2 {
+		t.Errorf("%d times parsed by time.Parse, want 2 (the first of each zone)", st.slowTimes)
+	}
 }
 
 // TestFastPathRefuses: what it must leave to encoding/json.

@@ -253,6 +253,9 @@ func TestFromJUnitCountsAttempts(t *testing.T) {
 		{"flaky elements count too", `<testsuites><testsuite name="m/p">
 <testcase name="TestC" classname="m/p"><error message="x" type="crash"/><flakyFailure message="x" type="failure"><stackTrace/></flakyFailure><flakyError message="x" type="crash"><stackTrace/></flakyError></testcase>
 </testsuite></testsuites>`, map[string]int{"TestC": 3}},
+		{"classname missing: the suite names the package", `<testsuites><testsuite name="m/p">
+<testcase name="TestE"><failure message="x"/></testcase>
+</testsuite></testsuites>`, map[string]int{"TestE": 1}},
 		{"suite name missing: classname names the package", `<testsuites><testsuite>
 <testcase name="TestD" classname="m/p"><failure message="x"/></testcase>
 </testsuite></testsuites>`, map[string]int{"TestD": 1}},

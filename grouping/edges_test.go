@@ -237,3 +237,21 @@ func TestPlanNumbersTheNextRound(t *testing.T) {
 		t.Errorf("Plan after attempt 3 = round %d, rerun %d, %d processes; want round 4, rerun 1", got.Round, got.Rerun, len(got.Reruns))
 	}
 }
+
+func TestLongFailureMessagesAreCapped(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("    x_test.go:3: unexpected response:\n")
+	for range 50 {
+		b.WriteString("        \"field\": \"a value that goes on\",\n")
+	}
+	b.WriteString("--- FAIL: TestX (0.00s)\n")
+	tst := &Test{Name: "TestX", Status: Fail, Output: []byte(b.String())}
+	msg := tst.FailureMessage()
+	if n := strings.Count(msg, "\n"); n != maxMessageLines-1 || !strings.HasSuffix(msg, " …") || !strings.HasPrefix(msg, "unexpected response:\n") {
+		t.Errorf("%d lines, %q", n+1, msg)
+	}
+	long := &Test{Name: "TestY", Status: Fail, Output: []byte("    y_test.go:1: " + strings.Repeat("é", 800) + "\n")}
+	if msg := long.FailureMessage(); len(msg) > maxMessageBytes+len(" …") || !strings.HasSuffix(msg, "é …") {
+		t.Errorf("long message: %d bytes, ends %q", len(msg), msg[len(msg)-8:])
+	}
+}

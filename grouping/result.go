@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Status is the outcome of a test or group in one attempt.
@@ -83,18 +84,48 @@ func (t *Test) FailureMessage() string {
 		return "not run"
 	}
 	if t.ErrorText != "" {
-		return t.ErrorText
+		return capMessage(t.ErrorText)
 	}
 	if line := firstMatching(t.Output, "panic: "); line != "" {
 		return line
 	}
 	if msg := lastMessage(t.Output); msg != "" {
-		return msg
+		return capMessage(msg)
 	}
 	if line := firstLogLine(t.Output); line != "" {
 		return line // no file:line message: plain output
 	}
 	return "Failed"
+}
+
+// Message limits: a failure message is a summary; the output has the rest.
+const (
+	maxMessageLines = 10
+	maxMessageBytes = 1000
+)
+
+// capMessage keeps the first maxMessageLines lines and maxMessageBytes
+// bytes of a message, marking the cut with "…".
+func capMessage(msg string) string {
+	cut := false
+	if n := strings.Count(msg, "\n"); n >= maxMessageLines {
+		i := 0
+		for range maxMessageLines {
+			i += strings.IndexByte(msg[i:], '\n') + 1
+		}
+		msg, cut = msg[:i-1], true
+	}
+	if len(msg) > maxMessageBytes {
+		i := maxMessageBytes
+		for i > 0 && !utf8.RuneStart(msg[i]) {
+			i--
+		}
+		msg, cut = msg[:i], true
+	}
+	if cut {
+		msg += " …"
+	}
+	return msg
 }
 
 // lastMessage returns the last "file.go:N: message" the test logged before

@@ -137,24 +137,48 @@ func Read(r io.Reader, name string, obs Observer, opts grouping.Options) (*group
 	d := testjson.NewDecoder(r)
 	var firstBad string
 	done, _ := obs.(PackageDoner)
-	for d.Scan() {
-		ev := d.Event()
-		if ev.NotJSON && firstBad == "" {
-			firstBad = fmt.Sprintf("line %d: %.60q", d.LineNumber(), strings.TrimSuffix(ev.Output, "\n"))
-		}
-		tr, attempt := st.route(ev)
-		tr.Add(ev)
-		var pkg *grouping.Package
-		if !ev.NotJSON {
-			pkg = tr.Package(ev.Package)
-		}
-		obs.Event(attempt, ev, d.Line(), pkg)
-		if pkg != nil && ev.Test == "" && ev.Action.IsTerminal() {
-			st.ended[ev.Package] = true
-			if done != nil {
-				done.PackageDone(pkg)
+	// Reading and decoding run on a goroutine of their own, a batch of
+	// events ahead of tracking and the outputs: two cores, two stages.
+	batches, free := make(chan *eventBatch, 2), make(chan *eventBatch, 3)
+	for range 3 {
+		free <- &eventBatch{}
+	}
+	go func() {
+		defer close(batches)
+		b := <-free
+		b.reset()
+		for d.Scan() {
+			ev := d.Event()
+			if ev.NotJSON && firstBad == "" {
+				firstBad = fmt.Sprintf("line %d: %.60q", d.LineNumber(), strings.TrimSuffix(ev.Output, "\n"))
+			}
+			b.add(ev, d.Line())
+			if len(b.events) == cap(b.events) {
+				batches <- b
+				b = <-free
+				b.reset()
 			}
 		}
+		batches <- b
+	}()
+	for b := range batches {
+		for i := range b.events {
+			ev := &b.events[i]
+			tr, attempt := st.route(ev)
+			tr.Add(ev)
+			var pkg *grouping.Package
+			if !ev.NotJSON {
+				pkg = tr.Package(ev.Package)
+			}
+			obs.Event(attempt, ev, b.line(i), pkg)
+			if pkg != nil && ev.Test == "" && ev.Action.IsTerminal() {
+				st.ended[ev.Package] = true
+				if done != nil {
+					done.PackageDone(pkg)
+				}
+			}
+		}
+		free <- b
 	}
 	report := &grouping.Report{}
 	for _, tr := range st.trackers {
@@ -176,6 +200,38 @@ func Read(r io.Reader, name string, obs Observer, opts grouping.Options) (*group
 		return report, fmt.Errorf("%s: line %d: stream ends in a truncated event: %w", name, d.LineNumber(), ErrTruncated)
 	}
 	return report, nil
+}
+
+// eventBatch carries decoded events and their lines from the reading
+// goroutine to the tracking one.
+type eventBatch struct {
+	events []testjson.Event
+	lines  []byte
+	ends   []int
+}
+
+const batchSize = 1024
+
+func (b *eventBatch) reset() {
+	if b.events == nil {
+		b.events = make([]testjson.Event, 0, batchSize)
+		b.ends = make([]int, 0, batchSize)
+	}
+	b.events, b.lines, b.ends = b.events[:0], b.lines[:0], b.ends[:0]
+}
+
+func (b *eventBatch) add(ev *testjson.Event, line []byte) {
+	b.events = append(b.events, *ev)
+	b.lines = append(b.lines, line...)
+	b.ends = append(b.ends, len(b.lines))
+}
+
+func (b *eventBatch) line(i int) []byte {
+	start := 0
+	if i > 0 {
+		start = b.ends[i-1]
+	}
+	return b.lines[start:b.ends[i]]
 }
 
 // streamAttempts routes the events of a recorded stream to one tracker per

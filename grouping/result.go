@@ -369,13 +369,7 @@ func StripFraming(out []byte) []byte {
 		return out
 	}
 	var b []byte
-	for len(out) > 0 {
-		line := out
-		if i := bytes.IndexByte(out, '\n'); i >= 0 {
-			line, out = out[:i+1], out[i+1:]
-		} else {
-			out = nil
-		}
+	for line := range bytes.Lines(out) {
 		if l := bytes.TrimLeft(line, " "); hasAnyPrefix(string(l[:min(len(l), 9)]), runFraming) {
 			continue
 		}

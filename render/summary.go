@@ -229,13 +229,7 @@ func indent(out []byte, depth int) []byte {
 	}
 	pad := strings.Repeat("    ", depth)
 	var b []byte
-	for len(out) > 0 {
-		line := out
-		if i := bytes.IndexByte(out, '\n'); i >= 0 {
-			line, out = out[:i+1], out[i+1:]
-		} else {
-			out = nil
-		}
+	for line := range bytes.Lines(out) {
 		if len(bytes.TrimSpace(line)) > 0 {
 			b = append(b, pad...)
 		}

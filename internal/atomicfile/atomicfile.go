@@ -9,12 +9,15 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/gorerun/gorerun/internal/inputfile"
 )
 
 // File is a pending replacement of a file.
@@ -38,8 +41,8 @@ func Create(path string) (*File, error) {
 	}
 	f := &File{path: target, mode: 0o666}
 	if st, err := os.Stat(target); err == nil {
-		if !st.Mode().IsRegular() {
-			return nil, fmt.Errorf("cannot write %s: it is a %s, not a regular file", path, kind(st.Mode()))
+		if err := inputfile.Check(path, st, math.MaxInt64); err != nil {
+			return nil, fmt.Errorf("cannot write: %w", err)
 		}
 		f.mode, f.keep = st.Mode().Perm(), true
 	}
@@ -63,20 +66,6 @@ func createTemp(dir, prefix string, mode os.FileMode) (*os.File, error) {
 		return f, err
 	}
 	return nil, &fs.PathError{Op: "createtemp", Path: filepath.Join(dir, prefix+"*"), Err: fs.ErrExist}
-}
-
-func kind(m os.FileMode) string {
-	switch {
-	case m.IsDir():
-		return "directory"
-	case m&os.ModeNamedPipe != 0:
-		return "named pipe"
-	case m&os.ModeDevice != 0:
-		return "device"
-	case m&os.ModeSocket != 0:
-		return "socket"
-	}
-	return "special file"
 }
 
 // Resolve follows path through symlinks to the file they name, which need

@@ -135,7 +135,7 @@ func TestModeIsKept(t *testing.T) {
 func TestCreateRefusesDirectories(t *testing.T) {
 	dir := t.TempDir()
 	_, err := Create(dir)
-	if err == nil || !strings.Contains(err.Error(), "directory, not a regular file") {
+	if err == nil || !strings.Contains(err.Error(), "is a directory, not a file") {
 		t.Fatalf("err = %v", err)
 	}
 }

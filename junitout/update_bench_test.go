@@ -2,6 +2,8 @@ package junitout
 
 import (
 	"fmt"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -34,10 +36,28 @@ func freshRun(n int) *Testsuites {
 	return ts
 }
 
-// BenchmarkUpdate grows linearly with the testcases of one testsuite;
-// scripts/bench.sh runs the large sizes.
+// benchSizes are the testcase counts of the report benchmarks:
+// GORERUN_BENCH_SIZES (comma-separated; scripts/bench.sh runs the large
+// ones), or 10k and 40k.
+func benchSizes(b *testing.B) []int {
+	v := os.Getenv("GORERUN_BENCH_SIZES")
+	if v == "" {
+		return []int{10000, 40000}
+	}
+	var sizes []int
+	for _, f := range strings.Split(v, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil {
+			b.Fatalf("GORERUN_BENCH_SIZES: %v", err)
+		}
+		sizes = append(sizes, n)
+	}
+	return sizes
+}
+
+// BenchmarkUpdate grows linearly with the testcases of one testsuite.
 func BenchmarkUpdate(b *testing.B) {
-	for _, n := range []int{10000, 40000} {
+	for _, n := range benchSizes(b) {
 		b.Run(fmt.Sprintf("testcases=%d", n), func(b *testing.B) {
 			old, run := bigReport(n), freshRun(n)
 			b.SetBytes(int64(len(old)))
@@ -53,7 +73,7 @@ func BenchmarkUpdate(b *testing.B) {
 
 // BenchmarkMerge is merge's side of the same.
 func BenchmarkMerge(b *testing.B) {
-	for _, n := range []int{10000, 40000} {
+	for _, n := range benchSizes(b) {
 		b.Run(fmt.Sprintf("testcases=%d", n), func(b *testing.B) {
 			old := bigReport(n)
 			b.SetBytes(int64(len(old)))

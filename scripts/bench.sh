@@ -9,6 +9,12 @@
 #   3. Wrapper overhead: gorerun vs go test -json on standard-library packages.
 #   4. Reruns: 10 flaky groups in 5 packages (testdata/modules/flaky10),
 #        gorerun --rerun-class-max=1 vs gotestsum --rerun-fails=1 --rerun-fails-run-root-test.
+#   5. Report updates: --update-xml and merge of one testsuite of 10k, 40k and
+#      160k testcases (BenchmarkUpdate, BenchmarkMerge), to show linear growth.
+#   6. How soon after its delay a rerun round's process starts
+#      (BenchmarkRerunRoundStart).
+# The stream has one failing group in FAIL_EVERY (default 10: over 4,000
+# failed groups in 250 MB).
 # Usage: bash scripts/bench.sh [stream size, e.g. 250MB] [runs per tool, default 3]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,7 +37,7 @@ go test ./testjson -run '^$' -bench 'BenchmarkScan' -benchtime 5x -count 6 >"$wo
 "$GOBIN/benchstat" -col /peer "$work/bench.txt" | sed -n '1,40p'
 
 echo "== generating a $size stream"
-go run ./scripts/genstream -size "$size" -o "$work/stream.json"
+go run ./scripts/genstream -size "$size" -fail-every "${FAIL_EVERY:-10}" -o "$work/stream.json"
 ls -l "$work/stream.json" | awk '{printf "stream: %.0f MB\n", $5/1048576}'
 
 # measure NAME CMD...: median wall seconds and max peak RSS (KB) over $runs runs
@@ -82,3 +88,9 @@ for _ in $(seq "$runs"); do
 done
 gr=$(median "$work/gr.txt"); gt=$(median "$work/gt.txt")
 awk -v a="$gr" -v b="$gt" 'BEGIN{printf "gorerun %.2fs, gotestsum %.2fs: gotestsum takes %.2fx as long\n", a, b, b/a}'
+
+echo "== report updates: one testsuite of 10k, 40k, 160k testcases"
+GORERUN_BENCH_SIZES=10000,40000,160000 go test ./junitout -run '^$' -bench 'BenchmarkUpdate|BenchmarkMerge' -benchtime 2x | grep Benchmark
+
+echo "== rerun round start after its delay (target: under 50 ms)"
+go test ./runner -run '^$' -bench BenchmarkRerunRoundStart -benchtime 20x | grep Benchmark

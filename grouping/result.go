@@ -246,9 +246,69 @@ type Package struct {
 		Names         []CompactedGroup
 	}
 
+	// Written counts the leading groups of Groups that an output has
+	// already written while the package ran (see DropPassedPrefix).
+	Written int
+	scan    int // CompletePrefix's progress
+
 	groups map[string]*Group
 	tests  map[string]*Test
 	ended  time.Time // the package's end event
+}
+
+// CompletePrefix returns how many leading groups have ended: their
+// top-level test has a result. It resumes where it stopped last time.
+func (p *Package) CompletePrefix() int {
+	p.scan = max(p.scan, p.Written)
+	for p.scan < len(p.Groups) {
+		switch p.Groups[p.scan].Top().Status {
+		case NotRun, Running:
+			return p.scan
+		}
+		p.scan++
+	}
+	return p.scan
+}
+
+// DropPassedPrefix drops, from the first k groups (which an output has
+// just written), those in which every test passed, as Compact does, and
+// keeps the others in order at the front, counted as Written. A recorded
+// stream's huge package then holds its failures, not its million passes.
+func (p *Package) DropPassedPrefix(k int) {
+	j := 0
+	for _, g := range p.Groups[:k] {
+		if g.allPassed() {
+			p.compactGroup(g)
+			continue
+		}
+		p.Groups[j] = g
+		j++
+	}
+	n := copy(p.Groups[j:], p.Groups[k:])
+	clear(p.Groups[j+n:])
+	p.Groups = p.Groups[:j+n]
+	p.scan = j + max(p.scan-k, 0)
+	p.Written = j
+}
+
+func (g *Group) allPassed() bool {
+	for _, t := range g.Tests {
+		if t.Status != Pass {
+			return false
+		}
+	}
+	return true
+}
+
+// compactGroup forgets a group that passed, keeping its counts.
+func (p *Package) compactGroup(g *Group) {
+	p.Compacted.Groups++
+	p.Compacted.Tests += len(g.Tests)
+	p.Compacted.Names = append(p.Compacted.Names, CompactedGroup{Name: g.Name, Tests: len(g.Tests)})
+	delete(p.groups, g.Name)
+	for _, t := range g.Tests {
+		delete(p.tests, t.Name)
+	}
 }
 
 // Group returns the group with the given top-level name, or nil.
@@ -415,22 +475,13 @@ type CompactedGroup struct {
 func (p *Package) Compact() {
 	kept := p.Groups[:0]
 	for _, g := range p.Groups {
-		all := true
-		for _, t := range g.Tests {
-			all = all && t.Status == Pass
-		}
-		if !all {
+		if !g.allPassed() {
 			kept = append(kept, g)
 			continue
 		}
-		p.Compacted.Groups++
-		p.Compacted.Tests += len(g.Tests)
-		p.Compacted.Names = append(p.Compacted.Names, CompactedGroup{Name: g.Name, Tests: len(g.Tests)})
-		delete(p.groups, g.Name)
-		for _, t := range g.Tests {
-			delete(p.tests, t.Name)
-		}
+		p.compactGroup(g)
 	}
 	clear(p.Groups[len(kept):])
 	p.Groups = kept
+	p.Written, p.scan = 0, 0
 }

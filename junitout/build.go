@@ -49,6 +49,12 @@ func Build(r *grouping.Report, opts Options) *Testsuites {
 }
 
 func buildSuite(ph *grouping.PackageHistory, opts Options) (Testsuite, time.Duration) {
+	return buildSuiteAfter(ph, opts, 0)
+}
+
+// buildSuiteAfter builds a package's suite without the testcases of its
+// first skip groups, which were written while the package ran.
+func buildSuiteAfter(ph *grouping.PackageHistory, opts Options, skip int) (Testsuite, time.Duration) {
 	s := Testsuite{Name: sanitizeString(ph.ImportPath), Properties: []Property{
 		{Name: "go.version", Value: opts.GoVersion},
 		{Name: "gorerun.version", Value: opts.Version},
@@ -70,7 +76,7 @@ func buildSuite(ph *grouping.PackageHistory, opts Options) (Testsuite, time.Dura
 			Error: &Result{Message: sanitizeString(strings.TrimSpace(string(final.Output))), Type: "not run"}})
 		return s, elapsed
 	}
-	for _, h := range ph.Groups {
+	for _, h := range ph.Groups[min(skip, len(ph.Groups)):] {
 		for _, t := range h.FinalTests() {
 			s.AddTestcase(opts.testcase(ph.ImportPath, h, t.Name))
 		}
@@ -375,10 +381,36 @@ func NewStream(path string, opts Options) (*Stream, error) {
 
 // WritePackage writes the testsuite of one package now.
 func (s *Stream) WritePackage(ph *grouping.PackageHistory) error {
-	suite, d := buildSuite(ph, s.opts)
+	return s.writePackage(ph, nil)
+}
+
+// Prefix holds the testcases of the leading groups of a package that is
+// still running, encoded, and their counts (see FileOutput.PrefixDone).
+type Prefix struct {
+	enc    suiteEncoder
+	counts Testsuite
+	groups int // how many of the package's leading groups it holds
+}
+
+// writePackage writes a package's suite: the testcases already encoded in
+// prefix (its first prefix.groups groups as they were then), then the rest.
+func (s *Stream) writePackage(ph *grouping.PackageHistory, prefix *Prefix) error {
+	var suite Testsuite
+	var d time.Duration
+	var head []byte
+	if prefix == nil {
+		suite, d = buildSuite(ph, s.opts)
+	} else {
+		suite, d = buildSuiteAfter(ph, s.opts, prefix.groups)
+		suite.Tests += prefix.counts.Tests
+		suite.Failures += prefix.counts.Failures
+		suite.Errors += prefix.counts.Errors
+		suite.Skipped += prefix.counts.Skipped
+		head = prefix.enc.b
+	}
 	s.add(&suite, d, 1)
 	w := &countingWriter{w: s.spill}
-	err := encodeSuite(w, &suite)
+	err := encodeSuitePrefixed(w, &suite, head)
 	s.written[ph.ImportPath] = &writtenSuite{start: s.offset, end: s.offset + w.n, runs: len(ph.Runs),
 		suite: Testsuite{Tests: suite.Tests, Failures: suite.Failures, Errors: suite.Errors}, elapsed: d}
 	s.offset += w.n

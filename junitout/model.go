@@ -113,6 +113,19 @@ func (s *Testsuite) AddTestcase(tc Testcase) {
 	}
 }
 
+// count adds a testcase to the suite's counts without keeping it.
+func (s *Testsuite) count(tc *Testcase) {
+	s.Tests++
+	switch tc.State() {
+	case Failed:
+		s.Failures++
+	case Errored:
+		s.Errors++
+	case SkippedState:
+		s.Skipped++
+	}
+}
+
 // AddSuite appends a suite and adds its counts to the totals.
 func (r *Testsuites) AddSuite(s Testsuite) {
 	r.Suites = append(r.Suites, s)

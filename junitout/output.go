@@ -17,6 +17,7 @@ type FileOutput struct {
 	stream    *Stream
 	streaming bool
 	err       error
+	prefixes  map[*grouping.Package]*Prefix // packages written in part while they run
 }
 
 // NewFileOutput starts the report at path, so that an unwritable path is
@@ -37,7 +38,38 @@ func (o *FileOutput) PackageDone(p *grouping.Package) {
 	if !o.streaming || p.Attempt > 1 || o.err != nil {
 		return
 	}
-	o.err = o.stream.WritePackage(grouping.HistoryOf(p))
+	pr := o.prefixes[p]
+	if pr != nil {
+		// DropPassedPrefix left the written groups that did not pass at
+		// the front: the prefix holds them already.
+		pr.groups = p.Written
+	}
+	o.err = o.stream.writePackage(grouping.HistoryOf(p), pr)
+	delete(o.prefixes, p)
+}
+
+// PrefixDone encodes the testcases of a running package's groups from
+// p.Written up to k (they have ended), so that the package may drop them.
+func (o *FileOutput) PrefixDone(p *grouping.Package, k int) {
+	if !o.streaming || p.Attempt > 1 || o.err != nil {
+		return
+	}
+	if o.prefixes == nil {
+		o.prefixes = map[*grouping.Package]*Prefix{}
+	}
+	pr := o.prefixes[p]
+	if pr == nil {
+		pr = &Prefix{}
+		o.prefixes[p] = pr
+	}
+	for _, g := range p.Groups[p.Written:k] {
+		h := &grouping.History{Package: p.ImportPath, Name: g.Name, Runs: []*grouping.Group{g}}
+		for _, t := range g.Tests {
+			tc := o.stream.opts.testcase(p.ImportPath, h, t.Name)
+			pr.counts.count(&tc)
+			pr.enc.testcase(&tc)
+		}
+	}
 }
 
 // Finish writes what is not written yet and commits the report.

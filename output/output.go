@@ -32,6 +32,13 @@ type Output interface {
 // groups are dropped (see runner.PackageDoner).
 type PackageDoner = runner.PackageDoner
 
+// PrefixWriter is an Output that writes the leading groups of a running
+// package of a recorded stream (from p.Written up to k, all ended), so that
+// the package can drop those that passed (grouping.Package.DropPassedPrefix).
+type PrefixWriter interface {
+	PrefixDone(p *grouping.Package, k int)
+}
+
 // Result is what a finished run hands its outputs.
 type Result struct {
 	Report      *grouping.Report
@@ -108,6 +115,15 @@ func (l List) PackageDone(p *grouping.Package) {
 	for _, o := range l {
 		if d, ok := o.(PackageDoner); ok {
 			d.PackageDone(p)
+		}
+	}
+}
+
+// PrefixDone tells the outputs that write prefixes that one is ready.
+func (l List) PrefixDone(p *grouping.Package, k int) {
+	for _, o := range l {
+		if w, ok := o.(PrefixWriter); ok {
+			w.PrefixDone(p, k)
 		}
 	}
 }

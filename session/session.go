@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/gorerun/gorerun/grouping"
@@ -249,6 +250,24 @@ func junitOptions(ctx context.Context, cfg Config, start time.Time) junitout.Opt
 type streamed struct {
 	output.List
 	compact bool
+}
+
+// dropBatch is how many ended groups of a running package are written
+// and dropped at a time.
+const dropBatch = 256
+
+// Event passes the event on; then, when enough leading groups of a
+// package have ended, they are written and those that passed dropped, so
+// that one package of a million passing tests does not stay in memory.
+func (s streamed) Event(attempt int, ev *testjson.Event, line []byte, pkg *grouping.Package) {
+	s.List.Event(attempt, ev, line, pkg)
+	if !s.compact || pkg == nil || pkg.Attempt != 1 || ev.Test == "" || !ev.Action.IsTerminal() || strings.Contains(ev.Test, "/") {
+		return
+	}
+	if k := pkg.CompletePrefix(); k-pkg.Written >= dropBatch {
+		s.List.PrefixDone(pkg, k)
+		pkg.DropPassedPrefix(k)
+	}
 }
 
 func (s streamed) PackageDone(p *grouping.Package) {

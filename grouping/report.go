@@ -193,7 +193,7 @@ func (p *PackageHistory) compacted() (groups, tests int) {
 		seen[h.Name] = true
 	}
 	for i := len(p.Runs) - 1; i >= 0; i-- {
-		for _, g := range p.Runs[i].Compacted.Names {
+		for g := range p.Runs[i].CompactedGroups {
 			if !seen[g.Name] {
 				seen[g.Name] = true
 				groups++

@@ -243,7 +243,10 @@ type Package struct {
 	// counted twice.
 	Compacted struct {
 		Groups, Tests int
-		Names         []CompactedGroup
+		// names and sizes of the dropped groups, packed without pointers
+		// (a million of them cost 20 MB and nothing to the collector)
+		names []byte  // names, each followed by a NUL
+		sizes []int32 // tests per group
 	}
 
 	// Written counts the leading groups of Groups that an output has
@@ -304,7 +307,8 @@ func (g *Group) allPassed() bool {
 func (p *Package) compactGroup(g *Group) {
 	p.Compacted.Groups++
 	p.Compacted.Tests += len(g.Tests)
-	p.Compacted.Names = append(p.Compacted.Names, CompactedGroup{Name: g.Name, Tests: len(g.Tests)})
+	p.Compacted.names = append(append(p.Compacted.names, g.Name...), 0)
+	p.Compacted.sizes = append(p.Compacted.sizes, int32(len(g.Tests)))
 	delete(p.groups, g.Name)
 	for _, t := range g.Tests {
 		delete(p.tests, t.Name)
@@ -465,6 +469,19 @@ func (p *Package) AddNotRun(names []string, why string) {
 type CompactedGroup struct {
 	Name  string
 	Tests int
+}
+
+// CompactedGroups calls yield for each group Compact or DropPassedPrefix
+// dropped, in the order they were dropped.
+func (p *Package) CompactedGroups(yield func(CompactedGroup) bool) {
+	names := p.Compacted.names
+	for _, n := range p.Compacted.sizes {
+		i := bytes.IndexByte(names, 0)
+		if !yield(CompactedGroup{Name: string(names[:i]), Tests: int(n)}) {
+			return
+		}
+		names = names[i+1:]
+	}
 }
 
 // Compact drops the groups of a finished package in which every test

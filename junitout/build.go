@@ -389,7 +389,54 @@ func (s *Stream) WritePackage(ph *grouping.PackageHistory) error {
 type Prefix struct {
 	enc    suiteEncoder
 	counts Testsuite
-	groups int // how many of the package's leading groups it holds
+	groups int      // how many of the package's leading groups it holds
+	file   *os.File // where encoded testcases go once they pass maxPrefixMemory
+}
+
+// maxPrefixMemory is how much of a package's encoded testcases a Prefix
+// keeps in memory before it moves them to a temporary file beside the
+// report.
+const maxPrefixMemory = 1 << 20
+
+// spill moves the encoded testcases to the prefix's file once there are
+// enough of them.
+func (p *Prefix) spill(dir, base string) error {
+	if len(p.enc.b) < maxPrefixMemory {
+		return nil
+	}
+	if p.file == nil {
+		f, err := os.CreateTemp(dir, "."+base+".tmp") // a killed run's leftover is found as stale
+		if err != nil {
+			return err
+		}
+		p.file = f
+	}
+	_, err := p.file.Write(p.enc.b)
+	p.enc.b = p.enc.b[:0]
+	return err
+}
+
+// writeTo writes the encoded testcases: the file's, then memory's.
+func (p *Prefix) writeTo(w io.Writer) error {
+	if p.file != nil {
+		if _, err := p.file.Seek(0, io.SeekStart); err != nil {
+			return err
+		}
+		if _, err := io.Copy(w, p.file); err != nil {
+			return err
+		}
+	}
+	_, err := w.Write(p.enc.b)
+	return err
+}
+
+// close removes the prefix's file.
+func (p *Prefix) close() {
+	if p.file != nil {
+		p.file.Close()
+		os.Remove(p.file.Name())
+		p.file = nil
+	}
 }
 
 // writePackage writes a package's suite: the testcases already encoded in
@@ -397,16 +444,17 @@ type Prefix struct {
 func (s *Stream) writePackage(ph *grouping.PackageHistory, prefix *Prefix) error {
 	var suite Testsuite
 	var d time.Duration
-	var head []byte
+	var head func(io.Writer) error
 	if prefix == nil {
 		suite, d = buildSuite(ph, s.opts)
 	} else {
+		defer prefix.close()
 		suite, d = buildSuiteAfter(ph, s.opts, prefix.groups)
 		suite.Tests += prefix.counts.Tests
 		suite.Failures += prefix.counts.Failures
 		suite.Errors += prefix.counts.Errors
 		suite.Skipped += prefix.counts.Skipped
-		head = prefix.enc.b
+		head = prefix.writeTo
 	}
 	s.add(&suite, d, 1)
 	w := &countingWriter{w: s.spill}

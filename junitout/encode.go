@@ -13,9 +13,9 @@ import (
 // fifth of its time there).
 func encodeSuite(w io.Writer, s *Testsuite) error { return encodeSuitePrefixed(w, s, nil) }
 
-// encodeSuitePrefixed is encodeSuite with testcases already encoded
-// (prefix) before s's own; s's counts include them.
-func encodeSuitePrefixed(w io.Writer, s *Testsuite, prefix []byte) error {
+// encodeSuitePrefixed is encodeSuite with testcases already encoded,
+// which prefix writes, before s's own; s's counts include them.
+func encodeSuitePrefixed(w io.Writer, s *Testsuite, prefix func(io.Writer) error) error {
 	e := suiteEncoder{b: make([]byte, 0, 256+len(s.Testcases)*128)}
 	e.open("\t", "testsuite")
 	e.attr("name", s.Name)
@@ -38,7 +38,15 @@ func encodeSuitePrefixed(w io.Writer, s *Testsuite, prefix []byte) error {
 		e.b = append(e.b, "\n\t\t"...)
 	}
 	e.b = append(e.b, "</properties>"...)
-	e.b = append(e.b, prefix...)
+	if prefix != nil {
+		if _, err := w.Write(e.b); err != nil {
+			return err
+		}
+		if err := prefix(w); err != nil {
+			return err
+		}
+		e.b = e.b[:0]
+	}
 	for i := range s.Testcases {
 		e.testcase(&s.Testcases[i])
 	}

@@ -3,6 +3,7 @@ package junitout
 import (
 	"fmt"
 	"io"
+	"path/filepath"
 
 	"github.com/gorerun/gorerun/grouping"
 	"github.com/gorerun/gorerun/internal/atomicfile"
@@ -70,12 +71,22 @@ func (o *FileOutput) PrefixDone(p *grouping.Package, k int) {
 			pr.enc.testcase(&tc)
 		}
 	}
+	o.err = pr.spill(filepath.Dir(o.stream.path), filepath.Base(o.stream.path))
 }
 
 // Finish writes what is not written yet and commits the report.
 func (o *FileOutput) Finish(r output.Result) error {
+	// Packages a truncated stream never ended, written in part already.
+	for _, ph := range r.Report.Packages() {
+		p := ph.Runs[0]
+		if pr := o.prefixes[p]; pr != nil && o.err == nil {
+			pr.groups = p.Written
+			o.err = o.stream.writePackage(grouping.HistoryOf(p), pr)
+			delete(o.prefixes, p)
+		}
+	}
 	if o.err != nil {
-		o.stream.Abort()
+		o.Abort()
 		return fmt.Errorf("--junitfile: %w", o.err)
 	}
 	if err := o.stream.Finish(r.Report); err != nil {
@@ -85,7 +96,12 @@ func (o *FileOutput) Finish(r output.Result) error {
 }
 
 // Abort leaves the file at path as it was.
-func (o *FileOutput) Abort() { o.stream.Abort() }
+func (o *FileOutput) Abort() {
+	for _, pr := range o.prefixes {
+		pr.close()
+	}
+	o.stream.Abort()
+}
 
 // UpdateOutput is the --update-xml output: it merges the run into an
 // existing report, atomically, and says what the merged report holds.

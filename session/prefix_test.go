@@ -71,9 +71,18 @@ func bigStream() string {
 // running package as they end gives the report, byte for byte, that
 // building it from the whole report gives.
 func TestStreamedReportOfABigPackage(t *testing.T) {
+	full := bigStream()
+	lines := strings.SplitAfter(full, "\n")
+	truncated := strings.Join(lines[:len(lines)-6], "") // m/big never ends
+	for name, stream := range map[string]string{"whole": full, "truncated": truncated} {
+		t.Run(name, func(t *testing.T) { checkStreamedReport(t, stream) })
+	}
+}
+
+func checkStreamedReport(t *testing.T, stream string) {
 	dir := t.TempDir()
 	in := filepath.Join(dir, "big.jsonl")
-	if err := os.WriteFile(in, []byte(bigStream()), 0o644); err != nil {
+	if err := os.WriteFile(in, []byte(stream), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	var stdout bytes.Buffer

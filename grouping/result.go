@@ -278,8 +278,8 @@ func (p *Package) CompletePrefix() int {
 // keeps the others in order at the front, counted as Written. A recorded
 // stream's huge package then holds its failures, not its million passes.
 func (p *Package) DropPassedPrefix(k int) {
-	j := 0
-	for _, g := range p.Groups[:k] {
+	j := p.Written // the groups before it were kept by earlier calls
+	for _, g := range p.Groups[p.Written:k] {
 		if g.allPassed() {
 			p.compactGroup(g)
 			continue

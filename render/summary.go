@@ -12,6 +12,7 @@ import (
 // Summary writes the final summary: skipped tests, flaky groups, failures
 // with their output, build errors, and the totals line.
 func (t *Terminal) Summary(r *grouping.Report, elapsed time.Duration) {
+	defer t.flush()
 	t.closeDots()
 	pkgs := r.Packages()
 	t.skipped(pkgs)

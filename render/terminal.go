@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"strings"
@@ -53,6 +54,7 @@ type Options struct {
 // implements runner.Observer.
 type Terminal struct {
 	out  io.Writer
+	buf  *bufio.Writer // out; flushed at the end of every hook, so output is live and cheap
 	opts Options
 
 	green, red, yellow, bold, faint *color.Color
@@ -70,7 +72,8 @@ func NewTerminal(out io.Writer, opts Options) *Terminal {
 		}
 		return c
 	}
-	return &Terminal{out: out, opts: opts,
+	w := bufio.NewWriterSize(out, 64<<10)
+	return &Terminal{out: w, buf: w, opts: opts,
 		green: mk(color.FgGreen), red: mk(color.FgRed), yellow: mk(color.FgYellow),
 		bold: mk(color.Bold), faint: mk(color.Faint)}
 }
@@ -87,8 +90,11 @@ func (t *Terminal) willRerun(attempt int) bool { return t.rerunIndex(attempt) < 
 // the run's first round.
 func (t *Terminal) rerunIndex(attempt int) int { return attempt - max(t.opts.FirstAttempt, 1) }
 
+func (t *Terminal) flush() { t.buf.Flush() }
+
 // Event renders one event.
 func (t *Terminal) Event(attempt int, ev *testjson.Event, _ []byte, pkg *grouping.Package) {
+	defer t.flush()
 	if ev.NotJSON {
 		t.closeDots()
 		out := ev.Output
@@ -247,6 +253,7 @@ func (t *Terminal) packageEnd(attempt int, p *grouping.Package) {
 
 // Round announces a rerun round: what it runs, counted as it really runs.
 func (t *Terminal) Round(plan grouping.PlanResult) {
+	defer t.flush()
 	t.closeDots()
 	if t.opts.OnlyLast {
 		return
@@ -265,6 +272,7 @@ func (t *Terminal) Round(plan grouping.PlanResult) {
 // Resumed says that groups that never started because of a crash run now,
 // in a process of their own.
 func (t *Terminal) Resumed(pkg string, crashed []string, neverStarted int) {
+	defer t.flush()
 	t.closeDots()
 	who := "the test binary crashed"
 	if len(crashed) > 0 {
@@ -275,6 +283,7 @@ func (t *Terminal) Resumed(pkg string, crashed []string, neverStarted int) {
 
 // Refused says that reruns were refused by the max-failures guard.
 func (t *Terminal) Refused(plan grouping.PlanResult, opts grouping.PlanOptions) {
+	defer t.flush()
 	t.closeDots()
 	fmt.Fprintf(t.out, "\n%s\n", t.red.Sprintf("not rerunning: %s failed in the first run, more than --rerun-max-failures=%d; this looks broken, not flaky",
 		plural(plan.Groups, "group"), opts.MaxFailures))

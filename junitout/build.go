@@ -49,42 +49,47 @@ func Build(r *grouping.Report, opts Options) *Testsuites {
 }
 
 func buildSuite(ph *grouping.PackageHistory, opts Options) (Testsuite, time.Duration) {
-	return buildSuiteAfter(ph, opts, 0)
+	var s Testsuite
+	d := buildSuiteAfter(ph, opts, 0, &s, s.AddTestcase)
+	return s, d
 }
 
-// buildSuiteAfter builds a package's suite without the testcases of its
-// first skip groups, which were written while the package ran.
-func buildSuiteAfter(ph *grouping.PackageHistory, opts Options, skip int) (Testsuite, time.Duration) {
-	s := Testsuite{Name: sanitizeString(ph.ImportPath), Properties: []Property{
+// buildSuiteAfter fills s with a package's suite attributes and hands add
+// its testcases, without those of its first skip groups (written while the
+// package ran).
+func buildSuiteAfter(ph *grouping.PackageHistory, opts Options, skip int, out *Testsuite, add func(Testcase)) time.Duration {
+	s := out
+	s.Name = sanitizeString(ph.ImportPath)
+	s.Properties = []Property{
 		{Name: "go.version", Value: opts.GoVersion},
 		{Name: "gorerun.version", Value: opts.Version},
 		{Name: "timestamp", Value: opts.Timestamp.UTC().Format(time.RFC3339)},
 		{Name: "hostname", Value: opts.Hostname},
-	}}
+	}
 	var elapsed time.Duration
 	for _, p := range ph.Runs {
 		elapsed += p.Elapsed
 	}
 	s.Time = seconds(elapsed)
 	if first := ph.Final(); first.Status == grouping.PackageBuildFailed {
-		s.AddTestcase(Testcase{Name: "[build failed]", Classname: sanitizeString(ph.ImportPath), Time: seconds(0),
+		add(Testcase{Name: "[build failed]", Classname: sanitizeString(ph.ImportPath), Time: seconds(0),
 			Error: &Result{Message: "build failed", Type: "build failed", Body: opts.capped([]byte(first.BuildOutput), 0)}})
-		return s, elapsed
+		return elapsed
 	}
 	if final := ph.Final(); final.Status == grouping.PackageNotRun && len(ph.Groups) == 0 {
-		s.AddTestcase(Testcase{Name: "[not run]", Classname: sanitizeString(ph.ImportPath), Time: seconds(0),
+		add(Testcase{Name: "[not run]", Classname: sanitizeString(ph.ImportPath), Time: seconds(0),
 			Error: &Result{Message: sanitizeString(strings.TrimSpace(string(final.Output))), Type: "not run"}})
-		return s, elapsed
+		return elapsed
 	}
 	for _, h := range ph.Groups[min(skip, len(ph.Groups)):] {
 		for _, t := range h.FinalTests() {
-			s.AddTestcase(opts.testcase(ph.ImportPath, h, t.Name))
+			add(opts.testcase(ph.ImportPath, h, t.Name))
 		}
 	}
 	if tc, ok := opts.packageCase(ph); ok {
-		s.AddTestcase(tc)
+		add(tc)
 	}
-	return s, elapsed
+	return elapsed
 }
 
 func (o Options) names(pkg, name string) (classname, testname string) {
@@ -442,19 +447,28 @@ func (p *Prefix) close() {
 // writePackage writes a package's suite: the testcases already encoded in
 // prefix (its first prefix.groups groups as they were then), then the rest.
 func (s *Stream) writePackage(ph *grouping.PackageHistory, prefix *Prefix) error {
+	// Testcases are encoded as they are built, not kept: a package of half
+	// a million failures holds its bytes, not its objects.
 	var suite Testsuite
-	var d time.Duration
-	var head func(io.Writer) error
-	if prefix == nil {
-		suite, d = buildSuite(ph, s.opts)
-	} else {
+	var body suiteEncoder
+	skip := 0
+	if prefix != nil {
 		defer prefix.close()
-		suite, d = buildSuiteAfter(ph, s.opts, prefix.groups)
-		suite.Tests += prefix.counts.Tests
-		suite.Failures += prefix.counts.Failures
-		suite.Errors += prefix.counts.Errors
-		suite.Skipped += prefix.counts.Skipped
-		head = prefix.writeTo
+		skip = prefix.groups
+		suite = prefix.counts
+	}
+	d := buildSuiteAfter(ph, s.opts, skip, &suite, func(tc Testcase) {
+		suite.count(&tc)
+		body.testcase(&tc)
+	})
+	head := func(w io.Writer) error {
+		if prefix != nil {
+			if err := prefix.writeTo(w); err != nil {
+				return err
+			}
+		}
+		_, err := w.Write(body.b)
+		return err
 	}
 	s.add(&suite, d, 1)
 	w := &countingWriter{w: s.spill}

@@ -102,15 +102,7 @@ func (tc *Testcase) State() State {
 // cannot drift from the testcases.
 func (s *Testsuite) AddTestcase(tc Testcase) {
 	s.Testcases = append(s.Testcases, tc)
-	s.Tests++
-	switch tc.State() {
-	case Failed:
-		s.Failures++
-	case Errored:
-		s.Errors++
-	case SkippedState:
-		s.Skipped++
-	}
+	s.count(&tc)
 }
 
 // count adds a testcase to the suite's counts without keeping it.

@@ -91,6 +91,10 @@ type oldSuite struct {
 	propList    []Property // its <property name value> children
 	propsDirty  bool       // it has other content, which the schema refuses
 	inProps     bool
+	depth       int    // of the <testsuite> element
+	junk        []span // children the schema does not allow there: dropped
+	junkDepth   int    // depth of the junk element open now, or 0
+	junkStart   int
 	cases       []*oldCase
 	indent      string
 }
@@ -143,9 +147,16 @@ func parseReport(data []byte) (*report, error) {
 				r.root, r.rootTag, r.rootAttr = name, span{off, end}, t.Attr
 				if name == "testsuite" {
 					suite = r.newSuite(t, off, end)
+					suite.depth = depth
 				}
 			case name == "testsuite" && suite == nil && depth == 2 && r.root == "testsuites":
 				suite = r.newSuite(t, off, end)
+				suite.depth = depth
+			case suite != nil && suite.junkDepth > 0:
+				// inside an element the schema does not allow: dropped whole
+			case suite != nil && tc == nil && !suite.inProps && depth == suite.depth+1 &&
+				!(name == "testcase" || name == "system-out" || name == "system-err" || (name == "properties" && suite.propsDepth == 0)):
+				suite.junkDepth, suite.junkStart = depth, off
 			case name == "properties" && suite != nil && tc == nil && suite.propsDepth == 0:
 				suite.props, suite.propsClose, suite.propsDepth = span{off, end}, -1, depth
 				suite.inProps = true
@@ -198,6 +209,11 @@ func parseReport(data []byte) (*report, error) {
 		case xml.EndElement:
 			name := t.Name.Local
 			switch {
+			case suite != nil && suite.junkDepth > 0:
+				if depth == suite.junkDepth {
+					suite.junk = append(suite.junk, span{suite.junkStart, end})
+					suite.junkDepth = 0
+				}
 			case tc != nil && depth == caseDepth:
 				tc.el.end = end
 				suite.cases = append(suite.cases, tc)
@@ -288,6 +304,9 @@ func (r *report) merge(run *Testsuites, opts UpdateOptions) ([]byte, Totals, err
 	suiteByName := map[string]*oldSuite{}
 	suiteCounts := map[*oldSuite]*Totals{}
 	for _, s := range r.suites {
+		for _, j := range s.junk {
+			edits = append(edits, edit{at: lineSpan(r.data, j)})
+		}
 		suiteByName[s.name] = s
 		counts := &Totals{}
 		suiteCounts[s] = counts

@@ -133,6 +133,8 @@ func TestE2EOddReportsComeOutValid(t *testing.T) {
 <testcase name="TestQ" classname="m/q" time="0"><failure message="m"><b>bold</b></failure></testcase></testsuite></testsuites>`,
 		"single-suite-root": `<testsuite name="m/r" tests="1" failures="0" errors="0" time="1.23456" id="0" package="m/r"><testcase name="TestR" classname="m/r" time="1.23456"/></testsuite>`,
 		"self-closing":      `<testsuites><testsuite name="m/s" tests="0" failures="0" errors="0" time="0" timestamp="t"/></testsuites>`,
+		"unknown-in-suite": `<testsuites><testsuite name="m/u" tests="1" failures="0" errors="0" time="0"><A><testcase name="TestHidden" classname="m/u"/></A><properties/><properties><property name="x" value="y"/></properties>
+<testcase name="TestU" classname="m/u" time="0"/></testsuite></testsuites>`,
 	}
 	dir := t.TempDir()
 	var files []string

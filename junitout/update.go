@@ -75,7 +75,8 @@ type oldCase struct {
 	classname string
 	name      string
 	state     State
-	clean     bool // valid for the Surefire schema as it is
+	clean     bool   // valid for the Surefire schema as it is
+	child     string // the element open at depth 1 inside it
 	indent    string
 }
 
@@ -95,8 +96,9 @@ type oldSuite struct {
 	junk        []span // children the schema does not allow there: dropped
 	junkDepth   int    // depth of the junk element open now, or 0
 	junkStart   int
-	cases       []*oldCase
-	indent      string
+
+	cases  []*oldCase
+	indent string
 }
 
 type report struct {
@@ -106,6 +108,9 @@ type report struct {
 	rootAttr []xml.Attr
 	rootEnd  span
 	suites   []*oldSuite
+	junk     []span // elements other than testsuite inside testsuites: dropped
+	junkAt   int    // depth of the junk element open now, or 0
+	junkFrom int
 }
 
 var timePattern = regexp.MustCompile(`^([0-9]{0,3},)*[0-9]*(\.[0-9]{0,3})?$`)
@@ -149,13 +154,19 @@ func parseReport(data []byte) (*report, error) {
 					suite = r.newSuite(t, off, end)
 					suite.depth = depth
 				}
+			case r.junkAt > 0:
+				// inside an element the schema does not allow: dropped whole
+			case suite == nil && depth == 2 && r.root == "testsuites" && name != "testsuite":
+				r.junkAt, r.junkFrom = depth, off
 			case name == "testsuite" && suite == nil && depth == 2 && r.root == "testsuites":
 				suite = r.newSuite(t, off, end)
 				suite.depth = depth
 			case suite != nil && suite.junkDepth > 0:
 				// inside an element the schema does not allow: dropped whole
 			case suite != nil && tc == nil && !suite.inProps && depth == suite.depth+1 &&
-				!(name == "testcase" || name == "system-out" || name == "system-err" || (name == "properties" && suite.propsDepth == 0)):
+				!(name == "testcase" || (name == "properties" && suite.propsDepth == 0)):
+				// Surefire's schema has no suite-level system-out or
+				// system-err, and nothing else there either.
 				suite.junkDepth, suite.junkStart = depth, off
 			case name == "properties" && suite != nil && tc == nil && suite.propsDepth == 0:
 				suite.props, suite.propsClose, suite.propsDepth = span{off, end}, -1, depth
@@ -175,12 +186,13 @@ func parseReport(data []byte) (*report, error) {
 					tc.clean = false
 				}
 			case tc != nil && depth > caseDepth+1:
-				switch name {
-				case "stackTrace", "system-out", "system-err":
-				default:
+				// Only an earlier attempt holds elements, and only these.
+				attempt := strings.HasPrefix(tc.child, "rerun") || strings.HasPrefix(tc.child, "flaky")
+				if depth > caseDepth+2 || !attempt || (name != "stackTrace" && name != "system-out" && name != "system-err") {
 					tc.clean = false // unknown content: rendered anew, without it
 				}
 			case tc != nil && depth == caseDepth+1:
+				tc.child = name
 				switch name {
 				case "failure", "error", "skipped", "rerunFailure", "rerunError", "flakyFailure", "flakyError", "system-out", "system-err":
 				default:
@@ -209,6 +221,11 @@ func parseReport(data []byte) (*report, error) {
 		case xml.EndElement:
 			name := t.Name.Local
 			switch {
+			case r.junkAt > 0:
+				if depth == r.junkAt {
+					r.junk = append(r.junk, span{r.junkFrom, end})
+					r.junkAt = 0
+				}
 			case suite != nil && suite.junkDepth > 0:
 				if depth == suite.junkDepth {
 					suite.junk = append(suite.junk, span{suite.junkStart, end})
@@ -303,6 +320,9 @@ func (r *report) merge(run *Testsuites, opts UpdateOptions) ([]byte, Totals, err
 	var totals Totals
 	suiteByName := map[string]*oldSuite{}
 	suiteCounts := map[*oldSuite]*Totals{}
+	for _, j := range r.junk {
+		edits = append(edits, edit{at: lineSpan(r.data, j)})
+	}
 	for _, s := range r.suites {
 		for _, j := range s.junk {
 			edits = append(edits, edit{at: lineSpan(r.data, j)})

@@ -202,3 +202,31 @@ func TestUpdateSingleSuiteRoot(t *testing.T) {
 		t.Errorf("totals %+v\n%s", totals, out)
 	}
 }
+
+// TestUpdateDropsWhatTheSchemaRefuses: elements the schema does not allow
+// where they stand are dropped, so the updated report validates.
+func TestUpdateDropsWhatTheSchemaRefuses(t *testing.T) {
+	for name, old := range map[string]string{
+		"junk in testsuites":        `<testsuites><A><testsuite name="hidden"/></A><testsuite name="m/p" tests="0"/></testsuites>`,
+		"junk in testsuite":         `<testsuites><testsuite name="m/p" tests="1"><A/><testcase name="T" classname="m/p" time="0"/></testsuite></testsuites>`,
+		"element in system-out":     `<testsuites><testsuite name="m/p" tests="0"><system-out>x<b>y</b></system-out></testsuite></testsuites>`,
+		"stackTrace in failure":     `<testsuites><testsuite name="m/p" tests="1"><testcase name="T" classname="m/p" time="0"><failure message="m" type="failure"><stackTrace/></failure></testcase></testsuite></testsuites>`,
+		"deep inside an attempt":    `<testsuites><testsuite name="m/p" tests="1"><testcase name="T" classname="m/p" time="0"><rerunFailure message="m" type="failure"><stackTrace><x/></stackTrace></rerunFailure><failure message="m" type="failure"/></testcase></testsuite></testsuites>`,
+		"second properties element": `<testsuites><testsuite name="m/p" tests="0"><properties/><properties><property name="a" value="b"/></properties></testsuite></testsuites>`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			out, _, err := Update([]byte(old), Build(reportFromString(t, rerunStream), goldenOptions()), UpdateOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := schemaShape(out); err != nil {
+				t.Fatalf("%v\n%s", err, out)
+			}
+			path := filepath.Join(t.TempDir(), "u.xml")
+			if err := os.WriteFile(path, out, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			validate(t, path)
+		})
+	}
+}

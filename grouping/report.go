@@ -81,9 +81,6 @@ type PackageHistory struct {
 // Final returns the package's last attempt.
 func (p *PackageHistory) Final() *Package { return p.Runs[len(p.Runs)-1] }
 
-// First returns the package's first attempt.
-func (p *PackageHistory) First() *Package { return p.Runs[0] }
-
 // Failed reports whether the package ends failed: it did not build, a group
 // ends failed, or its last attempt failed without a failing test.
 func (p *PackageHistory) Failed() bool {

@@ -498,9 +498,12 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 }
 
 // Finish writes the packages of r not written yet and commits the report.
-func (s *Stream) Finish(r *grouping.Report) error {
+func (s *Stream) Finish(r *grouping.Report) error { return s.finish(r.Packages()) }
+
+// finish is Finish for the report's packages, computed once by the caller.
+func (s *Stream) finish(pkgs []*grouping.PackageHistory) error {
 	var again []*grouping.PackageHistory
-	for _, ph := range r.Packages() {
+	for _, ph := range pkgs {
 		w := s.written[ph.ImportPath]
 		switch {
 		case w == nil:

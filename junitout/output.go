@@ -76,8 +76,9 @@ func (o *FileOutput) PrefixDone(p *grouping.Package, k int) {
 
 // Finish writes what is not written yet and commits the report.
 func (o *FileOutput) Finish(r output.Result) error {
+	pkgs := r.Report.Packages()
 	// Packages a truncated stream never ended, written in part already.
-	for _, ph := range r.Report.Packages() {
+	for _, ph := range pkgs {
 		p := ph.Runs[0]
 		if pr := o.prefixes[p]; pr != nil && o.err == nil {
 			pr.groups = p.Written
@@ -89,7 +90,7 @@ func (o *FileOutput) Finish(r output.Result) error {
 		o.Abort()
 		return fmt.Errorf("--junitfile: %w", o.err)
 	}
-	if err := o.stream.Finish(r.Report); err != nil {
+	if err := o.stream.finish(pkgs); err != nil {
 		return fmt.Errorf("--junitfile: %w", err)
 	}
 	return nil

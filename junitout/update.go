@@ -572,11 +572,7 @@ func normalizeTime(t string) string {
 	return strconv.FormatFloat(f, 'f', 3, 64)
 }
 
-func escapeAttr(s string) string {
-	var b bytes.Buffer
-	xml.EscapeText(&b, []byte(s))
-	return strings.ReplaceAll(b.String(), `"`, "&#34;")
-}
+func escapeAttr(s string) string { return string(appendEscaped(nil, s)) }
 
 func applyEdits(data []byte, edits []edit, r *report, totals Totals, newSuites []byte) []byte {
 	if r.root == "testsuites" {

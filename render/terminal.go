@@ -53,8 +53,7 @@ type Options struct {
 // Terminal renders events as they come and a summary at the end. It
 // implements runner.Observer.
 type Terminal struct {
-	out  io.Writer
-	buf  *bufio.Writer // out; flushed at the end of every hook, so output is live and cheap
+	out  *bufio.Writer // flushed at the end of every hook, so output is live and cheap
 	opts Options
 
 	green, red, yellow, bold, faint *color.Color
@@ -73,7 +72,7 @@ func NewTerminal(out io.Writer, opts Options) *Terminal {
 		return c
 	}
 	w := bufio.NewWriterSize(out, 64<<10)
-	return &Terminal{out: w, buf: w, opts: opts,
+	return &Terminal{out: w, opts: opts,
 		green: mk(color.FgGreen), red: mk(color.FgRed), yellow: mk(color.FgYellow),
 		bold: mk(color.Bold), faint: mk(color.Faint)}
 }
@@ -90,7 +89,7 @@ func (t *Terminal) willRerun(attempt int) bool { return t.rerunIndex(attempt) < 
 // the run's first round.
 func (t *Terminal) rerunIndex(attempt int) int { return attempt - max(t.opts.FirstAttempt, 1) }
 
-func (t *Terminal) flush() { t.buf.Flush() }
+func (t *Terminal) flush() { t.out.Flush() }
 
 // Event renders one event.
 func (t *Terminal) Event(attempt int, ev *testjson.Event, _ []byte, pkg *grouping.Package) {

@@ -122,15 +122,8 @@ func run(ctx context.Context, cfg Config) (int, error) {
 		fmt.Fprintf(cfg.Stderr, "gorerun: warning: %d events have an impossible Elapsed (the first: %g seconds): reported as 0, or %s at most\n",
 			n, first, testjson.MaxElapsed)
 	}
-	// The order outputs finish in: what the user reads first, files last.
-	finish := []output.Output{o.term}
-	for _, x := range []output.Output{orNil(o.annotations), orNil(o.summary), orNil(o.cache), orNil(o.jsonFile), orNil(o.junit), orNil(o.update)} {
-		if x != nil {
-			finish = append(finish, x)
-		}
-	}
 	result := output.Result{Report: report, Elapsed: time.Since(start), Interrupted: interrupted}
-	for _, x := range finish {
+	for _, x := range o.inFinishOrder() {
 		err := x.Finish(result)
 		switch {
 		case output.IsWarning(err):
@@ -153,15 +146,29 @@ func run(ctx context.Context, cfg Config) (int, error) {
 	return ExitOK, nil
 }
 
-// orNil turns a typed nil pointer into a nil interface.
-func orNil[T interface {
-	*E
-	output.Output
-}, E any](x T) output.Output {
-	if x == nil {
-		return nil
+// inFinishOrder lists the outputs in the order they finish: what the user
+// reads first, files last.
+func (o *outputs) inFinishOrder() []output.Output {
+	list := []output.Output{o.term}
+	if o.annotations != nil {
+		list = append(list, o.annotations)
 	}
-	return x
+	if o.summary != nil {
+		list = append(list, o.summary)
+	}
+	if o.cache != nil {
+		list = append(list, o.cache)
+	}
+	if o.jsonFile != nil {
+		list = append(list, o.jsonFile)
+	}
+	if o.junit != nil {
+		list = append(list, o.junit)
+	}
+	if o.update != nil {
+		list = append(list, o.update)
+	}
+	return list
 }
 
 // outputs are the run's outputs, opened.
@@ -173,7 +180,6 @@ type outputs struct {
 	jsonFile    *jsonfile.Writer
 	junit       *junitout.FileOutput
 	update      *junitout.UpdateOutput
-	updateOld   []byte
 	all         output.List // every output, for the run's hooks
 	junitOpts   junitout.Options
 }
@@ -226,7 +232,7 @@ func open(ctx context.Context, cfg Config, start time.Time) (*outputs, error) {
 			o.all.Abort()
 			return nil, usage(err)
 		}
-		o.update, o.updateOld = u, old
+		o.update = u
 	}
 	return o, nil
 }
@@ -334,7 +340,7 @@ func runTests(ctx context.Context, cfg Config, o *outputs) (*grouping.Report, bo
 		o.cache = lastfailed.NewOutput(*cache, cfg.Stderr)
 	}
 	if cfg.LastFailed {
-		sel, err := selectLastFailed(ctx, cfg, rc, cache, o.updateOld != nil)
+		sel, err := selectLastFailed(ctx, cfg, rc, cache, o.update != nil)
 		if err != nil {
 			return nil, false, usage(err)
 		}

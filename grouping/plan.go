@@ -14,6 +14,9 @@ type Rerun struct {
 	// package.
 	Run  []string
 	Skip []string
+	// Worker, when above 0, is the --workers process of the package that
+	// runs these groups, concurrently with the package's other workers.
+	Worker int
 }
 
 // Whole reports whether the rerun runs the whole package.

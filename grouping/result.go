@@ -220,9 +220,12 @@ func (s PackageStatus) String() string { return packageStatusNames[s] }
 type Package struct {
 	ImportPath string
 	Attempt    int
-	Status     PackageStatus
-	Elapsed    time.Duration
-	Groups     []*Group
+	// Worker is the --workers process this part of the package ran in
+	// (0: the whole package, or the parts joined by JoinAttempts).
+	Worker  int
+	Status  PackageStatus
+	Elapsed time.Duration
+	Groups  []*Group
 	// Output is package-level output (lines not attributed to a test),
 	// capped like test output.
 	Output []byte

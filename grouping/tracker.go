@@ -28,6 +28,9 @@ type Options struct {
 	// MaxOutput caps the output kept per test and per package, keeping the
 	// end. Zero means no cap.
 	MaxOutput int
+	// Worker is the --workers process the tracker follows (0: the package
+	// runs in one process); it is stored in every package.
+	Worker int
 	// Now, if set, tells Finish when a live run ended, so that tests cut off
 	// by an interrupt report how long they ran. Recorded streams leave it
 	// nil: their last event's time is the end.
@@ -67,7 +70,7 @@ func (tr *Tracker) pkg(path string) *Package {
 	}
 	p := tr.pkgs[path]
 	if p == nil {
-		p = &Package{ImportPath: path, Attempt: tr.opts.Attempt, Status: PackageIncomplete,
+		p = &Package{ImportPath: path, Attempt: tr.opts.Attempt, Worker: tr.opts.Worker, Status: PackageIncomplete,
 			groups: map[string]*Group{}, tests: map[string]*Test{}}
 		tr.pkgs[path] = p
 		tr.order = append(tr.order, p)

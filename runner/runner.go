@@ -62,6 +62,15 @@ type Config struct {
 	// First, if set, replaces the first round: these processes run
 	// instead of one go test over Packages (for --last-failed).
 	First []grouping.Rerun
+	// Workers, when above 1, deals the groups of each package to this many
+	// concurrent go test processes of the package in the first round
+	// (whole groups, listed with go test -list), balanced by GroupTimings
+	// (keys: deal.Key).
+	Workers      int
+	GroupTimings map[string]time.Duration
+	// Groups, if set, is what the first round runs instead of listing the
+	// packages' groups (this shard's groups with --shard-by group).
+	Groups []PackageGroups
 	// FirstAttempt is the attempt number of the first round (1 if zero):
 	// --last-failed continues the attempts an earlier run made.
 	FirstAttempt int
@@ -81,8 +90,25 @@ var ErrInterrupted = errors.New("interrupted")
 func Run(ctx context.Context, cfg Config) (*grouping.Report, error) {
 	cfg = withDefaults(cfg)
 	report := &grouping.Report{}
+	var selected map[string][]string // the groups the first round selected, by package (none: all)
 	if len(cfg.First) > 0 {
+		selected = selection(cfg.First)
 		a, err := runRound(ctx, cfg, grouping.PlanResult{Round: cfg.FirstAttempt, Reruns: cfg.First})
+		report.Add(a)
+		if err != nil {
+			return report, err
+		}
+	} else if cfg.Workers > 1 || cfg.Groups != nil {
+		list := cfg.Groups
+		if list == nil {
+			var err error
+			if list, err = ListGroups(ctx, cfg); err != nil {
+				return report, err
+			}
+		}
+		first := grouping.PlanResult{Round: cfg.FirstAttempt, Reruns: DealWorkers(list, cfg.Workers, cfg.GroupTimings)}
+		selected = selection(first.Reruns)
+		a, err := runProcesses(ctx, cfg, first, listOrder(list), workerArgs, "not run: its worker's -run selected no test named ")
 		report.Add(a)
 		if err != nil {
 			return report, err
@@ -113,7 +139,7 @@ func Run(ctx context.Context, cfg Config) (*grouping.Report, error) {
 			cfg.Observer.Refused(plan, cfg.Plan)
 		}
 		if len(plan.Reruns) == 0 {
-			return report, listNeverStarted(ctx, cfg, report)
+			return report, listNeverStarted(ctx, cfg, report, selected)
 		}
 		if err := cfg.Sleep(ctx, cfg.Delay); err != nil {
 			return report, fmt.Errorf("%w during the rerun delay", ErrInterrupted)
@@ -133,7 +159,8 @@ func Run(ctx context.Context, cfg Config) (*grouping.Report, error) {
 // its final pass or fail starts the package's next attempt. It fails when
 // the input holds no go test -json event at all.
 func Read(r io.Reader, name string, obs Observer, opts grouping.Options) (*grouping.Report, error) {
-	st := &streamAttempts{opts: opts, attempt: map[string]int{}, ended: map[string]bool{}}
+	st := &streamAttempts{opts: opts, attempt: map[string]int{}, ended: map[string]bool{},
+		workers: map[[2]int]*grouping.Tracker{}, running: map[string]int{}, workersEnded: map[string]map[int]bool{}}
 	d := testjson.NewDecoder(r)
 	var firstBad string
 	done, _ := obs.(PackageDoner)
@@ -170,10 +197,21 @@ func Read(r io.Reader, name string, obs Observer, opts grouping.Options) (*group
 			if !ev.NotJSON {
 				pkg = tr.Package(ev.Package)
 			}
+			if ev.Worker > 0 && pkg != nil {
+				// A part of a package that --workers split: the observer
+				// gets the package once, joined, when its last running
+				// part ends; it is written out at the end.
+				pkg = st.workerEvent(attempt, ev, pkg)
+				obs.Event(attempt, ev, b.line(i), pkg)
+				continue
+			}
 			obs.Event(attempt, ev, b.line(i), pkg)
 			if pkg != nil && ev.Test == "" && ev.Action.IsTerminal() {
 				st.ended[ev.Package] = true
-				if done != nil {
+				// gorerun's own --jsonfile may hold another process of
+				// the same attempt (a crash resumed): its packages are
+				// written at the end.
+				if done != nil && ev.Attempt == 0 {
 					done.PackageDone(pkg)
 				}
 			}
@@ -181,8 +219,8 @@ func Read(r io.Reader, name string, obs Observer, opts grouping.Options) (*group
 		free <- b
 	}
 	report := &grouping.Report{}
-	for _, tr := range st.trackers {
-		report.Add(tr.Finish())
+	for n, tr := range st.trackers {
+		report.Add(st.finish(n+1, tr))
 	}
 	if len(st.trackers) == 0 {
 		report.Add(st.tracker(1).Finish())
@@ -242,6 +280,79 @@ type streamAttempts struct {
 	attempt  map[string]int  // the attempt each package is in
 	ended    map[string]bool // packages whose attempt has ended
 	last     int             // the attempt of the previous event
+	base     int             // the first "Attempt" tag of a --jsonfile stream
+
+	workers      map[[2]int]*grouping.Tracker // by attempt and worker
+	workerOrder  [][2]int
+	running      map[string]int          // worker parts of a package running, by attempt and package
+	workersEnded map[string]map[int]bool // the workers whose part has ended, by attempt and package
+}
+
+// trackerFor returns the tracker of attempt n's worker w (0: the
+// packages that ran in one process).
+func (s *streamAttempts) trackerFor(n, w int) *grouping.Tracker {
+	main := s.tracker(n)
+	if w == 0 {
+		return main
+	}
+	key := [2]int{n, w}
+	tr := s.workers[key]
+	if tr == nil {
+		opts := s.opts
+		opts.Attempt, opts.Worker = n, w
+		tr = grouping.NewTracker(opts)
+		s.workers[key] = tr
+		s.workerOrder = append(s.workerOrder, key)
+	}
+	return tr
+}
+
+// workerEvent follows which worker parts of a package are running and
+// returns what the observer gets with ev: the part for a test's event, nil
+// for a part's end while other parts run, else the joined package.
+func (s *streamAttempts) workerEvent(n int, ev *testjson.Event, part *grouping.Package) *grouping.Package {
+	if ev.Test != "" {
+		return part
+	}
+	key := strconv.Itoa(n) + "\x00" + ev.Package
+	switch {
+	case ev.Action == testjson.ActionStart:
+		s.running[key]++
+		return part
+	case !ev.Action.IsTerminal():
+		return part
+	}
+	s.running[key]--
+	if s.workersEnded[key] == nil {
+		s.workersEnded[key] = map[int]bool{}
+	}
+	s.workersEnded[key][ev.Worker] = true
+	if s.running[key] > 0 || len(s.workersEnded[key]) < ev.Workers {
+		return nil // other workers of the package run, or will
+	}
+	parts := []*grouping.Package{}
+	if p := s.tracker(n).Package(ev.Package); p != nil {
+		parts = append(parts, p)
+	}
+	for _, k := range s.workerOrder {
+		if k[0] == n {
+			if p := s.workers[k].Package(ev.Package); p != nil {
+				parts = append(parts, p)
+			}
+		}
+	}
+	return grouping.JoinPackages(nil, parts...)
+}
+
+// finish ends attempt n, joining its workers' parts.
+func (s *streamAttempts) finish(n int, main *grouping.Tracker) *grouping.Attempt {
+	parts := []*grouping.Attempt{main.Finish()}
+	for _, k := range s.workerOrder {
+		if k[0] == n {
+			parts = append(parts, s.workers[k].Finish())
+		}
+	}
+	return grouping.JoinAttempts(nil, parts...)
 }
 
 func (s *streamAttempts) tracker(n int) *grouping.Tracker {
@@ -257,6 +368,18 @@ func (s *streamAttempts) tracker(n int) *grouping.Tracker {
 func (s *streamAttempts) route(ev *testjson.Event) (*grouping.Tracker, int) {
 	if ev.NotJSON {
 		return s.tracker(max(s.last, 1)), max(s.last, 1)
+	}
+	if ev.Attempt > 0 {
+		// gorerun's own --jsonfile says which attempt (and worker) ran
+		// the event: several processes of one attempt (workers, a crash
+		// resumed) stay one attempt. Numbers count from the stream's
+		// first attempt (a --last-failed run's starts above 1).
+		if s.base == 0 {
+			s.base = ev.Attempt
+		}
+		n := max(ev.Attempt-s.base+1, 1)
+		s.last = n
+		return s.trackerFor(n, ev.Worker), n
 	}
 	if ev.Action == testjson.ActionBuildOutput || ev.Action == testjson.ActionBuildFail {
 		// Build output precedes the package's own events: it goes to the
@@ -342,27 +465,52 @@ func rerunArgs(cfg Config, r grouping.Rerun) []string {
 }
 
 func runRound(ctx context.Context, cfg Config, plan grouping.PlanResult) (*grouping.Attempt, error) {
+	return runProcesses(ctx, cfg, plan, nil, rerunArgs, "not run: the rerun selected no test named ")
+}
+
+// runProcesses runs the processes of one round. The processes of one
+// package (and worker) run one after another, so that a tracker follows
+// one process of a package at a time; the workers of a package run at
+// once, each with a tracker of its own, joined at the end.
+// Workers' groups are joined in the order rank gives (package → group →
+// place), else in the order of the plan.
+func runProcesses(ctx context.Context, cfg Config, plan grouping.PlanResult, rank map[string]map[string]int,
+	argsOf func(Config, grouping.Rerun) []string, notSelected string) (*grouping.Attempt, error) {
 	rd := newRound(cfg, plan.Round)
-	// The processes of one package run one after another: the round's
-	// tracker follows one process of a package at a time.
-	var order []string
-	byPkg := map[string][]grouping.Rerun{}
+	rd.join = newJoiner(plan.Reruns, rank)
+	type sequence struct {
+		pkg    string
+		worker int
+		rd     *round
+		runs   []grouping.Rerun
+	}
+	var seqs []*sequence
+	index := map[[2]any]*sequence{}
+	limit := cfg.Parallel
 	for _, r := range plan.Reruns {
-		if byPkg[r.Package] == nil {
-			order = append(order, r.Package)
+		key := [2]any{r.Package, r.Worker}
+		s := index[key]
+		if s == nil {
+			s = &sequence{pkg: r.Package, worker: r.Worker, rd: rd}
+			if r.Worker > 0 {
+				s.rd = rd.workerRound(r.Package, r.Worker)
+				limit = max(limit, cfg.Workers)
+			}
+			index[key] = s
+			seqs = append(seqs, s)
 		}
-		byPkg[r.Package] = append(byPkg[r.Package], r)
+		s.runs = append(s.runs, r)
 		rd.mu.Lock()
 		for _, g := range r.Run {
-			rd.tracker.Expect(r.Package, []string{g}, "not run: the rerun selected no test named "+g)
+			s.rd.tracker.Expect(r.Package, []string{g}, notSelected+g)
 		}
 		rd.mu.Unlock()
 	}
-	sem := make(chan struct{}, cfg.Parallel)
+	sem := make(chan struct{}, limit)
 	var wg sync.WaitGroup
-	errs := make([]error, len(order))
-	for i, pkg := range order {
-		// Packages start in plan order: the slot is taken before the
+	errs := make([]error, len(seqs))
+	for i, s := range seqs {
+		// Processes start in plan order: the slot is taken before the
 		// goroutine starts.
 		select {
 		case sem <- struct{}{}:
@@ -374,18 +522,23 @@ func runRound(ctx context.Context, cfg Config, plan grouping.PlanResult) (*group
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			for _, r := range byPkg[pkg] {
-				if errs[i] = rd.exec(ctx, rerunArgs(cfg, r)); errs[i] != nil {
+			if s.worker > 0 {
+				rd.mu.Lock()
+				rd.join.unstarted[s.pkg]--
+				rd.mu.Unlock()
+			}
+			for _, r := range s.runs {
+				if errs[i] = s.rd.exec(ctx, argsOf(cfg, r)); errs[i] != nil {
 					return
 				}
-				if errs[i] = rd.resume(ctx, r); errs[i] != nil {
+				if errs[i] = s.rd.resume(ctx, r); errs[i] != nil {
 					return
 				}
 			}
 		}()
 	}
 	wg.Wait()
-	return rd.finish(), errors.Join(errs...)
+	return rd.finishWorkers(rd.finish()), errors.Join(errs...)
 }
 
 // resumeCrashed resumes every package of the first round whose test binary
@@ -487,8 +640,10 @@ func without(names, drop []string) []string {
 type round struct {
 	cfg     Config
 	attempt int
-	mu      sync.Mutex
+	mu      *sync.Mutex // serializes trackers and observer calls; shared with workers
 	tracker *grouping.Tracker
+	worker  int     // the --workers process sequence this round follows (0: none)
+	join    *joiner // the round's workers
 }
 
 func newRound(cfg Config, attempt int) *round {
@@ -497,7 +652,7 @@ func newRound(cfg Config, attempt int) *round {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &round{cfg: cfg, attempt: attempt, tracker: grouping.NewTracker(opts)}
+	return &round{cfg: cfg, attempt: attempt, mu: &sync.Mutex{}, tracker: grouping.NewTracker(opts)}
 }
 
 func (rd *round) finish() *grouping.Attempt {
@@ -525,12 +680,38 @@ func (rd *round) exec(ctx context.Context, args []string) error {
 		}
 		return fmt.Errorf("starting go test: %w", err)
 	}
+	// A worker's process runs one package: until it ends, the package's
+	// other workers' ends are not the package's end.
+	pkgEnded := rd.worker == 0
+	if !pkgEnded {
+		rd.mu.Lock()
+		rd.join.active[args[len(args)-1]]++
+		rd.mu.Unlock()
+		defer func() {
+			if !pkgEnded {
+				rd.mu.Lock()
+				rd.join.active[args[len(args)-1]]--
+				rd.mu.Unlock()
+			}
+		}()
+	}
 	d := testjson.NewDecoder(stdout)
 	for d.Scan() {
 		ev := d.Event()
 		rd.mu.Lock()
 		rd.tracker.Add(ev)
-		rd.cfg.Observer.Event(rd.attempt, ev, d.Line(), rd.tracker.Package(ev.Package))
+		pkg := rd.tracker.Package(ev.Package)
+		if rd.worker > 0 {
+			ev.Worker = rd.worker
+			if ev.Test == "" && (ev.Action == testjson.ActionStart || ev.Action.IsTerminal()) {
+				ev.Workers = rd.join.workers[args[len(args)-1]]
+			}
+			if pkg != nil && ev.Test == "" && ev.Action.IsTerminal() && !pkgEnded {
+				pkgEnded = true
+				pkg = rd.join.ended(pkg)
+			}
+		}
+		rd.cfg.Observer.Event(rd.attempt, ev, d.Line(), pkg)
 		rd.mu.Unlock()
 	}
 	readErr := d.Err()
@@ -585,10 +766,28 @@ func (l *limitedBuffer) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// selection returns the groups a round's processes select, by package; a
+// package that one of them runs whole is absent (everything is selected).
+func selection(reruns []grouping.Rerun) map[string][]string {
+	sel := map[string][]string{}
+	whole := map[string]bool{}
+	for _, r := range reruns {
+		if len(r.Run) == 0 {
+			whole[r.Package] = true
+		}
+		sel[r.Package] = append(sel[r.Package], r.Run...)
+	}
+	for pkg := range whole {
+		delete(sel, pkg)
+	}
+	return sel
+}
+
 // listNeverStarted names the tests that never started because their
 // package's test binary crashed in its last attempt, using go test -list, and
-// records them as not run.
-func listNeverStarted(ctx context.Context, cfg Config, report *grouping.Report) error {
+// records them as not run. Where the run selected groups (selected, by
+// package), only those can be missing.
+func listNeverStarted(ctx context.Context, cfg Config, report *grouping.Report, selected map[string][]string) error {
 	for _, ph := range report.Packages() {
 		final := ph.Final()
 		if !final.Crashed() || final.Status == grouping.PackageIncomplete || ph.Final().Status == grouping.PackageBuildFailed {
@@ -597,6 +796,10 @@ func listNeverStarted(ctx context.Context, cfg Config, report *grouping.Report) 
 		var seen []string
 		for _, h := range ph.Groups {
 			seen = append(seen, h.Name)
+		}
+		if groups, ok := selected[ph.ImportPath]; ok {
+			final.AddNotRun(without(groups, seen), "not run: test binary exited before this test started")
+			continue
 		}
 		names, err := neverStarted(ctx, cfg, ph.ImportPath, seen)
 		if err != nil {
@@ -634,6 +837,16 @@ func neverStarted(ctx context.Context, cfg Config, pkg string, seen []string) ([
 // goQuery runs a go command that only reports (list, env) and returns its
 // trimmed output; its error carries the first line go wrote to stderr.
 func goQuery(ctx context.Context, cfg Config, args ...string) (string, error) {
+	out, err := goOutput(ctx, cfg, args...)
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(out), nil
+}
+
+// goOutput runs a go command and returns what it wrote to stdout, also
+// when it fails; its error carries the first line go wrote to stderr.
+func goOutput(ctx context.Context, cfg Config, args ...string) (string, error) {
 	cfg = withDefaults(cfg)
 	cmd := exec.CommandContext(ctx, cfg.Go, args...)
 	cmd.Dir = cfg.Dir
@@ -643,11 +856,11 @@ func goQuery(ctx context.Context, cfg Config, args ...string) (string, error) {
 	out, err := cmd.Output()
 	if err != nil {
 		if msg := firstLine(strings.TrimSpace(stderr.String())); msg != "" {
-			return "", errors.New(msg)
+			return string(out), errors.New(msg)
 		}
-		return "", err
+		return string(out), err
 	}
-	return strings.TrimSpace(string(out)), nil
+	return string(out), nil
 }
 
 // withTags returns the go command's arguments with the user's -tags added,

@@ -49,7 +49,9 @@ type Config struct {
 	Tracker  grouping.Options
 
 	Shard        string   // "K/N", or "" for all packages
-	ShardTimings []string // reports or streams with package durations
+	ShardBy      string   // "group": split groups over shards; packages otherwise
+	ShardTimings []string // reports or streams with package (and group) durations
+	Workers      int      // deal each package's groups to this many processes (≤1: one)
 
 	LastFailed     bool   // run only what failed last time
 	LastFailedFile string // ... as recorded in this file instead of the cache
@@ -267,7 +269,7 @@ const dropBatch = 256
 // that one package of a million passing tests does not stay in memory.
 func (s streamed) Event(attempt int, ev *testjson.Event, line []byte, pkg *grouping.Package) {
 	s.List.Event(attempt, ev, line, pkg)
-	if !s.compact || pkg == nil || pkg.Attempt != 1 || ev.Test == "" || !ev.Action.IsTerminal() || strings.Contains(ev.Test, "/") {
+	if !s.compact || pkg == nil || pkg.Attempt != 1 || ev.Attempt > 0 || ev.Test == "" || !ev.Action.IsTerminal() || strings.Contains(ev.Test, "/") {
 		return
 	}
 	if k := pkg.CompletePrefix(); k-pkg.Written >= dropBatch {
@@ -320,7 +322,34 @@ func runTests(ctx context.Context, cfg Config, o *outputs) (*grouping.Report, bo
 		Tracker:  cfg.Tracker,
 		Stderr:   cfg.Stderr,
 	}
-	if cfg.Shard != "" {
+	byGroup := cfg.Shard != "" && cfg.ShardBy == "group"
+	if cfg.Workers > 1 || byGroup {
+		rc.Workers = cfg.Workers
+		timings, err := groupTimings(cfg)
+		if err != nil {
+			return nil, false, usage(err)
+		}
+		rc.GroupTimings = timings
+	}
+	if byGroup {
+		list, err := runner.ListGroups(ctx, rc)
+		if err != nil {
+			return nil, false, usage(err)
+		}
+		mine, note, err := shard.SelectGroups(cfg.Shard, list, rc.GroupTimings)
+		if err != nil {
+			return nil, false, usage(err)
+		}
+		fmt.Fprintf(cfg.Stdout, "gorerun: %s\n", note)
+		if len(mine) == 0 {
+			return nil, true, nil
+		}
+		rc.Groups = mine
+		rc.Packages = nil
+		for _, pg := range mine {
+			rc.Packages = append(rc.Packages, pg.Package)
+		}
+	} else if cfg.Shard != "" {
 		pkgs, err := runner.ListPackages(ctx, rc)
 		if err != nil {
 			return nil, false, usage(err)
@@ -357,6 +386,22 @@ func runTests(ctx context.Context, cfg Config, o *outputs) (*grouping.Report, bo
 	rc.Observer = o.all
 	report, err := runner.Run(ctx, rc)
 	return report, false, err
+}
+
+// groupTimings reads the group durations that balance workers and group
+// shards: --shard-timings, then this run's --jsonfile as the previous run
+// left it (best effort: it may not exist yet).
+func groupTimings(cfg Config) (map[string]time.Duration, error) {
+	timings, err := shard.ReadGroupTimings(cfg.ShardTimings)
+	if err != nil {
+		return nil, fmt.Errorf("--shard-timings: %w", err)
+	}
+	if cfg.JSONFile != "" && len(cfg.ShardTimings) == 0 {
+		if prev, err := shard.ReadGroupTimings([]string{cfg.JSONFile}); err == nil {
+			timings = prev
+		}
+	}
+	return timings, nil
 }
 
 func isUsage(err error) bool {

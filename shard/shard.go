@@ -15,8 +15,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gorerun/gorerun/internal/deal"
 	"github.com/gorerun/gorerun/internal/inputfile"
 	"github.com/gorerun/gorerun/junitout"
+	"github.com/gorerun/gorerun/runner"
 	"github.com/gorerun/gorerun/testjson"
 )
 
@@ -63,51 +65,12 @@ func Plan(pkgs []string, n int, timings map[string]time.Duration) []Shard {
 	sorted := append([]string(nil), pkgs...)
 	sort.Strings(sorted)
 	sorted = dedupe(sorted)
-	n = min(n, len(sorted))
-	shards := make([]Shard, n)
-	for i := range shards {
-		shards[i].Index = i + 1
-		shards[i].Packages = []string{}
-	}
-	known := 0
-	for _, p := range sorted {
-		if _, ok := timings[p]; ok {
-			known++
-		}
-	}
-	if known == 0 {
-		for i, p := range sorted {
-			shards[i%n].Packages = append(shards[i%n].Packages, p)
-		}
-		return shards
-	}
-	med := median(timings, sorted)
-	type item struct {
-		pkg string
-		d   time.Duration
-	}
-	items := make([]item, len(sorted))
-	for i, p := range sorted {
-		d, ok := timings[p]
-		if !ok {
-			d = med
-		}
-		items[i] = item{p, d}
-	}
-	sort.SliceStable(items, func(i, j int) bool { return items[i].d > items[j].d })
-	for _, it := range items {
-		best := 0
-		for i := range shards {
-			if shards[i].Estimate < shards[best].Estimate {
-				best = i
-			}
-		}
-		shards[best].Packages = append(shards[best].Packages, it.pkg)
-		shards[best].Estimate += it.d
-	}
-	for i := range shards {
-		sort.Strings(shards[i].Packages)
-		shards[i].Seconds = float64(shards[i].Estimate.Milliseconds()) / 1000
+	buckets, est := deal.Split(sorted, n, timings)
+	shards := make([]Shard, len(buckets))
+	for i, b := range buckets {
+		sort.Strings(b)
+		shards[i] = Shard{Index: i + 1, Packages: b, Estimate: est[i],
+			Seconds: float64(est[i].Milliseconds()) / 1000}
 	}
 	return shards
 }
@@ -131,27 +94,22 @@ func dedupe(sorted []string) []string {
 	return out
 }
 
-func median(timings map[string]time.Duration, pkgs []string) time.Duration {
-	var ds []time.Duration
-	for _, p := range pkgs {
-		if d, ok := timings[p]; ok {
-			ds = append(ds, d)
-		}
-	}
-	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
-	if len(ds) == 0 {
-		return 0
-	}
-	if len(ds)%2 == 1 {
-		return ds[len(ds)/2]
-	}
-	return (ds[len(ds)/2-1] + ds[len(ds)/2]) / 2
-}
-
 // ReadTimings reads package durations from JUnit reports (testsuite name
 // and time) and go test -json / --jsonfile streams (the package's pass or
 // fail event). A package seen in several files or attempts adds up.
 func ReadTimings(files []string) (map[string]time.Duration, error) {
+	return readTimings(files, junitTimings, streamTimings)
+}
+
+// ReadGroupTimings reads group durations (keys: deal.Key(package, group))
+// from the same files: a JUnit report's top-level testcases, a stream's
+// top-level tests' pass, fail and skip events. A group seen more than once
+// (several attempts or files) counts with its longest time.
+func ReadGroupTimings(files []string) (map[string]time.Duration, error) {
+	return readTimings(files, junitGroupTimings, streamGroupTimings)
+}
+
+func readTimings(files []string, junit, stream func([]byte, map[string]time.Duration) error) (map[string]time.Duration, error) {
 	out := map[string]time.Duration{}
 	for _, f := range files {
 		b, err := inputfile.Read(f, inputfile.MaxSize)
@@ -160,15 +118,55 @@ func ReadTimings(files []string) (map[string]time.Duration, error) {
 		}
 		trimmed := bytes.TrimLeft(b, " \t\r\n\ufeff")
 		if len(trimmed) > 0 && trimmed[0] == '<' {
-			err = junitTimings(b, out)
+			err = junit(b, out)
 		} else {
-			err = streamTimings(b, out)
+			err = stream(b, out)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", f, err)
 		}
 	}
 	return out, nil
+}
+
+func junitGroupTimings(b []byte, out map[string]time.Duration) error {
+	suites, err := junitout.ReadSuites(b)
+	if err != nil {
+		return err
+	}
+	for _, s := range suites {
+		for _, tc := range s.Testcases {
+			group := tc.Name
+			if g, ok := strings.CutPrefix(tc.Classname, s.Name+"."); ok {
+				group = g // --junitfile-testcase-classname group: pkg.TestX
+			}
+			if tc.Name != group || strings.Contains(group, "/") {
+				continue // a subtest: its group's time holds it
+			}
+			f, err := strconv.ParseFloat(strings.ReplaceAll(tc.Time, ",", ""), 64)
+			if err != nil || f < 0 {
+				continue
+			}
+			keepLongest(out, deal.Key(s.Name, group), time.Duration(f*float64(time.Second)))
+		}
+	}
+	return nil
+}
+
+func streamGroupTimings(b []byte, out map[string]time.Duration) error {
+	return scanStream(b, func(ev *testjson.Event) {
+		if ev.Test != "" && !strings.Contains(ev.Test, "/") &&
+			(ev.Action == testjson.ActionPass || ev.Action == testjson.ActionFail || ev.Action == testjson.ActionSkip) {
+			d, _ := ev.ElapsedDuration()
+			keepLongest(out, deal.Key(ev.Package, ev.Test), d)
+		}
+	})
+}
+
+func keepLongest(out map[string]time.Duration, key string, d time.Duration) {
+	if old, ok := out[key]; !ok || d > old {
+		out[key] = d
+	}
 }
 
 func junitTimings(b []byte, out map[string]time.Duration) error {
@@ -187,13 +185,19 @@ func junitTimings(b []byte, out map[string]time.Duration) error {
 }
 
 func streamTimings(b []byte, out map[string]time.Duration) error {
-	d := testjson.NewDecoder(bytes.NewReader(b))
-	for d.Scan() {
-		ev := d.Event()
+	return scanStream(b, func(ev *testjson.Event) {
 		if ev.Test == "" && ev.Package != "" && (ev.Action == testjson.ActionPass || ev.Action == testjson.ActionFail) {
 			d, _ := ev.ElapsedDuration()
 			out[ev.Package] += d
 		}
+	})
+}
+
+// scanStream calls each for every event of a go test -json stream.
+func scanStream(b []byte, each func(*testjson.Event)) error {
+	d := testjson.NewDecoder(bytes.NewReader(b))
+	for d.Scan() {
+		each(d.Event())
 	}
 	if d.Err() != nil {
 		return d.Err()
@@ -219,6 +223,57 @@ func Select(spec string, timingFiles []string, pkgs []string) ([]string, string,
 	return mine, fmt.Sprintf("shard %s: %d of %d packages", s, len(mine), len(pkgs)), nil
 }
 
+// GroupUnits names the units --shard-by group splits: each group of a
+// listed package (deal.Key), and each package that has no group or could
+// not be listed, whole (its import path).
+func GroupUnits(list []runner.PackageGroups) []string {
+	var units []string
+	for _, pg := range list {
+		if !pg.Listed || len(pg.Groups) == 0 {
+			units = append(units, pg.Package)
+			continue
+		}
+		for _, g := range pg.Groups {
+			units = append(units, deal.Key(pg.Package, g))
+		}
+	}
+	return units
+}
+
+// SelectGroups returns shard spec's part of list: whole groups (and whole
+// packages that have none), in go test's order, balanced by timings (by
+// deal.Key), and a line saying so.
+func SelectGroups(spec string, list []runner.PackageGroups, timings map[string]time.Duration) ([]runner.PackageGroups, string, error) {
+	s, err := ParseSpec(spec)
+	if err != nil {
+		return nil, "", fmt.Errorf("--shard: %w", err)
+	}
+	units := GroupUnits(list)
+	mine := map[string]bool{}
+	for _, u := range Packages(Plan(units, s.N, timings), s.K) {
+		mine[u] = true
+	}
+	var out []runner.PackageGroups
+	groups := 0
+	for _, pg := range list {
+		if mine[pg.Package] {
+			out = append(out, runner.PackageGroups{Package: pg.Package})
+			continue
+		}
+		sel := runner.PackageGroups{Package: pg.Package, Listed: true}
+		for _, g := range pg.Groups {
+			if mine[deal.Key(pg.Package, g)] {
+				sel.Groups = append(sel.Groups, g)
+			}
+		}
+		if len(sel.Groups) > 0 {
+			groups += len(sel.Groups)
+			out = append(out, sel)
+		}
+	}
+	return out, fmt.Sprintf("shard %s by group: %d of %d units (%d groups) in %d packages", s, len(mine), len(units), groups, len(out)), nil
+}
+
 // PlanWithTimings is Plan with durations read from timingFiles (none: by
 // count).
 func PlanWithTimings(pkgs []string, n int, timingFiles []string) ([]Shard, error) {
@@ -237,22 +292,7 @@ func PlanWithTimings(pkgs []string, n int, timingFiles []string) ([]Shard, error
 // in one line; or, asJSON, as a list for a CI matrix with every shard.
 func WritePlan(w io.Writer, plan []Shard, n, total int, timingFiles []string, asJSON bool) error {
 	if asJSON {
-		type entry struct {
-			Shard    string   `json:"shard"`
-			Packages []string `json:"packages"`
-			Seconds  float64  `json:"estimated_seconds"`
-		}
-		out := []entry{}
-		for k := 1; k <= n; k++ {
-			e := entry{Shard: fmt.Sprintf("%d/%d", k, n), Packages: Packages(plan, k)}
-			if k <= len(plan) {
-				e.Seconds = plan[k-1].Seconds
-			}
-			out = append(out, e)
-		}
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return writeJSON(w, plan, n, false)
 	}
 	fmt.Fprintf(w, "%d packages in %d shards", total, n)
 	if len(timingFiles) > 0 {
@@ -276,4 +316,71 @@ func WritePlan(w io.Writer, plan []Shard, n, total int, timingFiles []string, as
 		fmt.Fprintf(w, "shards %d/%d to %d/%d: no packages (more shards than packages)\n", len(plan)+1, n, n, n)
 	}
 	return nil
+}
+
+// WriteGroupPlan prints a --shard-by group plan of n shards over units
+// (GroupUnits): as text, each shard's estimated time and groups; or, as
+// JSON for a CI matrix, each shard with its packages and groups
+// ("package TestName"; a package that runs whole is listed only among the
+// packages).
+func WriteGroupPlan(w io.Writer, plan []Shard, n, total int, timed bool, asJSON bool) error {
+	if asJSON {
+		return writeJSON(w, plan, n, true)
+	}
+	fmt.Fprintf(w, "%d groups and packages in %d shards, whole groups on one shard", total, n)
+	if timed {
+		fmt.Fprint(w, ", balanced by recorded durations")
+	}
+	fmt.Fprintln(w)
+	for _, s := range plan {
+		est := ""
+		if timed {
+			est = fmt.Sprintf(", ~%.1fs", s.Seconds)
+		}
+		fmt.Fprintf(w, "shard %d/%d (%d units%s):\n", s.Index, n, len(s.Packages), est)
+		for _, u := range s.Packages {
+			fmt.Fprintf(w, "  %s\n", u)
+		}
+	}
+	if empty := n - len(plan); empty > 0 {
+		fmt.Fprintf(w, "%d shard(s) get nothing (more shards than groups)\n", empty)
+	}
+	return nil
+}
+
+// writeJSON prints a plan as a list of every shard for a CI matrix. With
+// byGroup the plan's units are groups ("package TestName") or whole
+// packages: each shard lists the packages it touches and its groups.
+func writeJSON(w io.Writer, plan []Shard, n int, byGroup bool) error {
+	type entry struct {
+		Shard    string   `json:"shard"`
+		Packages []string `json:"packages"`
+		Groups   []string `json:"groups,omitempty"`
+		Seconds  float64  `json:"estimated_seconds"`
+	}
+	out := []entry{}
+	for k := 1; k <= n; k++ {
+		e := entry{Shard: fmt.Sprintf("%d/%d", k, n), Packages: Packages(plan, k)}
+		if byGroup {
+			e.Packages, e.Groups = []string{}, []string{}
+			seen := map[string]bool{}
+			for _, u := range Packages(plan, k) {
+				pkg, _, isGroup := strings.Cut(u, " ")
+				if isGroup {
+					e.Groups = append(e.Groups, u)
+				}
+				if !seen[pkg] {
+					seen[pkg] = true
+					e.Packages = append(e.Packages, pkg)
+				}
+			}
+		}
+		if k <= len(plan) {
+			e.Seconds = plan[k-1].Seconds
+		}
+		out = append(out, e)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
 }

@@ -132,6 +132,8 @@ func FuzzFastDecode(f *testing.F) {
 	f.Add([]byte(`{"Action":"pass","Elapsed":01.5}`))
 	f.Add([]byte(`{"Attempt":007,"Action":"pass"}`))
 	f.Add([]byte(`{"Attempt":2,"Action":"run","Test":"T"}`))
+	f.Add([]byte(`{"Attempt":1,"Worker":3,"Action":"run","Test":"T"}`))
+	f.Add([]byte(`{"Attempt":1,"Worker":3,"Workers":4,"Action":"start","Package":"p"}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var fast Event
 		if fastDecode(b, &fast) {
@@ -181,5 +183,17 @@ func TestAppendTagged(t *testing.T) {
 		if d.Event().NotJSON || d.Event().Attempt != 2 {
 			t.Errorf("tagged line does not decode: %q", d.Line())
 		}
+	}
+}
+
+func TestAppendTaggedWorker(t *testing.T) {
+	ev := Event{Action: ActionPass, Package: "p", Worker: 3, Workers: 4}
+	got := string(ev.AppendTagged(nil, []byte(`{"Action":"pass","Package":"p"}`), 1))
+	if want := `{"Attempt":1,"Worker":3,"Workers":4,"Action":"pass","Package":"p"}` + "\n"; got != want {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+	d := NewDecoder(strings.NewReader(got))
+	if !d.Scan() || d.Event().Worker != 3 || d.Event().Workers != 4 || d.Event().Attempt != 1 {
+		t.Fatalf("decoded %+v", d.Event())
 	}
 }

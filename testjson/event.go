@@ -51,6 +51,12 @@ type Event struct {
 	// Attempt is gorerun's attempt number in a --jsonfile stream; go test
 	// does not write it.
 	Attempt int `json:",omitempty"`
+	// Worker is the --workers process that ran the event (1-based) in a
+	// --jsonfile stream; 0 when the package ran in one process.
+	Worker int `json:",omitempty"`
+	// Workers is how many --workers processes ran the event's package, on
+	// a worker's package start and end events.
+	Workers int `json:",omitempty"`
 
 	// NotJSON is set for a line of the stream that is not a JSON object
 	// (output of older tools, -exec wrappers, a truncated last line). Such a
@@ -92,13 +98,21 @@ func StripVariant(importPath string) string {
 }
 
 // AppendTagged appends line, the line e was decoded from, to dst as a JSON
-// object with an "Attempt" field added, followed by a newline. A line that
+// object with an "Attempt" field (and "Worker" and "Workers", when set) added, followed by a newline. A line that
 // was not a JSON event becomes an output event holding the line. The
 // decoder has already told JSON from other text, so nothing is parsed
 // again.
 func (e *Event) AppendTagged(dst []byte, line []byte, attempt int) []byte {
 	dst = append(dst, `{"Attempt":`...)
 	dst = strconv.AppendInt(dst, int64(attempt), 10)
+	if e.Worker > 0 {
+		dst = append(dst, `,"Worker":`...)
+		dst = strconv.AppendInt(dst, int64(e.Worker), 10)
+	}
+	if e.Workers > 0 {
+		dst = append(dst, `,"Workers":`...)
+		dst = strconv.AppendInt(dst, int64(e.Workers), 10)
+	}
 	content := bytes.TrimSpace(line)
 	if !e.NotJSON {
 		if len(content) > 2 {

@@ -73,7 +73,7 @@ func (st *decodeState) decode(b []byte, ev *Event) bool {
 		if i >= len(b) {
 			return false
 		}
-		if string(key) == "Attempt" {
+		if string(key) == "Attempt" || string(key) == "Worker" || string(key) == "Workers" {
 			j = i
 			for j < len(b) && b[j] >= '0' && b[j] <= '9' {
 				j++
@@ -82,7 +82,14 @@ func (st *decodeState) decode(b []byte, ev *Event) bool {
 			if err != nil || !jsonNumber(b[i:j]) {
 				return false
 			}
-			ev.Attempt = n
+			switch string(key) {
+			case "Attempt":
+				ev.Attempt = n
+			case "Worker":
+				ev.Worker = n
+			default:
+				ev.Workers = n
+			}
 			i = j
 		} else if string(key) == "Elapsed" {
 			j = i

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -40,6 +41,9 @@ type options struct {
 	updateXML        string
 	shard            string
 	shardTimings     flagvalue.List
+	shardBy          string
+	workers          string
+	workersN         int
 	summaryMD        string
 
 	packages []string
@@ -70,6 +74,8 @@ func newFlagSet(o *options, out io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.updateXML, "update-xml", "", "merge this run's results into the existing JUnit report `FILE`")
 	fs.StringVar(&o.shard, "shard", "", "run only shard `K/N` of the packages (1-based), split the same way on every machine")
 	fs.Var(&o.shardTimings, "shard-timings", "balance shards by the package durations in `FILE` (JUnit report or --jsonfile stream; repeatable, or comma-separated)")
+	fs.StringVar(&o.shardBy, "shard-by", "package", "with --shard: split whole `unit`s over the shards: package, or group (top-level tests, listed with go test -list)")
+	fs.StringVar(&o.workers, "workers", "1", "deal the groups of each package to `N` concurrent go test processes of it (auto: the number of CPUs)")
 	fs.StringVar(&o.summaryMD, "summary-md", "", "append a Markdown summary to `FILE` (default: $GITHUB_STEP_SUMMARY when set)")
 	fs.StringVar(&o.dir, "C", "", "run go test in `DIR` (like go -C)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
@@ -139,7 +145,11 @@ func parseOptions(args []string, getenv func(string) string, usage io.Writer) (*
 	return o, nil
 }
 
+// maxWorkers is the most --workers processes a package may get.
+const maxWorkers = 256
+
 func (o *options) validate() error {
+	o.workersN = parseWorkers(o.workers)
 	switch {
 	case o.rerunClassMax < 0:
 		return errors.New("--rerun-class-max must be 0 or more")
@@ -155,6 +165,12 @@ func (o *options) validate() error {
 		return fmt.Errorf("--junit-output %q: must be failed or all", o.junitOutput)
 	case o.lastFailedNone != "all" && o.lastFailedNone != "none":
 		return fmt.Errorf("--last-failed-no-failures %q: must be all or none", o.lastFailedNone)
+	case o.shardBy != "package" && o.shardBy != "group":
+		return fmt.Errorf("--shard-by %q: must be package or group", o.shardBy)
+	case o.workersN < 1:
+		return fmt.Errorf("--workers %q: must be auto or a number from 1 to %d", o.workers, maxWorkers)
+	case o.input != "" && o.workersN > 1:
+		return errors.New("--workers runs go test: it cannot be used with --input")
 	case o.input != "" && o.shard != "":
 		return errors.New("--shard splits the packages go test runs: it cannot be used with --input")
 	case o.input != "" && o.lastFailed.On:
@@ -171,7 +187,7 @@ group (a top-level test with all its subtests) in a fresh go test process.
 Usage:
   gorerun [flags] [packages...] [-- go test flags...]
   gorerun --input FILE|- [flags]
-  gorerun shard-plan --shards N [--shard-timings FILE...] [--json] [packages...]
+  gorerun shard-plan --shards N [--by package|group] [--shard-timings FILE...] [--json] [packages...]
   gorerun merge -o FILE report.xml...
 
 Examples:
@@ -231,7 +247,9 @@ func (o *options) config(stdin io.Reader, stdout, stderr io.Writer, getenv func(
 		Tracker:  grouping.Options{KeepPassingOutput: o.junitOutput == "all", MaxOutput: int(o.junitMaxOutput)},
 
 		Shard:        o.shard,
+		ShardBy:      o.shardBy,
 		ShardTimings: o.shardTimings,
+		Workers:      o.workersN,
 
 		LastFailed:     o.lastFailed.On,
 		LastFailedFile: o.lastFailed.File,
@@ -261,4 +279,17 @@ func (o *options) config(stdin io.Reader, stdout, stderr io.Writer, getenv func(
 		Stdout:    stdout,
 		Stderr:    stderr,
 	}
+}
+
+// parseWorkers reads --workers: auto (the number of CPUs) or 1 to
+// maxWorkers; 0 for anything else.
+func parseWorkers(s string) int {
+	if s == "auto" {
+		return runtime.NumCPU()
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > maxWorkers {
+		return 0
+	}
+	return n
 }

@@ -20,8 +20,9 @@ func runShardPlan(ctx context.Context, args []string, stdout io.Writer, getenv f
 	var timings flagvalue.List
 	fs.Var(&timings, "shard-timings", "balance by durations in `FILE` (JUnit report or --jsonfile stream; repeatable)")
 	dir := fs.String("C", "", "list packages in `DIR`")
+	by := fs.String("by", "package", "split whole `unit`s: package, or group (as --shard-by)")
 	usage := func() {
-		fmt.Fprintln(stdout, "Usage: gorerun shard-plan --shards N [--shard-timings FILE...] [--json] [packages...] [-- go test flags...]")
+		fmt.Fprintln(stdout, "Usage: gorerun shard-plan --shards N [--by package|group] [--shard-timings FILE...] [--json] [packages...] [-- go test flags...]")
 		fs.SetOutput(stdout)
 		fs.PrintDefaults()
 	}
@@ -38,7 +39,24 @@ func runShardPlan(ctx context.Context, args []string, stdout io.Writer, getenv f
 	if v := getenv("GORERUN_SHARD_TIMINGS"); v != "" && len(timings) == 0 {
 		timings.Set(v)
 	}
-	pkgs, err := runner.ListPackages(ctx, runner.Config{Dir: *dir, Packages: fs.Args(), Flags: goFlags})
+	if *by != "package" && *by != "group" {
+		return exitUsage, usageError(fmt.Errorf("shard-plan: --by %q: must be package or group", *by))
+	}
+	rc := runner.Config{Dir: *dir, Packages: fs.Args(), Flags: goFlags}
+	if *by == "group" {
+		timed, err := shard.ReadGroupTimings(timings)
+		if err != nil {
+			return exitUsage, usageError(fmt.Errorf("shard-plan: --shard-timings: %w", err))
+		}
+		list, err := runner.ListGroups(ctx, rc)
+		if err != nil {
+			return exitUsage, usageError(err)
+		}
+		units := shard.GroupUnits(list)
+		plan := shard.Plan(units, *n, timed)
+		return exitOK, shard.WriteGroupPlan(stdout, plan, *n, len(units), len(timed) > 0, *asJSON)
+	}
+	pkgs, err := runner.ListPackages(ctx, rc)
 	if err != nil {
 		return exitUsage, usageError(err)
 	}

@@ -31,3 +31,14 @@ func Attempt() int {
 	n, _ := strconv.Atoi(os.Getenv("GORERUN_ATTEMPT"))
 	return n
 }
+
+// Record writes value to the file called name in the state directory.
+func Record(name, value string) {
+	dir := os.Getenv("GORERUN_E2E_STATE")
+	if dir == "" {
+		return
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), []byte(value), 0o644); err != nil {
+		panic(err)
+	}
+}

@@ -1,0 +1,89 @@
+package runner
+
+import (
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/gorerun/gorerun/grouping"
+)
+
+func TestDealWorkers(t *testing.T) {
+	list := []PackageGroups{
+		{Package: "m/slow", Groups: []string{"TestA", "TestB", "TestC", "TestD", "TestE"}, Listed: true},
+		{Package: "m/one", Groups: []string{"TestOnly"}, Listed: true},
+		{Package: "m/none", Listed: true},
+		{Package: "m/broken", Listed: false},
+	}
+	for _, tc := range []struct {
+		name    string
+		n       int
+		timings map[string]time.Duration
+		want    []grouping.Rerun
+	}{
+		{"round-robin in go test's order", 2, nil, []grouping.Rerun{
+			{Package: "m/slow", Run: []string{"TestA", "TestC", "TestE"}, Worker: 1},
+			{Package: "m/slow", Run: []string{"TestB", "TestD"}, Worker: 2},
+			{Package: "m/one", Run: []string{"TestOnly"}},
+			{Package: "m/none"},
+			{Package: "m/broken"},
+		}},
+		{"by recorded durations", 2, map[string]time.Duration{
+			"m/slow TestA": 10 * time.Second, "m/slow TestB": time.Second, "m/slow TestC": time.Second,
+			"m/slow TestD": time.Second, "m/slow TestE": 8 * time.Second}, []grouping.Rerun{
+			// A, E, B, C longest first; D breaks the 10s tie by count.
+			{Package: "m/slow", Run: []string{"TestA", "TestD"}, Worker: 1},
+			{Package: "m/slow", Run: []string{"TestB", "TestC", "TestE"}, Worker: 2},
+			{Package: "m/one", Run: []string{"TestOnly"}},
+			{Package: "m/none"},
+			{Package: "m/broken"},
+		}},
+		{"one worker: a process per package", 1, nil, []grouping.Rerun{
+			{Package: "m/slow", Run: []string{"TestA", "TestB", "TestC", "TestD", "TestE"}},
+			{Package: "m/one", Run: []string{"TestOnly"}},
+			{Package: "m/none"},
+			{Package: "m/broken"},
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := DealWorkers(list, tc.n, tc.timings); !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("got  %+v\nwant %+v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestWorkerArgs(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		flags []string
+		rerun grouping.Rerun
+		want  []string
+	}{
+		{"groups, go test's caching kept", []string{"-race"}, grouping.Rerun{Package: "m/a", Run: []string{"TestA", "TestB"}, Worker: 1},
+			[]string{"test", "-json", "-race", "-run", `^(?:TestA|TestB)$`, "m/a"}},
+		{"the user's subtest selection kept", []string{"-run", "Test/login"}, grouping.Rerun{Package: "m/a", Run: []string{"TestA"}, Worker: 2},
+			[]string{"test", "-json", "-run", "Test/login", "-run", `^(?:TestA)$/login`, "m/a"}},
+		{"whole package", []string{"-v"}, grouping.Rerun{Package: "m/a"}, []string{"test", "-json", "-v", "m/a"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := workerArgs(Config{Flags: tc.flags}, tc.rerun); !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("got  %q\nwant %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestSelection(t *testing.T) {
+	got := selection([]grouping.Rerun{
+		{Package: "m/a", Run: []string{"TestA"}, Worker: 1},
+		{Package: "m/a", Run: []string{"TestB"}, Worker: 2},
+		{Package: "m/b"},
+		{Package: "m/c", Run: []string{"TestC"}},
+		{Package: "m/c"},
+	})
+	want := map[string][]string{"m/a": {"TestA", "TestB"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("selection = %v, want %v (packages run whole select everything)", got, want)
+	}
+}

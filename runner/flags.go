@@ -128,3 +128,40 @@ func splitRegexp(s string) []string {
 	}
 	return append(out, s[start:])
 }
+
+// buildFlagNames are the go build flags among go test's that change what
+// is compiled (go help build): go list gets them too.
+var buildFlagNames = map[string]bool{
+	"tags": true, "race": true, "msan": true, "asan": true, "mod": true, "modfile": true,
+	"gcflags": true, "ldflags": true, "asmflags": true, "gccgoflags": true, "overlay": true,
+	"pgo": true, "trimpath": true, "buildvcs": true, "compiler": true, "installsuffix": true,
+	"toolexec": true, "pkgdir": true, "cover": true, "covermode": true, "coverpkg": true,
+	"buildmode": true, "linkshared": true,
+}
+
+// buildFlags returns the build flags among go test's args, with their
+// values, for a go command that must build what go test builds.
+func buildFlags(args []string) []string {
+	var out []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "-args" || a == "--args" {
+			break
+		}
+		if !strings.HasPrefix(a, "-") {
+			continue
+		}
+		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		takesValue := !hasValue && valueFlags[name] && i+1 < len(args)
+		if buildFlagNames[name] {
+			out = append(out, a)
+			if takesValue {
+				out = append(out, args[i+1])
+			}
+		}
+		if takesValue {
+			i++
+		}
+	}
+	return out
+}

@@ -2,14 +2,16 @@ package runner
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"regexp"
 	"strings"
 	"time"
 
 	"github.com/gorerun/gorerun/grouping"
 	"github.com/gorerun/gorerun/internal/deal"
-	"github.com/gorerun/gorerun/testjson"
+	"github.com/gorerun/gorerun/internal/testlist"
 )
 
 // PackageGroups is a package and its groups (top-level tests), as go test
@@ -22,51 +24,95 @@ type PackageGroups struct {
 	Listed bool
 }
 
-// testName matches the lines of go test -list that name a top-level test
-// go test runs (benchmarks run only with -bench and are left out).
-var testName = regexp.MustCompile(`^(?:Test|Example|Fuzz)[^\s]*$`)
-
-// ListGroups lists the groups of the packages cfg selects with one go
-// test -json -list (which builds every test binary once, so that the
-// processes that run them later find the build cache warm), honouring the
-// user's -run for top-level tests and the user's build flags.
+// ListGroups lists the groups of the packages cfg selects from their
+// test files (internal/testlist), honouring the user's -run and -skip for
+// top-level tests, without running a test binary: a TestMain that starts
+// a browser does not run to list. The one go list -export it runs
+// compiles every test package with the user's build flags, so that the
+// workers that run them at once find the build cache warm instead of
+// compiling the same packages side by side.
 func ListGroups(ctx context.Context, cfg Config) ([]PackageGroups, error) {
 	cfg = withDefaults(cfg)
-	pattern := "."
-	if run, ok := goFlag(cfg.Flags, "run"); ok && run != "" {
-		pattern = splitRegexp(run)[0]
-	}
-	args := append([]string{"test", "-json"}, cfg.Flags...)
-	args = append(args, "-list", pattern)
-	args = append(args, cfg.Packages...)
-	out, err := goOutput(ctx, cfg, args...)
+	args := append([]string{"list", "-e", "-test", "-export", "-json=ImportPath,Dir,ForTest,TestGoFiles,XTestGoFiles,Export,Error,DepsErrors"},
+		buildFlags(cfg.Flags)...)
+	out, err := goOutput(ctx, cfg, append(args, cfg.Packages...)...)
 	if strings.TrimSpace(out) == "" && err != nil {
-		return nil, fmt.Errorf("go test -list %s: %w", strings.Join(cfg.Packages, " "), err)
+		return nil, fmt.Errorf("go list %s: %w", strings.Join(cfg.Packages, " "), err)
+	}
+	type entry struct {
+		ImportPath, Dir, ForTest  string
+		TestGoFiles, XTestGoFiles []string
+		Error                     *struct{ Err string }
+		DepsErrors                []struct{ Err string }
 	}
 	var list []PackageGroups
 	index := map[string]int{}
-	d := testjson.NewDecoder(strings.NewReader(out))
-	for d.Scan() {
-		ev := d.Event()
-		if ev.NotJSON || ev.Package == "" {
+	broken := map[string]bool{}
+	dec := json.NewDecoder(strings.NewReader(out))
+	for {
+		var e entry
+		if err := dec.Decode(&e); err != nil {
+			if err == io.EOF {
+				break
+			}
+			return nil, fmt.Errorf("go list: %w", err)
+		}
+		// Test variants ("p [p.test]", "p_test [p.test]", "p.test") name
+		// the package they test; a build error in any of them means the
+		// package's tests do not build.
+		owner := e.ForTest
+		if owner == "" {
+			owner = strings.TrimSuffix(e.ImportPath, ".test")
+		}
+		if e.Error != nil || len(e.DepsErrors) > 0 {
+			broken[owner] = true
+		}
+		if e.ForTest != "" || strings.Contains(e.ImportPath, " ") || owner != e.ImportPath {
 			continue
 		}
-		i, ok := index[ev.Package]
-		if !ok {
-			i = len(list)
-			index[ev.Package] = i
-			list = append(list, PackageGroups{Package: ev.Package})
+		names, err := testlist.Names(e.Dir, e.TestGoFiles, e.XTestGoFiles)
+		if err != nil {
+			broken[owner] = true
 		}
-		switch {
-		case ev.Action == testjson.ActionOutput && ev.Test == "":
-			if name := strings.TrimSpace(ev.Output); testName.MatchString(name) {
-				list[i].Groups = append(list[i].Groups, name)
-			}
-		case ev.Test == "" && (ev.Action == testjson.ActionPass || ev.Action == testjson.ActionSkip):
-			list[i].Listed = true
+		index[e.ImportPath] = len(list)
+		list = append(list, PackageGroups{Package: e.ImportPath, Groups: selectNames(cfg.Flags, names), Listed: true})
+	}
+	for pkg := range broken {
+		if i, ok := index[pkg]; ok {
+			list[i] = PackageGroups{Package: pkg}
 		}
 	}
 	return list, nil
+}
+
+// selectNames keeps the top-level tests the user's -run and -skip select
+// (their first '/'-separated element, as the testing package matches
+// top-level names).
+func selectNames(flags, names []string) []string {
+	// A -skip of several elements skips subtests only.
+	match := func(flag string, topLevelOnly bool) *regexp.Regexp {
+		v, ok := goFlag(flags, flag)
+		if !ok || v == "" {
+			return nil
+		}
+		elems := splitRegexp(v)
+		if topLevelOnly && len(elems) > 1 {
+			return nil
+		}
+		re, err := regexp.Compile(elems[0])
+		if err != nil {
+			return nil // CheckPatterns refused it before anything ran
+		}
+		return re
+	}
+	run, skip := match("run", false), match("skip", true)
+	var out []string
+	for _, n := range names {
+		if (run == nil || run.MatchString(n)) && (skip == nil || !skip.MatchString(n)) {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // DealWorkers deals the groups of each listed package to at most n

@@ -87,3 +87,30 @@ func TestSelection(t *testing.T) {
 		t.Errorf("selection = %v, want %v (packages run whole select everything)", got, want)
 	}
 }
+
+func TestSelectNames(t *testing.T) {
+	names := []string{"TestA", "TestAB", "TestB", "ExampleA"}
+	for _, tc := range []struct {
+		flags []string
+		want  []string
+	}{
+		{nil, names},
+		{[]string{"-run", "A"}, []string{"TestA", "TestAB", "ExampleA"}},
+		{[]string{"-run", "^TestA$/sub"}, []string{"TestA"}},
+		{[]string{"-skip", "B$"}, []string{"TestA", "ExampleA"}},
+		{[]string{"-skip", "TestA/sub"}, names}, // skips subtests only
+		{[]string{"-run=Test", "-skip", "TestA"}, []string{"TestB"}},
+	} {
+		if got := selectNames(tc.flags, names); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("selectNames(%q) = %v, want %v", tc.flags, got, tc.want)
+		}
+	}
+}
+
+func TestBuildFlags(t *testing.T) {
+	got := buildFlags([]string{"-count=1", "-tags", "e2e", "-race", "-run", "TestX", "-v", "--gcflags=-N", "-timeout", "5m", "-args", "-tags", "x"})
+	want := []string{"-tags", "e2e", "-race", "--gcflags=-N"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("buildFlags = %q, want %q", got, want)
+	}
+}

@@ -13,6 +13,9 @@
 #      160k testcases (BenchmarkUpdate, BenchmarkMerge), to show linear growth.
 #   6. How soon after its delay a rerun round's process starts
 #      (BenchmarkRerunRoundStart).
+#   7. Workers: one package of 8 groups of 3 sequential steps, 1 s a group
+#      (testdata/modules/slow8), serial vs --workers 4, every testcase
+#      reported exactly once.
 # The stream has one failing group in FAIL_EVERY (default 10: over 4,000
 # failed groups in 250 MB).
 # Usage: bash scripts/bench.sh [stream size, e.g. 250MB] [runs per tool, default 3]
@@ -91,6 +94,21 @@ awk -v a="$gr" -v b="$gt" 'BEGIN{printf "gorerun %.2fs, gotestsum %.2fs: gotests
 
 echo "== report updates: one testsuite of 10k, 40k, 160k testcases"
 GORERUN_BENCH_SIZES=10000,40000,160000 go test ./junitout -run '^$' -bench 'BenchmarkUpdate|BenchmarkMerge' -benchtime 2x | grep Benchmark
+
+echo "== workers: 8 groups of 1 s in one package ($runs runs each)"
+: >"$work/serial.txt"; : >"$work/w4.txt"
+for _ in $(seq "$runs"); do
+  ( cd testdata/modules/slow8 && /usr/bin/time -q -f "%e" -a -o "$work/serial.txt" \
+      "$GOBIN/gorerun" --cache-dir "$work/cache" --junitfile "$work/serial.xml" ./... -- -count=1 >/dev/null )
+  ( cd testdata/modules/slow8 && /usr/bin/time -q -f "%e" -a -o "$work/w4.txt" \
+      "$GOBIN/gorerun" --workers 4 --cache-dir "$work/cache" --junitfile "$work/w4.xml" ./... -- -count=1 >/dev/null )
+done
+for f in serial w4; do
+  n=$(grep -o '<testcase name="[^"]*"' "$work/$f.xml" | sort | uniq | wc -l); all=$(grep -c '<testcase ' "$work/$f.xml")
+  [ "$n" = 32 ] && [ "$all" = 32 ] || { echo "$f: $all testcases, $n distinct; want 32 once each" >&2; exit 1; }
+done
+awk -v a="$(median "$work/serial.txt")" -v b="$(median "$work/w4.txt")" \
+  'BEGIN{printf "serial %.2fs, --workers 4 %.2fs (medians; target 2.6s): %.2fx faster, 32 testcases once each\n", a, b, a/b}'
 
 echo "== rerun round start after its delay (target: under 50 ms)"
 go test ./runner -run '^$' -bench BenchmarkRerunRoundStart -benchtime 20x | grep Benchmark

@@ -16,6 +16,12 @@ import (
 	"github.com/gorerun/gorerun/incremental"
 )
 
+// TestMain counts its processes: one per worker, none to list the tests.
+func TestMain(m *testing.M) {
+	state.Count("workers.main")
+	os.Exit(m.Run())
+}
+
 func step(t *testing.T, group string) {
 	if d, err := time.ParseDuration(os.Getenv("WORKERS_STEP_SLEEP")); err == nil {
 		time.Sleep(d)

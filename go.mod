@@ -3,18 +3,21 @@ module github.com/gorerun/gorerun
 go 1.25.0
 
 require (
+	github.com/bitfield/gotestdox v0.2.2
 	github.com/fatih/color v1.19.0
+	github.com/fsnotify/fsnotify v1.10.1
+	github.com/google/shlex v0.0.0-20191202100458-e7afc7fbc510
 	github.com/joshdk/go-junit v1.0.0
 	github.com/jstemmer/go-junit-report/v2 v2.1.0
 	github.com/mattn/go-isatty v0.0.20
+	github.com/spf13/pflag v1.1.0
 	golang.org/x/sys v0.42.0
+	golang.org/x/term v0.35.0
 	gotest.tools/gotestsum v1.13.0
 )
 
 require (
-	github.com/bitfield/gotestdox v0.2.2 // indirect
 	github.com/mattn/go-colorable v0.1.14 // indirect
 	golang.org/x/sync v0.17.0 // indirect
-	golang.org/x/term v0.35.0 // indirect
 	golang.org/x/text v0.17.0 // indirect
 )

@@ -56,6 +56,12 @@ func JoinPackages(rank map[string]int, parts ...*Package) *Package {
 			p.ended = part.ended
 		}
 		p.Output = append(p.Output, part.Output...)
+		if part.Coverage != "" {
+			p.Coverage = part.Coverage
+		}
+		if part.ShuffleSeed != "" {
+			p.ShuffleSeed = part.ShuffleSeed
+		}
 		p.Completed = p.Completed && part.Completed
 		p.Panicked = p.Panicked || part.Panicked
 		p.Cached = p.Cached && part.Cached

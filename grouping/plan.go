@@ -30,6 +30,12 @@ type PlanOptions struct {
 	// MaxFailures: if more groups than this fail in the first attempt,
 	// nothing is rerun. Negative means no limit.
 	MaxFailures int
+	// RerunDataRaces reruns groups whose output holds a data race report;
+	// by default they are not rerun: a race is a bug, not a flake.
+	RerunDataRaces bool
+	// AbortOnDataRace reruns nothing once any failed group raced
+	// (gotestsum's --rerun-fails-abort-on-data-race).
+	AbortOnDataRace bool
 }
 
 // PlanResult is the next round, or why there is none.
@@ -42,6 +48,9 @@ type PlanResult struct {
 	// failed or crashed, and groups (or packages) that never started.
 	Failed, NeverStarted int
 	Refused              string // set when reruns were refused by the max-failures guard
+	// Races names the failed groups ("pkg TestX") not rerun because they
+	// had a data race.
+	Races []string
 }
 
 // Packages counts the packages the round runs.
@@ -73,6 +82,10 @@ func Plan(r *Report, opts PlanOptions) PlanResult {
 		var failed, crashed, done []string
 		notRun := 0
 		for _, h := range ph.Groups {
+			if h.Final().Race && h.Status().Failed() && !opts.RerunDataRaces {
+				res.Races = append(res.Races, ph.ImportPath+" "+h.Name)
+				continue
+			}
 			switch st := h.Status(); {
 			case st == Error:
 				crashed = append(crashed, h.Name)
@@ -111,8 +124,12 @@ func Plan(r *Report, opts PlanOptions) PlanResult {
 		}
 	}
 	res.Groups = res.Failed + res.NeverStarted
-	if res.Rerun == 1 && opts.MaxFailures >= 0 && res.Groups > opts.MaxFailures {
+	switch {
+	case res.Rerun == 1 && opts.MaxFailures >= 0 && res.Groups > opts.MaxFailures:
 		res.Refused = "too many failures"
+		res.Reruns = nil
+	case opts.AbortOnDataRace && len(res.Races) > 0:
+		res.Refused = "data race"
 		res.Reruns = nil
 	}
 	return res

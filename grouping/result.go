@@ -160,6 +160,9 @@ type Group struct {
 	Incremental bool
 	// Attempt is the number of the attempt this run of the group belongs to.
 	Attempt int
+	// Race is set when the race detector reported a data race in the
+	// group's output: a bug, not a flake (see PlanOptions.RerunDataRaces).
+	Race bool
 }
 
 // Top returns the top-level test.
@@ -240,6 +243,9 @@ type Package struct {
 	Panicked bool
 	Cached   bool
 	NoTests  bool // "no test files" or "no tests to run"
+	// Coverage is go test's "coverage: 80.0% of statements" of the
+	// package, ShuffleSeed its "-test.shuffle N" line, when it printed them.
+	Coverage, ShuffleSeed string
 	// Compacted counts the groups (and their tests) that Compact dropped
 	// because every test in them passed, and names them (with their test
 	// counts) so that a later run of the same package in one stream is not

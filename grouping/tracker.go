@@ -156,6 +156,10 @@ func (tr *Tracker) Add(ev *testjson.Event) {
 			tr.free = tr.free[:len(tr.free)-1]
 		}
 		t.Output = appendCapped(t.Output, ev.Output, tr.opts.MaxOutput, &t.Dropped)
+		if strings.HasPrefix(ev.Output, "WARNING: DATA RACE") {
+			top, _, _ := strings.Cut(t.Name, "/")
+			p.groups[top].Race = true
+		}
 		switch ev.OutputType {
 		case "error": // the first marked failure is the message
 			if t.ErrorText == "" {
@@ -224,6 +228,11 @@ func (tr *Tracker) addPackageEvent(p *Package, ev *testjson.Event) {
 		case strings.HasSuffix(line, "[no test files]\n"), strings.Contains(line, "[no tests to run]"),
 			strings.HasPrefix(line, "testing: warning: no tests to run"):
 			p.NoTests = true
+		case strings.HasPrefix(line, "-test.shuffle "):
+			p.ShuffleSeed = strings.TrimRight(line, "\n")
+		}
+		if i := strings.Index(line, "coverage:"); i >= 0 && strings.Contains(line[i:], "% of statements") {
+			p.Coverage = strings.TrimRight(line[i:], "\n")
 		}
 		p.Output = appendCapped(p.Output, line, tr.opts.MaxOutput, nil)
 	case testjson.ActionPass:

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"sort"
 	"strings"
 	"time"
@@ -28,6 +29,17 @@ type Options struct {
 	// OnlyLast writes the final attempt only, with no flaky or rerun
 	// elements.
 	OnlyLast bool
+	// ClassnameFormat and SuiteNameFormat write the package in classnames
+	// and testsuite names "full" (the default), "relative" to ModulePath,
+	// or "short" (its last element), as gotestsum's
+	// --junitfile-testcase-classname and --junitfile-testsuite-name.
+	ClassnameFormat, SuiteNameFormat string
+	ModulePath                       string
+	// ProjectName names the <testsuites> element.
+	ProjectName string
+	// HideEmptyPackages leaves out packages that ran no test; HideSkipped
+	// leaves out skipped testcases.
+	HideEmptyPackages, HideSkipped bool
 
 	GoVersion string
 	Version   string // gorerun's
@@ -37,9 +49,12 @@ type Options struct {
 
 // Build turns a report into JUnit testsuites. It does not change the report.
 func Build(r *grouping.Report, opts Options) *Testsuites {
-	out := &Testsuites{}
+	out := &Testsuites{Name: sanitizeString(opts.ProjectName)}
 	var total time.Duration
 	for _, ph := range r.Packages() {
+		if opts.omit(ph) {
+			continue
+		}
 		s, d := buildSuite(ph, opts)
 		total += d
 		out.AddSuite(s)
@@ -57,9 +72,14 @@ func buildSuite(ph *grouping.PackageHistory, opts Options) (Testsuite, time.Dura
 // buildSuiteAfter fills s with a package's suite attributes and hands add
 // its testcases, without those of its first skip groups (written while the
 // package ran).
-func buildSuiteAfter(ph *grouping.PackageHistory, opts Options, skip int, out *Testsuite, add func(Testcase)) time.Duration {
+func buildSuiteAfter(ph *grouping.PackageHistory, opts Options, skip int, out *Testsuite, addAll func(Testcase)) time.Duration {
 	s := out
-	s.Name = sanitizeString(ph.ImportPath)
+	s.Name = sanitizeString(opts.pkgName(ph.ImportPath, opts.SuiteNameFormat))
+	add := func(tc Testcase) {
+		if opts.keep(&tc) {
+			addAll(tc)
+		}
+	}
 	s.Properties = []Property{
 		{Name: "go.version", Value: opts.GoVersion},
 		{Name: "gorerun.version", Value: opts.Version},
@@ -72,12 +92,12 @@ func buildSuiteAfter(ph *grouping.PackageHistory, opts Options, skip int, out *T
 	}
 	s.Time = seconds(elapsed)
 	if first := ph.Final(); first.Status == grouping.PackageBuildFailed {
-		add(Testcase{Name: "[build failed]", Classname: sanitizeString(ph.ImportPath), Time: seconds(0),
+		add(Testcase{Name: "[build failed]", Classname: sanitizeString(opts.pkgName(ph.ImportPath, opts.ClassnameFormat)), Time: seconds(0),
 			Error: &Result{Message: "build failed", Type: "build failed", Body: opts.capped([]byte(first.BuildOutput), 0)}})
 		return elapsed
 	}
 	if final := ph.Final(); final.Status == grouping.PackageNotRun && len(ph.Groups) == 0 {
-		add(Testcase{Name: "[not run]", Classname: sanitizeString(ph.ImportPath), Time: seconds(0),
+		add(Testcase{Name: "[not run]", Classname: sanitizeString(opts.pkgName(ph.ImportPath, opts.ClassnameFormat)), Time: seconds(0),
 			Error: &Result{Message: sanitizeString(strings.TrimSpace(string(final.Output))), Type: "not run"}})
 		return elapsed
 	}
@@ -92,8 +112,46 @@ func buildSuiteAfter(ph *grouping.PackageHistory, opts Options, skip int, out *T
 	return elapsed
 }
 
+// pkgName writes a package path in a name format: full, relative to the
+// module, or short (the last element).
+func (o Options) pkgName(pkg, format string) string {
+	switch format {
+	case "relative":
+		switch {
+		case o.ModulePath == "":
+			return pkg
+		case pkg == o.ModulePath:
+			return "."
+		}
+		return strings.TrimPrefix(pkg, o.ModulePath+"/")
+	case "short":
+		return path.Base(pkg)
+	}
+	return pkg
+}
+
+// keep reports whether a testcase belongs in the report (HideSkipped).
+func (o Options) keep(tc *Testcase) bool {
+	return !o.HideSkipped || tc.Skipped == nil
+}
+
+// omit reports whether a package is left out of the report: with
+// HideEmptyPackages, one that ran no test and did not fail.
+func (o Options) omit(ph *grouping.PackageHistory) bool {
+	if !o.HideEmptyPackages || len(ph.Groups) > 0 {
+		return false
+	}
+	for _, p := range ph.Runs {
+		if p.Compacted.Groups > 0 || p.Status == grouping.PackageFail || p.Status == grouping.PackageBuildFailed ||
+			p.Status == grouping.PackageNotRun || p.Status == grouping.PackageIncomplete {
+			return false
+		}
+	}
+	return true
+}
+
 func (o Options) names(pkg, name string) (classname, testname string) {
-	pkg, name = sanitizeString(pkg), sanitizeString(name)
+	pkg, name = sanitizeString(o.pkgName(pkg, o.ClassnameFormat)), sanitizeString(name)
 	if !o.ClassnameGroup {
 		return pkg, name
 	}
@@ -447,6 +505,12 @@ func (p *Prefix) close() {
 // writePackage writes a package's suite: the testcases already encoded in
 // prefix (its first prefix.groups groups as they were then), then the rest.
 func (s *Stream) writePackage(ph *grouping.PackageHistory, prefix *Prefix) error {
+	if s.opts.omit(ph) {
+		if prefix != nil {
+			prefix.close()
+		}
+		return nil
+	}
 	// Testcases are encoded as they are built, not kept: a package of half
 	// a million failures holds its bytes, not its objects.
 	var suite Testsuite
@@ -545,6 +609,7 @@ func (s *Stream) finish(pkgs []*grouping.PackageHistory) error {
 	}
 	defer f.Abort()
 	s.total.Time = seconds(s.elapsed)
+	s.total.Name = sanitizeString(s.opts.ProjectName)
 	if _, err := io.WriteString(f, xml.Header+rootOpen(&s.total)); err != nil {
 		return fmt.Errorf("writing %s: %w", s.path, err)
 	}
@@ -583,7 +648,8 @@ func (s *Stream) rebuild(spill io.ReaderAt, ph *grouping.PackageHistory, w *writ
 	for _, tc := range first.Testcases {
 		name := tc.Name
 		if s.opts.ClassnameGroup {
-			name = strings.TrimPrefix(tc.Classname, ph.ImportPath+".")
+			pkgClass, _ := s.opts.names(ph.ImportPath, "")
+			name = strings.TrimPrefix(tc.Classname, pkgClass+".")
 		}
 		if top, _, _ := strings.Cut(name, "/"); !ran[top] && tc.State() == Passed {
 			suite.AddTestcase(tc)

@@ -67,6 +67,9 @@ func (o *FileOutput) PrefixDone(p *grouping.Package, k int) {
 		h := &grouping.History{Package: p.ImportPath, Name: g.Name, Runs: []*grouping.Group{g}}
 		for _, t := range g.Tests {
 			tc := o.stream.opts.testcase(p.ImportPath, h, t.Name)
+			if !o.stream.opts.keep(&tc) {
+				continue
+			}
 			pr.counts.count(&tc)
 			pr.enc.testcase(&tc)
 		}

@@ -14,13 +14,20 @@ import (
 func (t *Terminal) Summary(r *grouping.Report, elapsed time.Duration) {
 	defer t.flush()
 	t.closeDots()
+	t.dotsOpen = false // every section starts with a newline of its own
 	pkgs := r.Packages()
-	t.skipped(pkgs)
+	if t.opts.Hide&HideSkipped == 0 {
+		t.skipped(pkgs)
+	}
 	if !t.opts.OnlyLast {
 		t.flaky(pkgs)
 	}
-	t.failed(pkgs)
-	t.buildErrors(pkgs)
+	if t.opts.Hide&HideFailed == 0 {
+		t.failed(pkgs)
+	}
+	if t.opts.Hide&HideErrors == 0 {
+		t.buildErrors(pkgs)
+	}
 	c := r.Counts()
 	var parts []string
 	if c.Runs > 1 && !t.opts.OnlyLast {
@@ -45,7 +52,7 @@ func (t *Terminal) Summary(r *grouping.Report, elapsed time.Duration) {
 	if c.BuildFailures > 0 {
 		parts = append(parts, t.red.Sprint(plural(c.BuildFailures, "build failure")))
 	}
-	fmt.Fprintf(t.out, "\nDONE %s in %s\n", strings.Join(parts, ", "), seconds(elapsed.Round(time.Millisecond)))
+	fmt.Fprintf(t.out, "\nDONE %s in %.3fs\n", strings.Join(parts, ", "), elapsed.Round(time.Millisecond).Seconds())
 }
 
 func (t *Terminal) heading(s string) {
@@ -67,10 +74,10 @@ func (t *Terminal) skipped(pkgs []*grouping.PackageHistory) {
 				}
 				reason := tst.SkipReason()
 				if g.Incremental && !tst.IsTop() {
-					fmt.Fprintf(t.out, "%s %s %s: %s\n", t.yellow.Sprint("↷"), ph.ImportPath, tst.Name, reason)
+					fmt.Fprintf(t.out, "%s %s %s: %s\n", t.yellow.Sprint("↷"), t.rel(ph.ImportPath), tst.Name, reason)
 					continue
 				}
-				fmt.Fprintf(t.out, "%s %s %s (%s)", t.yellow.Sprint("=== SKIP:"), ph.ImportPath, tst.Name, seconds(tst.Elapsed))
+				fmt.Fprintf(t.out, "%s %s %s (%s)", t.yellow.Sprint("=== SKIP:"), t.rel(ph.ImportPath), tst.Name, seconds(tst.Elapsed))
 				if reason != "" {
 					fmt.Fprintf(t.out, ": %s", reason)
 				}
@@ -86,7 +93,7 @@ func (t *Terminal) flaky(pkgs []*grouping.PackageHistory) {
 		t.heading("Flaky (passed on a rerun)")
 	}
 	for _, h := range flaky {
-		fmt.Fprintf(t.out, "%s %s %s passed on attempt %d\n", t.yellow.Sprint("=== FLAKY:"), h.Package, h.Name, h.Final().Attempt)
+		fmt.Fprintf(t.out, "%s %s %s passed on attempt %d\n", t.yellow.Sprint("=== FLAKY:"), t.rel(h.Package), h.Name, h.Final().Attempt)
 		for _, g := range h.Runs[:len(h.Runs)-1] {
 			if !g.Status().Failed() {
 				continue
@@ -123,8 +130,13 @@ func (t *Terminal) failed(pkgs []*grouping.PackageHistory) {
 			if n := len(h.Runs); n > 1 {
 				attempts = fmt.Sprintf(", failed all %d attempts", n)
 			}
-			fmt.Fprintf(t.out, "%s %s %s (%s%s)\n", t.red.Sprint("=== "+strings.ToUpper(statusWord(g.Status()))+":"), ph.ImportPath, h.Name, seconds(g.Top().Elapsed), attempts)
-			t.groupOutput(g)
+			if g.Race && t.opts.MaxReruns > 0 {
+				attempts += ", data race: not rerun"
+			}
+			fmt.Fprintf(t.out, "%s %s %s (%s%s)\n", t.red.Sprint("=== "+strings.ToUpper(statusWord(g.Status()))+":"), t.rel(ph.ImportPath), h.Name, seconds(g.Top().Elapsed), attempts)
+			if t.opts.Hide&HideOutput == 0 {
+				t.groupOutput(g)
+			}
 		}
 		final := ph.Final()
 		if final.FailedWithoutTest() || (final.Crashed() && final.Status != grouping.PackageIncomplete) {
@@ -136,16 +148,16 @@ func (t *Terminal) failed(pkgs []*grouping.PackageHistory) {
 			if final.Crashed() {
 				what = "test binary exited before it finished; groups after the crash did not start"
 			}
-			fmt.Fprintf(t.out, "%s %s (%s)\n", t.red.Sprint("=== FAIL:"), ph.ImportPath, what)
+			fmt.Fprintf(t.out, "%s %s (%s)\n", t.red.Sprint("=== FAIL:"), t.rel(ph.ImportPath), what)
 			if final.FailedWithoutTest() {
 				t.write(final.Output, 0) // no test carries it
 			}
 		} else if final.Status == grouping.PackageNotRun {
 			head()
-			fmt.Fprintf(t.out, "%s %s (%s)\n", t.red.Sprint("=== NOT RUN:"), ph.ImportPath, strings.TrimSpace(string(final.Output)))
+			fmt.Fprintf(t.out, "%s %s (%s)\n", t.red.Sprint("=== NOT RUN:"), t.rel(ph.ImportPath), strings.TrimSpace(string(final.Output)))
 		} else if final.Status == grouping.PackageIncomplete {
 			head()
-			fmt.Fprintf(t.out, "%s %s (interrupted: the package did not finish)\n", t.red.Sprint("=== FAIL:"), ph.ImportPath)
+			fmt.Fprintf(t.out, "%s %s (interrupted: the package did not finish)\n", t.red.Sprint("=== FAIL:"), t.rel(ph.ImportPath))
 		}
 	}
 }
@@ -262,7 +274,7 @@ func (t *Terminal) buildErrors(pkgs []*grouping.PackageHistory) {
 			t.heading("Build failed")
 			first = false
 		}
-		fmt.Fprintf(t.out, "%s %s\n", t.red.Sprint("=== BUILD FAILED:"), ph.ImportPath)
+		fmt.Fprintf(t.out, "%s %s\n", t.red.Sprint("=== BUILD FAILED:"), t.rel(ph.ImportPath))
 		fmt.Fprint(t.out, ensureNewline(p.BuildOutput))
 	}
 }

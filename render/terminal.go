@@ -14,19 +14,6 @@ import (
 	"github.com/gorerun/gorerun/testjson"
 )
 
-// Formats lists the names Options.Format accepts.
-var Formats = []string{"dots", "pkgname", "testname", "standard-verbose", "standard-quiet", "github-actions"}
-
-// ValidFormat reports whether name is a known format.
-func ValidFormat(name string) bool {
-	for _, f := range Formats {
-		if f == name {
-			return true
-		}
-	}
-	return false
-}
-
 // maxLooseLine caps how much of one non-JSON line of the stream is shown.
 const maxLooseLine = 4096
 
@@ -48,6 +35,22 @@ type Options struct {
 	RerunDelay time.Duration
 	// MaxOutput caps the output shown per test (0: no cap).
 	MaxOutput int
+	// HideEmptyPackages leaves packages without tests out of the compact
+	// formats (gotestsum's --format-hide-empty-pkg).
+	HideEmptyPackages bool
+	// Icons names the icon set of the package lines (IconSets).
+	Icons string
+	// Hide leaves sections out of the summary (--hide-summary).
+	Hide HideSummary
+	// ModulePath is the module the run started in: package paths are
+	// shown relative to it, as gotestsum shows them ("" shows them whole).
+	ModulePath string
+	// GitHubActions is set when running in GitHub Actions: the testname
+	// format becomes github-actions there, as in gotestsum.
+	GitHubActions bool
+	// Width is the terminal's width in columns, 0 when the output is not
+	// a terminal (dots-v2 then prints as dots).
+	Width int
 }
 
 // Terminal renders events as they come and a summary at the end. It
@@ -56,8 +59,15 @@ type Terminal struct {
 	out  *bufio.Writer // flushed at the end of every hook, so output is live and cheap
 	opts Options
 
-	green, red, yellow, bold, faint *color.Color
-	dotsOpen                        bool
+	green, red, yellow, bold, faint, white *color.Color
+	dotsOpen                               bool
+
+	runSeen    map[string]bool            // packages that ran a test in this attempt (dots)
+	doxResults map[string][]testdoxResult // testdox sentences by package
+	testOutput map[string][]string        // github-actions output by package and test
+	dotsLines  map[string]*dotsLine       // dots-v2
+	dotsOrder  []string
+	drawn      int // dots-v2 lines on screen
 }
 
 // NewTerminal returns a Terminal writing to out.
@@ -72,9 +82,41 @@ func NewTerminal(out io.Writer, opts Options) *Terminal {
 		return c
 	}
 	w := bufio.NewWriterSize(out, 64<<10)
+	if f, ok := formatAliases[opts.Format]; ok {
+		opts.Format = f
+	}
+	switch {
+	case opts.Format == "testname" && opts.GitHubActions:
+		opts.Format = "github-actions" // as gotestsum does in GitHub Actions
+	case opts.Format == "dots-v2" && opts.Width <= 0:
+		opts.Format = "dots" // dots-v2 redraws lines: it needs a terminal
+	}
 	return &Terminal{out: w, opts: opts,
 		green: mk(color.FgGreen), red: mk(color.FgRed), yellow: mk(color.FgYellow),
-		bold: mk(color.Bold), faint: mk(color.Faint)}
+		bold: mk(color.Bold), faint: mk(color.Faint), white: mk(color.FgWhite),
+		runSeen: map[string]bool{}, doxResults: map[string][]testdoxResult{},
+		testOutput: map[string][]string{}, dotsLines: map[string]*dotsLine{}}
+}
+
+// colorFor is the color of a result: green pass, red fail, yellow skip.
+func (t *Terminal) colorFor(a testjson.Action) *color.Color {
+	switch a {
+	case testjson.ActionPass:
+		return t.green
+	case testjson.ActionFail:
+		return t.red
+	case testjson.ActionSkip:
+		return t.yellow
+	}
+	return t.white
+}
+
+// note marks the attempt of a rerun on its lines (none with OnlyLast).
+func (t *Terminal) note(attempt int) string {
+	if t.opts.OnlyLast {
+		return ""
+	}
+	return attemptNote(attempt)
 }
 
 // SetFirstAttempt sets the attempt number of the run's first round, once it
@@ -103,6 +145,9 @@ func (t *Terminal) Event(attempt int, ev *testjson.Event, _ []byte, pkg *groupin
 		fmt.Fprint(t.out, out)
 		return
 	}
+	if ev.Action == testjson.ActionStart && ev.Test == "" {
+		delete(t.runSeen, ev.Package) // a new process of the package
+	}
 	switch t.opts.Format {
 	case "standard-verbose":
 		if ev.Action == testjson.ActionOutput || ev.Action == testjson.ActionBuildOutput {
@@ -110,17 +155,30 @@ func (t *Terminal) Event(attempt int, ev *testjson.Event, _ []byte, pkg *groupin
 		}
 		return
 	case "standard-quiet":
-		t.quiet(ev, pkg)
+		t.quiet(ev)
+		return
+	case "dots":
+		t.dots(attempt, ev)
+		return
+	case "dots-v2":
+		t.dotsV2(ev, pkg)
+		return
+	case "testdox":
+		t.testdox(ev, pkg)
+		return
+	case "github-actions":
+		t.githubActions(attempt, ev, pkg)
 		return
 	}
-	if ev.Action == testjson.ActionBuildOutput {
-		return // shown in the summary
+	if t.opts.Format == "testname" && packageFailureOutput(ev) {
+		fmt.Fprint(t.out, ev.Output)
+		return
 	}
-	if !ev.Action.IsTerminal() || pkg == nil {
+	if ev.Action == testjson.ActionBuildOutput || !ev.Action.IsTerminal() || pkg == nil {
 		return
 	}
 	if ev.Test == "" {
-		t.packageEnd(attempt, pkg)
+		t.packageEnd(attempt, ev, pkg)
 		return
 	}
 	tst := pkg.Test(ev.Test)
@@ -130,42 +188,58 @@ func (t *Terminal) Event(attempt int, ev *testjson.Event, _ []byte, pkg *groupin
 	failed := ev.Action == testjson.ActionFail
 	hidden := failed && attempt > 0 && t.willRerun(attempt) && (t.opts.OnlyLast || t.opts.HideRerunDetails)
 	switch t.opts.Format {
-	case "dots":
-		if !t.dotsOpen {
-			fmt.Fprintf(t.out, "[%s] ", pkg.ImportPath)
-			t.dotsOpen = true
+	case "pkgname-and-test-fails":
+		if failed && !hidden {
+			t.write(tst.Output, tst.Dropped)
 		}
-		switch {
-		case hidden && t.opts.OnlyLast:
-		case failed:
-			fmt.Fprint(t.out, t.red.Sprint("✖"))
-		case ev.Action == testjson.ActionSkip:
-			fmt.Fprint(t.out, t.yellow.Sprint("↷"))
-		default:
-			fmt.Fprint(t.out, t.green.Sprint("·"))
-		}
-	case "testname", "github-actions":
-		if !tst.IsTop() && ev.Action == testjson.ActionPass && t.opts.Format == "github-actions" {
-			return
-		}
+	case "testname":
 		if hidden {
 			if !t.opts.OnlyLast && tst.IsTop() {
-				fmt.Fprintf(t.out, "%s %s.%s failed, rerun %d/%d\n", t.yellow.Sprint("RERUN"), pkg.ImportPath, tst.Name, t.rerunIndex(attempt)+1, t.opts.MaxReruns)
+				fmt.Fprintf(t.out, "%s %s.%s failed, rerun %d/%d\n", t.yellow.Sprint("RERUN"), t.rel(pkg.ImportPath), tst.Name, t.rerunIndex(attempt)+1, t.opts.MaxReruns)
 			}
 			return
 		}
-		if ev.Action == testjson.ActionSkip && !tst.IsTop() && pkg.Group(groupName(tst.Name)).Incremental {
-			fmt.Fprintf(t.out, "%s %s.%s: %s\n", t.yellow.Sprint("↷"), pkg.ImportPath, tst.Name, tst.SkipReason())
-			return
+		if failed {
+			t.write(tst.Output, tst.Dropped)
 		}
-		note := attemptNote(attempt)
-		if t.opts.OnlyLast {
-			note = ""
-		}
-		fmt.Fprintf(t.out, "%s %s.%s%s (%s)\n", t.word(tst.Status), pkg.ImportPath, tst.Name, note, seconds(tst.Elapsed))
-		if failed && t.opts.Format == "github-actions" && len(tst.Output) > 0 {
-			fmt.Fprintf(t.out, "::group::%s output\n%s::endgroup::\n", tst.Name, ensureNewline(string(tst.Output)))
-		}
+		fmt.Fprint(t.out, t.testLine(ev, pkg.ImportPath, t.note(attempt)))
+	}
+}
+
+// quiet is go test's own format (gotestsum's standard-quiet): the
+// package-level lines, without PASS, coverage and no-tests warnings.
+func (t *Terminal) quiet(ev *testjson.Event) {
+	out := ev.Output
+	switch {
+	case ev.Action == testjson.ActionBuildOutput:
+		fmt.Fprint(t.out, out)
+	case ev.Test != "" || ev.Action != testjson.ActionOutput, out == "PASS\n",
+		strings.Contains(out, ev.Package+"\tcoverage:"),
+		strings.HasPrefix(out, "coverage:") && strings.HasSuffix(out, "% of statements\n"),
+		out == "testing: warning: no tests to run\n":
+	default:
+		fmt.Fprint(t.out, out)
+	}
+}
+
+// dots is gotestsum's dots format: the package's name when its first
+// test starts, then a character per test result.
+func (t *Terminal) dots(attempt int, ev *testjson.Event) {
+	if ev.Test == "" {
+		return
+	}
+	if ev.Action == testjson.ActionRun && !t.runSeen[ev.Package] {
+		t.runSeen[ev.Package] = true
+		fmt.Fprint(t.out, "["+t.rel(ev.Package)+"]")
+		t.dotsOpen = true
+		return
+	}
+	if ev.Action == testjson.ActionFail && t.opts.OnlyLast && t.willRerun(attempt) {
+		return // this attempt will not be the last
+	}
+	if d := t.dot(ev.Action); d != "" {
+		fmt.Fprint(t.out, d)
+		t.dotsOpen = true
 	}
 }
 
@@ -176,32 +250,6 @@ func attemptNote(attempt int) string {
 	return ""
 }
 
-func (t *Terminal) word(s grouping.Status) string {
-	switch s {
-	case grouping.Pass:
-		return t.green.Sprint("PASS")
-	case grouping.Skip:
-		return t.yellow.Sprint("SKIP")
-	default:
-		return t.red.Sprint("FAIL")
-	}
-}
-
-func (t *Terminal) quiet(ev *testjson.Event, pkg *grouping.Package) {
-	switch {
-	case ev.Action == testjson.ActionBuildOutput:
-		fmt.Fprint(t.out, ev.Output)
-	case ev.Test == "" && ev.Action == testjson.ActionOutput:
-		fmt.Fprint(t.out, ev.Output)
-	case ev.Test != "" && ev.Action == testjson.ActionFail && pkg != nil:
-		if tst := pkg.Test(ev.Test); tst != nil && tst.IsTop() {
-			for _, sub := range pkg.Group(tst.Name).Tests {
-				fmt.Fprint(t.out, string(sub.Output))
-			}
-		}
-	}
-}
-
 func (t *Terminal) closeDots() {
 	if t.dotsOpen {
 		fmt.Fprintln(t.out)
@@ -209,44 +257,39 @@ func (t *Terminal) closeDots() {
 	}
 }
 
-func (t *Terminal) packageEnd(attempt int, p *grouping.Package) {
-	switch t.opts.Format {
-	case "dots":
-		if t.dotsOpen {
-			t.closeDots()
+// packageEnd prints a package's line (pkgname, pkgname-and-test-fails,
+// testname) as gotestsum does, with the attempt of a rerun.
+func (t *Terminal) packageEnd(attempt int, ev *testjson.Event, p *grouping.Package) {
+	note := t.note(attempt)
+	if t.opts.Format == "testname" {
+		if ev.Action == testjson.ActionFail && t.willRerun(attempt) && t.opts.OnlyLast {
+			return // this attempt will not be the last
 		}
-		return
-	case "testname", "github-actions":
-		if p.Status == grouping.PackageSkip || p.NoTests {
-			fmt.Fprintf(t.out, "EMPTY %s\n", p.ImportPath)
+		result := t.colorFor(ev.Action).Sprint(strings.ToUpper(string(ev.Action)))
+		if empty(p) && ev.Action != testjson.ActionFail {
+			result = t.yellow.Sprint("EMPTY")
 		}
+		fmt.Fprintf(t.out, "%s %s%s\n", result, t.packageLine(ev, p, false), note)
 		return
-	}
-	// pkgname
-	note := attemptNote(attempt)
-	if t.opts.OnlyLast {
-		note = ""
 	}
 	switch {
-	case p.Status == grouping.PackageSkip || (p.NoTests && p.Status == grouping.PackagePass && len(p.Groups) == 0 && p.Compacted.Groups == 0):
-		fmt.Fprintf(t.out, "∅  %s%s\n", p.ImportPath, note)
 	case p.Status == grouping.PackageBuildFailed:
-		fmt.Fprintf(t.out, "%s  %s [build failed]\n", t.red.Sprint("✖"), p.ImportPath)
-	case p.Status == grouping.PackagePass:
-		d := "(" + seconds(p.Elapsed) + ")"
-		if p.Cached {
-			d = "(cached)"
+		fmt.Fprintf(t.out, "%s  %s [build failed]%s\n", t.icon(testjson.ActionFail), t.rel(p.ImportPath), note)
+	case empty(p) && p.Status != grouping.PackageFail:
+		if !t.opts.HideEmptyPackages {
+			fmt.Fprintf(t.out, "%s  %s%s\n", t.icon(testjson.ActionSkip), t.packageLine(ev, p, true), note)
 		}
-		fmt.Fprintf(t.out, "%s  %s %s%s\n", t.green.Sprint("✓"), p.ImportPath, d, note)
+	case p.Status == grouping.PackagePass:
+		fmt.Fprintf(t.out, "%s  %s%s\n", t.icon(testjson.ActionPass), t.packageLine(ev, p, true), note)
 	default:
 		if t.willRerun(attempt) && t.opts.OnlyLast {
 			return // this attempt will not be the last
 		}
 		if t.willRerun(attempt) && t.opts.HideRerunDetails {
-			fmt.Fprintf(t.out, "%s  %s (%s)%s, rerun %d/%d\n", t.yellow.Sprint("↻"), p.ImportPath, seconds(p.Elapsed), note, t.rerunIndex(attempt)+1, t.opts.MaxReruns)
+			fmt.Fprintf(t.out, "%s  %s%s, rerun %d/%d\n", t.yellow.Sprint("↻"), t.packageLine(ev, p, true), note, t.rerunIndex(attempt)+1, t.opts.MaxReruns)
 			return
 		}
-		fmt.Fprintf(t.out, "%s  %s (%s)%s\n", t.red.Sprint("✖"), p.ImportPath, seconds(p.Elapsed), note)
+		fmt.Fprintf(t.out, "%s  %s%s\n", t.icon(testjson.ActionFail), t.packageLine(ev, p, true), note)
 	}
 }
 
@@ -277,15 +320,29 @@ func (t *Terminal) Resumed(pkg string, crashed []string, neverStarted int) {
 	if len(crashed) > 0 {
 		who = strings.Join(crashed, ", ") + " crashed the test binary"
 	}
-	fmt.Fprintf(t.out, "%s\n", t.yellow.Sprintf("%s %s; running the %s that never started", pkg, who, plural(neverStarted, "group")))
+	fmt.Fprintf(t.out, "%s\n", t.yellow.Sprintf("%s %s; running the %s that never started", t.rel(pkg), who, plural(neverStarted, "group")))
 }
 
 // Refused says that reruns were refused by the max-failures guard.
 func (t *Terminal) Refused(plan grouping.PlanResult, opts grouping.PlanOptions) {
 	defer t.flush()
 	t.closeDots()
-	fmt.Fprintf(t.out, "\n%s\n", t.red.Sprintf("not rerunning: %s failed in the first run, more than --rerun-max-failures=%d; this looks broken, not flaky",
-		plural(plan.Groups, "group"), opts.MaxFailures))
+	if plan.Rerun == 1 {
+		for _, g := range plan.Races {
+			pkg, name, _ := strings.Cut(g, " ")
+			fmt.Fprintf(t.out, "\n%s", t.red.Sprintf("not rerunning %s %s: it has a data race, a bug rather than a flake (--rerun-data-races reruns it)", t.rel(pkg), name))
+		}
+		if len(plan.Races) > 0 {
+			fmt.Fprintln(t.out)
+		}
+	}
+	switch plan.Refused {
+	case "too many failures":
+		fmt.Fprintf(t.out, "\n%s\n", t.red.Sprintf("not rerunning: %s failed in the first run, more than --rerun-max-failures=%d; this looks broken, not flaky",
+			plural(plan.Groups, "group"), opts.MaxFailures))
+	case "data race":
+		fmt.Fprintf(t.out, "\n%s\n", t.red.Sprint("not rerunning anything: a data race was detected (--rerun-fails-abort-on-data-race)"))
+	}
 }
 
 func plural(n int, word string) string {

@@ -77,6 +77,9 @@ type Config struct {
 
 	Observer Observer
 	Stderr   io.Writer // go test's stderr goes here
+	// Debug, if set, gets a line for every go command run, with how long
+	// it took (--debug).
+	Debug io.Writer
 	// Sleep waits d or until ctx is done; time.Sleep-like by default.
 	Sleep func(ctx context.Context, d time.Duration) error
 }
@@ -135,7 +138,7 @@ func Run(ctx context.Context, cfg Config) (*grouping.Report, error) {
 	}
 	for {
 		plan := grouping.Plan(report, cfg.Plan)
-		if plan.Refused != "" {
+		if plan.Refused != "" || len(plan.Races) > 0 {
 			cfg.Observer.Refused(plan, cfg.Plan)
 		}
 		if len(plan.Reruns) == 0 {
@@ -674,6 +677,7 @@ func (rd *round) exec(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("go test: %w", err)
 	}
+	defer debugCommand(rd.cfg.Debug, rd.cfg, args)()
 	if err := cmd.Start(); err != nil {
 		if errors.Is(err, exec.ErrNotFound) {
 			return fmt.Errorf("%s not found on PATH: install Go or set PATH: %w", rd.cfg.Go, err)
@@ -734,6 +738,27 @@ func (rd *round) exec(ctx context.Context, args []string) error {
 		return &GoTestError{Args: args, Msg: firstLine(msg)}
 	}
 	return nil
+}
+
+// debugCommand logs a go command as it starts; the function it returns
+// logs how long it took.
+func debugCommand(w io.Writer, cfg Config, args []string) func() {
+	if w == nil {
+		return func() {}
+	}
+	start := time.Now()
+	where := ""
+	if cfg.Dir != "" {
+		where = " (in " + cfg.Dir + ")"
+	}
+	fmt.Fprintf(w, "gorerun: debug: %s %s%s\n", cfg.Go, strings.Join(args, " "), where)
+	return func() {
+		fmt.Fprintf(w, "gorerun: debug: %s %s: took %s\n", cfg.Go, firstWords(args, 2), time.Since(start).Round(time.Millisecond))
+	}
+}
+
+func firstWords(args []string, n int) string {
+	return strings.Join(args[:min(n, len(args))], " ")
 }
 
 // GoTestError is go test failing before it ran anything: bad flags, bad
@@ -853,6 +878,7 @@ func goOutput(ctx context.Context, cfg Config, args ...string) (string, error) {
 	cmd.Env = cfg.Env
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
+	defer debugCommand(cfg.Debug, cfg, args)()
 	out, err := cmd.Output()
 	if err != nil {
 		if msg := firstLine(strings.TrimSpace(stderr.String())); msg != "" {
@@ -907,4 +933,15 @@ func ModulePath(ctx context.Context, cfg Config) string {
 func GoVersion(ctx context.Context, cfg Config) string {
 	v, _ := goQuery(ctx, cfg, "env", "GOVERSION")
 	return v
+}
+
+// TestFiles returns a package's directory and its _test.go files (go
+// list's TestGoFiles and XTestGoFiles).
+func TestFiles(ctx context.Context, cfg Config, pkg string) (string, []string, error) {
+	out, err := goQuery(ctx, cfg, append(withTags(cfg, "list", "-f", "{{.Dir}}\n{{join .TestGoFiles \" \"}} {{join .XTestGoFiles \" \"}}"), pkg)...)
+	if err != nil {
+		return "", nil, err
+	}
+	dir, files, _ := strings.Cut(out, "\n")
+	return dir, strings.Fields(files), nil
 }

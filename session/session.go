@@ -1,6 +1,7 @@
 package session
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -13,13 +14,16 @@ import (
 	"time"
 
 	"github.com/gorerun/gorerun/grouping"
+	"github.com/gorerun/gorerun/internal/gomod"
 	"github.com/gorerun/gorerun/internal/inputfile"
 	"github.com/gorerun/gorerun/internal/outpath"
 	"github.com/gorerun/gorerun/jsonfile"
 	"github.com/gorerun/gorerun/junitout"
 	"github.com/gorerun/gorerun/lastfailed"
 	"github.com/gorerun/gorerun/output"
+	"github.com/gorerun/gorerun/postrun"
 	"github.com/gorerun/gorerun/render"
+	"github.com/gorerun/gorerun/rerunreport"
 	"github.com/gorerun/gorerun/runner"
 	"github.com/gorerun/gorerun/shard"
 	"github.com/gorerun/gorerun/stepsummary"
@@ -65,6 +69,13 @@ type Config struct {
 	UpdateXML string
 	SummaryMD string // append the Markdown summary here ($GITHUB_STEP_SUMMARY resolved by the caller)
 
+	JSONTimingFile string    // --jsonfile-timing-events: the pass, skip and fail events only
+	RerunReport    string    // --rerun-fails-report: gotestsum's report of the rerun tests
+	PostRunCommand []string  // run after everything is written, with gotestsum's environment
+	RawCommand     bool      // GoFlags is a command that prints go test -json: run it instead of go test
+	MaxFails       int       // stop the run after this many test failures (0: never)
+	Debug          io.Writer // where the go commands run are logged (nil: nowhere)
+
 	Stdout, Stderr io.Writer
 }
 
@@ -97,17 +108,28 @@ func run(ctx context.Context, cfg Config) (int, error) {
 		return ExitUsage, err
 	}
 	defer o.all.Abort() // a no-op for outputs already finished
+	runCtx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	if cfg.MaxFails > 0 {
+		o.all = append(o.all, &failLimit{max: cfg.MaxFails, stop: stop})
+	}
 
 	var report *grouping.Report
 	var runErr error
-	if cfg.Input != "" {
+	commandFailed := false
+	if cfg.RawCommand {
+		report, commandFailed, err = runRaw(runCtx, cfg, o)
+		if err != nil {
+			return ExitUsage, usage(err)
+		}
+	} else if cfg.Input != "" {
 		report, err = readInput(cfg, o)
 		if err != nil {
 			return ExitUsage, usage(err)
 		}
 	} else {
 		var done bool
-		report, done, runErr = runTests(ctx, cfg, o)
+		report, done, runErr = runTests(runCtx, cfg, o)
 		if done {
 			return ExitOK, nil
 		}
@@ -116,8 +138,9 @@ func run(ctx context.Context, cfg Config) (int, error) {
 			return ExitUsage, usage(runErr)
 		}
 	}
-	interrupted := errors.Is(runErr, runner.ErrInterrupted) || ctx.Err() != nil
-	if runErr != nil && !interrupted {
+	stoppedEarly := errors.Is(context.Cause(runCtx), errMaxFails) && ctx.Err() == nil
+	interrupted := (errors.Is(runErr, runner.ErrInterrupted) || ctx.Err() != nil) && !stoppedEarly
+	if runErr != nil && !interrupted && !stoppedEarly {
 		return ExitFailed, runErr
 	}
 	if n, first := report.ClampedElapsed(); n > 0 {
@@ -142,10 +165,73 @@ func run(ctx context.Context, cfg Config) (int, error) {
 	case interrupted:
 		fmt.Fprintln(cfg.Stderr, "gorerun: interrupted: the results above are partial")
 		return ExitInterrupted, nil
-	case failed:
+	case stoppedEarly:
+		fmt.Fprintf(cfg.Stderr, "gorerun: stopped after %d test failures (--max-fails %d): the results above are partial\n", cfg.MaxFails, cfg.MaxFails)
+		return ExitFailed, nil
+	case failed || commandFailed:
 		return ExitFailed, nil
 	}
 	return ExitOK, nil
+}
+
+// errMaxFails is why a run stopped at --max-fails.
+var errMaxFails = errors.New("too many failures")
+
+// failLimit stops the run (and so go test) once max tests have failed,
+// counting every failed test and subtest in every attempt, as gotestsum's
+// --max-fails does.
+type failLimit struct {
+	output.Hooks
+	max, failed int
+	stop        context.CancelCauseFunc
+}
+
+func (f *failLimit) Event(_ int, ev *testjson.Event, _ []byte, _ *grouping.Package) {
+	if ev.Test != "" && ev.Action == testjson.ActionFail {
+		if f.failed++; f.failed == f.max {
+			f.stop(errMaxFails)
+		}
+	}
+}
+
+func (f *failLimit) Finish(output.Result) error { return nil }
+
+// runRaw runs --raw-command: the command after -- prints go test -json,
+// read as a recorded stream as it comes. commandFailed is set when the
+// command exited non-zero although every test passed (a script that ran
+// more than go test).
+func runRaw(ctx context.Context, cfg Config, o *outputs) (*grouping.Report, bool, error) {
+	cmd := exec.CommandContext(ctx, cfg.GoFlags[0], cfg.GoFlags[1:]...)
+	cmd.Dir = cfg.Dir
+	cmd.Stderr = cfg.Stderr
+	cmd.WaitDelay = 5 * time.Second
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, false, fmt.Errorf("--raw-command: %w", err)
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, false, fmt.Errorf("--raw-command %s: %w", cfg.GoFlags[0], err)
+	}
+	if cfg.Debug != nil {
+		fmt.Fprintf(cfg.Debug, "gorerun: debug: running %s\n", strings.Join(cfg.GoFlags, " "))
+	}
+	report, readErr := runner.Read(stdout, "--raw-command output", streamed{List: o.all, compact: cfg.UpdateXML == ""}, cfg.Tracker)
+	io.Copy(io.Discard, stdout) // let the command finish writing
+	waitErr := cmd.Wait()
+	if errors.Is(readErr, runner.ErrTruncated) {
+		readErr = nil
+	}
+	if readErr != nil {
+		if waitErr != nil {
+			return report, false, fmt.Errorf("%w (the command: %v)", readErr, waitErr)
+		}
+		return report, false, readErr
+	}
+	if waitErr != nil && ctx.Err() == nil {
+		fmt.Fprintf(cfg.Stderr, "gorerun: --raw-command %s: %v\n", cfg.GoFlags[0], waitErr)
+		return report, true, nil
+	}
+	return report, false, nil
 }
 
 // inFinishOrder lists the outputs in the order they finish: what the user
@@ -170,6 +256,15 @@ func (o *outputs) inFinishOrder() []output.Output {
 	if o.update != nil {
 		list = append(list, o.update)
 	}
+	if o.jsonTiming != nil {
+		list = append(list, o.jsonTiming)
+	}
+	if o.rerunReport != nil {
+		list = append(list, o.rerunReport)
+	}
+	if o.postRun != nil {
+		list = append(list, o.postRun) // last: the files it names are written
+	}
 	return list
 }
 
@@ -180,6 +275,9 @@ type outputs struct {
 	summary     *stepsummary.Summary
 	cache       *lastfailed.Output
 	jsonFile    *jsonfile.Writer
+	jsonTiming  *jsonfile.Writer
+	rerunReport *rerunreport.Report
+	postRun     *postrun.Command
 	junit       *junitout.FileOutput
 	update      *junitout.UpdateOutput
 	all         output.List // every output, for the run's hooks
@@ -189,6 +287,9 @@ type outputs struct {
 // open opens every output that writes a file, so that a bad path is
 // refused before anything runs.
 func open(ctx context.Context, cfg Config, start time.Time) (*outputs, error) {
+	if cfg.Terminal.ModulePath == "" {
+		cfg.Terminal.ModulePath = gomod.ModulePath(cmp.Or(cfg.Dir, "."))
+	}
 	o := &outputs{term: render.NewTerminal(cfg.Stdout, cfg.Terminal)}
 	o.all = output.List{o.term}
 	if cfg.Terminal.Format == "github-actions" {
@@ -209,8 +310,40 @@ func open(ctx context.Context, cfg Config, start time.Time) (*outputs, error) {
 		o.jsonFile = w
 		o.all = append(o.all, w)
 	}
+	for _, extra := range []struct {
+		path   string
+		create func(string) (output.Output, error)
+	}{
+		{cfg.JSONTimingFile, func(p string) (output.Output, error) {
+			w, err := jsonfile.CreateTiming(p)
+			o.jsonTiming = w
+			return w, err
+		}},
+		{cfg.RerunReport, func(p string) (output.Output, error) {
+			r, err := rerunreport.New(p)
+			o.rerunReport = r
+			return r, err
+		}},
+	} {
+		if extra.path == "" {
+			continue
+		}
+		x, err := extra.create(extra.path)
+		if err != nil {
+			o.all.Abort()
+			return nil, usage(err)
+		}
+		o.all = append(o.all, x)
+	}
+	if len(cfg.PostRunCommand) > 0 {
+		o.postRun = &postrun.Command{Args: cfg.PostRunCommand, Dir: cfg.Dir, JSONFile: cfg.JSONFile,
+			JSONTimingFile: cfg.JSONTimingFile, JUnitFile: cfg.JUnitFile, Stdout: cfg.Stdout, Stderr: cfg.Stderr}
+	}
 	if cfg.JUnitFile != "" || cfg.UpdateXML != "" {
 		o.junitOpts = junitOptions(ctx, cfg, start)
+		if o.junitOpts.ModulePath == "" {
+			o.junitOpts.ModulePath = cfg.Terminal.ModulePath
+		}
 	}
 	if cfg.JUnitFile != "" {
 		// A recorded stream is never rerun: its packages are written as
@@ -321,6 +454,7 @@ func runTests(ctx context.Context, cfg Config, o *outputs) (*grouping.Report, bo
 		Delay:    cfg.Delay,
 		Tracker:  cfg.Tracker,
 		Stderr:   cfg.Stderr,
+		Debug:    cfg.Debug,
 	}
 	byGroup := cfg.Shard != "" && cfg.ShardBy == "group"
 	if cfg.Workers > 1 || byGroup {
@@ -492,7 +626,8 @@ func checkFiles(cfg Config) error {
 		inputs = append(inputs, outpath.Named{Flag: "--shard-timings", Path: f})
 	}
 	for _, f := range []outpath.Named{{Flag: "--junitfile", Path: cfg.JUnitFile}, {Flag: "--jsonfile", Path: cfg.JSONFile},
-		{Flag: "--summary-md", Path: cfg.SummaryMD}, {Flag: "--update-xml", Path: cfg.UpdateXML}} {
+		{Flag: "--summary-md", Path: cfg.SummaryMD}, {Flag: "--update-xml", Path: cfg.UpdateXML},
+		{Flag: "--jsonfile-timing-events", Path: cfg.JSONTimingFile}, {Flag: "--rerun-fails-report", Path: cfg.RerunReport}} {
 		if f.Path != "" {
 			outputs = append(outputs, f)
 		}

@@ -203,7 +203,7 @@ func TestE2EWholeGroupRerun(t *testing.T) {
 	report := filepath.Join(t.TempDir(), "report.xml")
 	r := gorerun(t, fixture("e2e"), nil, "", "--rerun-class-max=2", "--rerun-delay=0", "--junitfile", report, "./basic")
 	r.expectCode(t, 0)
-	r.expectOutput(t, "rerun 1/2: 2 failed groups in 1 package after 0s", "=== FLAKY: example.com/e2e/basic TestWholeGroup passed on attempt 2",
+	r.expectOutput(t, "rerun 1/2: 2 failed groups in 1 package after 0s", "=== FLAKY: basic TestWholeGroup passed on attempt 2",
 		"flaky check failed", "2 flaky")
 	r.expectCounts(t, map[string]int{
 		"basic.setup":        2, // the step before the failing one ran again
@@ -285,7 +285,7 @@ func TestE2ECrashWithoutReruns(t *testing.T) {
 	r := gorerun(t, fixture("e2e"), nil, "", "--junitfile", report, "./crash")
 	r.expectCode(t, 1)
 	// Not a rerun: TestLater never ran, so it runs in a process of its own.
-	r.expectOutput(t, "example.com/e2e/crash TestExits crashed the test binary; running the 1 group that never started", "DONE 3 tests, 1 error")
+	r.expectOutput(t, "crash TestExits crashed the test binary; running the 1 group that never started", "DONE 3 tests, 1 error")
 	ts := readJUnit(t, report)
 	if exits := testcase(t, ts, "crash", "TestExits"); exits.Error == nil {
 		t.Errorf("TestExits: %+v", exits)
@@ -314,7 +314,7 @@ func TestE2EBuildFailureAlongsidePassingPackages(t *testing.T) {
 	report := filepath.Join(t.TempDir(), "report.xml")
 	r := gorerun(t, fixture("e2e"), nil, "", "--rerun-class-max=1", "--rerun-delay=0", "--junitfile", report, "./broken", "./other")
 	r.expectCode(t, 1)
-	r.expectOutput(t, "=== BUILD FAILED: example.com/e2e/broken", "undefined: undefinedFunction", "1 build failure")
+	r.expectOutput(t, "=== BUILD FAILED: broken", "undefined: undefinedFunction", "1 build failure")
 	r.expectCounts(t, map[string]int{"other.process": 2})
 	ts := readJUnit(t, report)
 	tc := testcase(t, ts, "broken", "[build failed]")
@@ -382,7 +382,7 @@ func TestE2EHideAndOnlyLast(t *testing.T) {
 	t.Parallel()
 	r := gorerun(t, fixture("e2e"), nil, "", "--rerun-class-max=2", "--rerun-delay=0", "--hide-rerun-details", "--format=testname", "./other")
 	r.expectCode(t, 0)
-	r.expectOutput(t, "RERUN example.com/e2e/other.TestOther failed, rerun 1/2", "TestOther failed, rerun 1/2")
+	r.expectOutput(t, "RERUN other.TestOther failed, rerun 1/2", "TestOther failed, rerun 1/2")
 	if strings.Contains(r.stdout, "fails on attempt 1") {
 		t.Errorf("--hide-rerun-details showed the output of a rerun attempt:\n%s", r.stdout)
 	}
@@ -460,7 +460,9 @@ func TestE2EUsage(t *testing.T) {
 		r.expectOutput(t, tc.want)
 	}
 	testCases := []testCase{
-		{"unknown flag", []string{"--bogus"}, 2, "flag provided but not defined: -bogus"},
+		{"unknown flag", []string{"--bogus"}, 2, "gorerun: unknown flag --bogus (see gorerun --help)\n"},
+		{"gotestsum-style typo", []string{"--rerun-fail=2"}, 2, "unknown flag --rerun-fail; did you mean --rerun-fails?"},
+		{"long flag with one dash", []string{"-rerun-class-max=x"}, 2, `invalid argument "x" for "--rerun-class-max"`},
 		{"bad format", []string{"--format", "fancy", "./other"}, 2, `--format "fancy": must be one of`},
 		{"bad delay", []string{"--rerun-delay", "soon", "./other"}, 2, "neither a duration"},
 		{"help", []string{"--help"}, 0, "gorerun --rerun-class-max=3 --rerun-delay=1s ./..."},
@@ -552,8 +554,8 @@ func TestE2EIncremental(t *testing.T) {
 		"incr.receipt": 1, // skipped on attempt 1, ran on attempt 2
 		"incr.browse":  0, // its login step always fails
 	})
-	r.expectOutput(t, `↷ example.com/e2e/incr TestBrokenLogin/browse: previous step "login" failed`,
-		"=== FLAKY: example.com/e2e/incr TestCheckout passed on attempt 2")
+	r.expectOutput(t, `↷ incr TestBrokenLogin/browse: previous step "login" failed`,
+		"=== FLAKY: incr TestCheckout passed on attempt 2")
 	ts := readJUnit(t, report)
 	if tc := testcase(t, ts, "incr", "TestCheckout/receipt"); tc.Skipped != nil || tc.Failure != nil {
 		t.Errorf("receipt ran and passed on the rerun: %+v", tc)
@@ -698,7 +700,7 @@ func TestE2EFailfastPackagesNotRun(t *testing.T) {
 	report := filepath.Join(t.TempDir(), "report.xml")
 	r := gorerun(t, fixture("e2e"), nil, "", "--junitfile", report, "./always", "./other", "--", "-failfast", "-p", "1")
 	r.expectCode(t, 1)
-	r.expectOutput(t, "=== NOT RUN: example.com/e2e/other (not run: go test -failfast stopped before this package)", "1 package not run")
+	r.expectOutput(t, "=== NOT RUN: other (not run: go test -failfast stopped before this package)", "1 package not run")
 	ts := readJUnit(t, report)
 	if tc := testcase(t, ts, "other", "[not run]"); tc.Error == nil {
 		t.Errorf("[not run]: %+v", tc)
@@ -766,7 +768,7 @@ func TestE2EInterruptDuringRerunDelay(t *testing.T) {
 	dir := t.TempDir()
 	report := filepath.Join(dir, "report.xml")
 	// SIGTERM, as CI systems stop jobs.
-	r := signalAt(t, dir, "example.com/e2e/other", syscall.SIGTERM, "--rerun-class-max=1", "--rerun-delay=60s", "--junitfile", report, "./other")
+	r := signalAt(t, dir, "✖  other (", syscall.SIGTERM, "--rerun-class-max=1", "--rerun-delay=60s", "--junitfile", report, "./other")
 	r.expectCode(t, 130)
 	ts := readJUnit(t, report)
 	if tc := testcase(t, ts, "other", "TestOther"); tc.Failure == nil {
@@ -804,7 +806,7 @@ func TestE2EShardsMergeToTheUnshardedRun(t *testing.T) {
 		r.expectOutput(t, fmt.Sprintf("shard %d/3: 2 of 6 packages", k))
 		// always and incr fail for good; a shard exits 1 exactly when it has one of them.
 		want := 0
-		if strings.Contains(r.stdout, "example.com/e2e/always") || strings.Contains(r.stdout, "example.com/e2e/incr") {
+		if strings.Contains(r.stdout, "  always (") || strings.Contains(r.stdout, "  incr (") {
 			want = 1
 		}
 		r.expectCode(t, want)

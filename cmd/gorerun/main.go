@@ -8,7 +8,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -17,6 +16,8 @@ import (
 	"syscall"
 
 	"github.com/mattn/go-isatty"
+	"github.com/spf13/pflag"
+	"golang.org/x/term"
 
 	"github.com/gorerun/gorerun/session"
 )
@@ -88,10 +89,12 @@ func runErr(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 			return runShardPlan(ctx, args[1:], stdout, getenv)
 		case "merge":
 			return runMerge(args[1:], stdout, stderr)
+		case "tool":
+			return runTool(ctx, args[1:], stdin, stdout, stderr, getenv)
 		}
 	}
 	o, err := parseOptions(args, getenv, stdout)
-	if errors.Is(err, flag.ErrHelp) {
+	if errors.Is(err, pflag.ErrHelp) {
 		return exitOK, nil
 	}
 	if err != nil {
@@ -101,15 +104,30 @@ func runErr(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		fmt.Fprintf(stdout, "gorerun %s\n", versionString())
 		return exitOK, nil
 	}
-	return session.Run(ctx, o.config(stdin, stdout, stderr, getenv))
+	cfg := o.config(stdin, stdout, stderr, getenv)
+	if o.watch {
+		return runWatch(ctx, o, cfg, stdin)
+	}
+	return session.Run(ctx, cfg)
 }
 
+// useColor reports whether out gets color: not with NO_COLOR; on a
+// terminal; and, as gotestsum, in CI services whose logs show color.
 func useColor(out io.Writer, getenv func(string) string) bool {
 	if getenv("NO_COLOR") != "" {
 		return false
 	}
-	f, ok := out.(*os.File)
-	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+	if f, ok := out.(*os.File); ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd())) {
+		return true
+	}
+	if getenv("CI") != "" {
+		for _, name := range []string{"APPVEYOR", "BUILDKITE", "CIRCLECI", "DRONE", "GITEA_ACTIONS", "GITHUB_ACTIONS", "GITLAB_CI", "TRAVIS"} {
+			if getenv(name) != "" {
+				return true
+			}
+		}
+	}
+	return getenv("TEAMCITY_VERSION") != ""
 }
 
 func versionString() string {
@@ -120,4 +138,17 @@ func versionString() string {
 		return bi.Main.Version
 	}
 	return "(devel)"
+}
+
+// terminalWidth is out's width in columns when it is a terminal, else 0.
+func terminalWidth(out io.Writer) int {
+	f, ok := out.(*os.File)
+	if !ok || !isatty.IsTerminal(f.Fd()) {
+		return 0
+	}
+	w, _, err := term.GetSize(int(f.Fd()))
+	if err != nil {
+		return 0
+	}
+	return w
 }

@@ -2,10 +2,11 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/spf13/pflag"
 
 	"github.com/gorerun/gorerun/internal/outpath"
 	"github.com/gorerun/gorerun/junitout"
@@ -13,15 +14,14 @@ import (
 
 // runMerge is `gorerun merge -o FILE report.xml...`.
 func runMerge(args []string, stdout, stderr io.Writer) (int, error) {
-	fs := flag.NewFlagSet("gorerun merge", flag.ContinueOnError)
-	out := fs.String("o", "", "write the merged report to `FILE`")
+	fs := pflag.NewFlagSet("gorerun merge", pflag.ContinueOnError)
+	out := fs.StringP("output", "o", "", "write the merged report to `FILE`")
 	usage := func() {
 		fmt.Fprintln(stdout, "Usage: gorerun merge -o FILE report.xml...")
-		fs.SetOutput(stdout)
-		fs.PrintDefaults()
+		fmt.Fprint(stdout, fs.FlagUsages())
 	}
 	if err := parseFlags(fs, args, usage); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
+		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK, nil
 		}
 		return exitUsage, usageError(err)

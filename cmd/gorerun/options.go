@@ -2,13 +2,15 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"runtime"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/google/shlex"
+	"github.com/spf13/pflag"
 
 	"github.com/gorerun/gorerun/grouping"
 	"github.com/gorerun/gorerun/internal/flagvalue"
@@ -24,16 +26,31 @@ type options struct {
 	rerunDelay       flagvalue.Duration
 	rerunMaxFailures int
 	rerunParallel    int
+	rerunRunRoot     bool
+	rerunReport      string
+	rerunAbortRace   bool
+	rerunDataRaces   bool
 	format           string
+	formatHideEmpty  bool
+	formatIcons      string
+	hideSummary      string
 	hideRerunDetails bool
 	rerunOnlyLast    bool
 	jsonFile         string
+	jsonTiming       string
 	input            string
 	junitFile        string
 	junitClassname   string
 	junitOutput      string
 	junitMaxOutput   flagvalue.Size
+	junitCaseFormat  string
+	junitSuiteFormat string
+	junitProject     string
+	junitHideEmpty   bool
+	junitHideSkipped bool
 	version          bool
+	debug            bool
+	noColor          bool
 	dir              string
 	lastFailed       flagvalue.OptionalFile
 	lastFailedNone   string
@@ -45,41 +62,98 @@ type options struct {
 	workers          string
 	workersN         int
 	summaryMD        string
+	pkgList          string
+	rawCommand       bool
+	maxFails         int
+	postRunCommand   string
+	postRun          []string
+	watch            bool
+	watchClear       bool
+	watchChdir       bool
 
 	packages []string
-	goFlags  []string
+	goFlags  []string // go test flags; with --raw-command, the command
 }
 
-func newFlagSet(o *options, out io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet("gorerun", flag.ContinueOnError)
-	fs.SetOutput(out)
+func newFlagSet(o *options) *pflag.FlagSet {
+	fs := pflag.NewFlagSet("gorerun", pflag.ContinueOnError)
+	fs.SortFlags = false
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	o.rerunDelay = flagvalue.Duration(500 * time.Millisecond)
 	o.junitMaxOutput = 1 << 20
+
+	// Reruns.
 	fs.IntVar(&o.rerunClassMax, "rerun-class-max", 0, "rerun a failed group (a top-level test with its subtests) up to `N` times")
+	fs.IntVar(&o.rerunClassMax, "rerun-fails", 0, "gotestsum's name for --rerun-class-max; bare: 2 reruns")
+	fs.Lookup("rerun-fails").NoOptDefVal = "2"
 	fs.Var(&o.rerunDelay, "rerun-delay", "wait `D` before each rerun round (1s, 250ms, or seconds: 0.5)")
 	fs.IntVar(&o.rerunMaxFailures, "rerun-max-failures", 10, "do not rerun when more than `N` groups fail in the first run (-1: no limit)")
+	fs.IntVar(&o.rerunMaxFailures, "rerun-fails-max-failures", 10, "gotestsum's name for --rerun-max-failures")
 	fs.IntVar(&o.rerunParallel, "rerun-parallel", 0, "rerun up to `N` packages at once; also the -p of rerun processes (0: the number of CPUs)")
-	fs.StringVar(&o.format, "format", "pkgname", "progress `format`: "+strings.Join(render.Formats, ", "))
+	fs.BoolVar(&o.rerunRunRoot, "rerun-fails-run-root-test", false, "accepted for gotestsum: gorerun always reruns the whole group")
+	fs.StringVar(&o.rerunReport, "rerun-fails-report", "", "write gotestsum's report of the tests that were rerun to `FILE`")
+	fs.BoolVar(&o.rerunAbortRace, "rerun-fails-abort-on-data-race", false, "rerun nothing when a data race is detected")
+	fs.BoolVar(&o.rerunDataRaces, "rerun-data-races", false, "rerun groups with a data race too (by default a race is a bug, not a flake)")
 	fs.BoolVar(&o.hideRerunDetails, "hide-rerun-details", false, "show failures of attempts that were rerun as one line, without output")
 	fs.BoolVar(&o.rerunOnlyLast, "rerun-show-only-last", false, "show and report only the final attempt of each group")
-	fs.StringVar(&o.jsonFile, "jsonfile", "", "write every event of every attempt, tagged with \"Attempt\", to `FILE`")
+
+	// What runs.
+	fs.StringVar(&o.pkgList, "packages", "", "space-separated `list` of packages to test (as gotestsum)")
 	fs.StringVar(&o.input, "input", "", "read a recorded go test -json stream from `FILE` (- for stdin) instead of running go test")
-	fs.StringVar(&o.junitFile, "junitfile", "", "write a JUnit XML report to `FILE`")
-	fs.StringVar(&o.junitClassname, "junit-classname", "package", "JUnit classname: package (import path) or group (import path.TopLevelTest)")
-	fs.StringVar(&o.junitOutput, "junit-output", "failed", "JUnit system-out: failed (output of failing tests only) or all")
-	fs.Var(&o.junitMaxOutput, "junit-max-output", "cap each testcase's output in the JUnit report at `SIZE`, keeping the end (0: no cap)")
+	fs.BoolVar(&o.rawCommand, "raw-command", false, "run the command after -- instead of go test; it must print go test -json (no reruns)")
+	fs.IntVar(&o.maxFails, "max-fails", 0, "stop the run after `N` test failures (0: never)")
+	fs.StringVar(&o.workers, "workers", "1", "deal the groups of each package to `N` concurrent go test processes of it (auto: the number of CPUs)")
+	fs.StringVar(&o.shard, "shard", "", "run only shard `K/N` of the packages (1-based), split the same way on every machine")
+	fs.StringVar(&o.shardBy, "shard-by", "package", "with --shard: split whole `unit`s over the shards: package, or group (top-level tests)")
+	fs.Var(&o.shardTimings, "shard-timings", "balance shards and workers by the durations in `FILE` (JUnit report or --jsonfile stream; repeatable)")
 	fs.Var(&o.lastFailed, "last-failed", "run only the groups that failed last time (from the cache, or from `FILE`: a JUnit report or --jsonfile stream)")
+	fs.Lookup("last-failed").NoOptDefVal = "true"
 	fs.StringVar(&o.lastFailedNone, "last-failed-no-failures", "all", "with --last-failed and nothing recorded: run all, or none")
 	fs.StringVar(&o.cacheDir, "cache-dir", "", "where the last-failed cache lives (default: .gorerun in the main module's root)")
+	fs.StringVarP(&o.dir, "chdir", "C", "", "run go test in `DIR` (like go -C)")
+	fs.BoolVar(&o.watch, "watch", false, "watch .go files and run the tests of a changed package (keys: r a l q)")
+	fs.BoolVar(&o.watchClear, "watch-clear", false, "in watch mode, clear the screen before each run")
+	fs.BoolVar(&o.watchChdir, "watch-chdir", false, "in watch mode, run go test in the changed package's directory")
+
+	// The terminal.
+	fs.StringVarP(&o.format, "format", "f", "pkgname", "progress `format`: "+strings.Join(render.Formats, ", "))
+	fs.BoolVar(&o.formatHideEmpty, "format-hide-empty-pkg", false, "do not print packages without tests in compact formats")
+	fs.StringVar(&o.formatIcons, "format-icons", "default", "`icons`: "+strings.Join(render.IconSets, ", "))
+	fs.StringVar(&o.hideSummary, "hide-summary", "", "hide `sections` of the summary: skipped,failed,errors,output")
+	fs.BoolVar(&o.noColor, "no-color", false, "no color, even on a terminal")
+	fs.BoolVar(&o.debug, "debug", false, "print the go commands gorerun runs and how long they took")
+
+	// Reports.
+	fs.StringVar(&o.jsonFile, "jsonfile", "", "write every event of every attempt, tagged with \"Attempt\", to `FILE`")
+	fs.StringVar(&o.jsonTiming, "jsonfile-timing-events", "", "write only the pass, skip and fail events to `FILE`")
+	fs.StringVar(&o.junitFile, "junitfile", "", "write a JUnit XML report to `FILE`")
+	fs.StringVar(&o.junitClassname, "junit-classname", "package", "JUnit classname: package, or group (package.TopLevelTest)")
+	fs.StringVar(&o.junitCaseFormat, "junitfile-testcase-classname", "full", "the package in JUnit classnames: full, relative (to the module) or short (last element)")
+	fs.StringVar(&o.junitSuiteFormat, "junitfile-testsuite-name", "full", "JUnit testsuite names: full, relative or short")
+	fs.StringVar(&o.junitProject, "junitfile-project-name", "", "`name` of the <testsuites> element")
+	fs.BoolVar(&o.junitHideEmpty, "junitfile-hide-empty-pkg", false, "leave packages without tests out of the JUnit report")
+	fs.BoolVar(&o.junitHideSkipped, "junitfile-hide-skipped-tests", false, "leave skipped tests out of the JUnit report")
+	fs.StringVar(&o.junitOutput, "junit-output", "failed", "JUnit system-out: failed (output of failing tests only) or all")
+	fs.Var(&o.junitMaxOutput, "junit-max-output", "cap each testcase's output in the JUnit report at `SIZE`, keeping the end (0: no cap)")
 	fs.StringVar(&o.updateXML, "update-xml", "", "merge this run's results into the existing JUnit report `FILE`")
-	fs.StringVar(&o.shard, "shard", "", "run only shard `K/N` of the packages (1-based), split the same way on every machine")
-	fs.Var(&o.shardTimings, "shard-timings", "balance shards by the package durations in `FILE` (JUnit report or --jsonfile stream; repeatable, or comma-separated)")
-	fs.StringVar(&o.shardBy, "shard-by", "package", "with --shard: split whole `unit`s over the shards: package, or group (top-level tests, listed with go test -list)")
-	fs.StringVar(&o.workers, "workers", "1", "deal the groups of each package to `N` concurrent go test processes of it (auto: the number of CPUs)")
 	fs.StringVar(&o.summaryMD, "summary-md", "", "append a Markdown summary to `FILE` (default: $GITHUB_STEP_SUMMARY when set)")
-	fs.StringVar(&o.dir, "C", "", "run go test in `DIR` (like go -C)")
+	fs.StringVar(&o.postRunCommand, "post-run-command", "", "run `command` after the tests, with gotestsum's environment (TESTS_TOTAL, ...)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	return fs
+}
+
+// gotestsumEnv names the environment variables gotestsum reads for a
+// flag's default; gorerun's own GORERUN_<NAME> wins over them.
+var gotestsumEnv = map[string]string{
+	"format":                       "GOTESTSUM_FORMAT",
+	"format-icons":                 "GOTESTSUM_FORMAT_ICONS",
+	"jsonfile":                     "GOTESTSUM_JSONFILE",
+	"jsonfile-timing-events":       "GOTESTSUM_JSONFILE_TIMING_EVENTS",
+	"junitfile":                    "GOTESTSUM_JUNITFILE",
+	"junitfile-project-name":       "GOTESTSUM_JUNITFILE_PROJECT_NAME",
+	"junitfile-hide-empty-pkg":     "GOTESTSUM_JUNIT_HIDE_EMPTY_PKG",
+	"junitfile-hide-skipped-tests": "GOTESTSUM_JUNIT_HIDE_SKIPPED_TESTS",
 }
 
 // envName is the environment variable that sets a flag's default.
@@ -88,53 +162,71 @@ func envName(flagName string) string {
 }
 
 // parseOptions reads flags from the environment, then from args. Packages
-// and flags may be interleaved; everything after "--" goes to go test.
+// and flags may be interleaved; everything after "--" goes to go test
+// (or is the command, with --raw-command).
 func parseOptions(args []string, getenv func(string) string, usage io.Writer) (*options, error) {
 	o := &options{}
-	fs := newFlagSet(o, usage)
-	ours := args
-	for i, a := range args {
-		if a == "--" {
-			ours, o.goFlags = args[:i], args[i+1:]
-			break
-		}
-	}
-	for {
-		if err := parseFlags(fs, ours, func() { printUsage(fs, usage) }); err != nil {
+	fs := newFlagSet(o)
+	args = longFlagsWithOneDash(fs, args)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			printUsage(fs, usage)
 			return nil, err
 		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			break
-		}
-		o.packages = append(o.packages, rest[0])
-		ours = rest[1:]
+		return nil, flagError(fs, err)
 	}
-	// Package patterns after "--" are packages, as in gotestsum.
-	var pkgs []string
-	o.goFlags, pkgs = runner.SplitPackages(o.goFlags)
-	o.packages = append(o.packages, pkgs...)
-	// The environment fills in what the command line did not set.
-	onCommandLine := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { onCommandLine[f.Name] = true })
+	rest := fs.Args()
+	if dash := fs.ArgsLenAtDash(); dash >= 0 {
+		o.packages, o.goFlags = rest[:dash], rest[dash:]
+	} else {
+		o.packages = rest
+	}
+	if !o.rawCommand {
+		// Package patterns after "--" are packages, as in gotestsum.
+		var pkgs []string
+		o.goFlags, pkgs = runner.SplitPackages(o.goFlags)
+		o.packages = append(o.packages, pkgs...)
+	}
+	// The environment fills in what the command line did not set: first
+	// GORERUN_<NAME>, then gotestsum's variable.
+	fromEnv := map[string]string{}
 	var envErr error
-	fromEnv := map[string]bool{}
-	fs.VisitAll(func(f *flag.Flag) {
-		if v := getenv(envName(f.Name)); v != "" && !onCommandLine[f.Name] && envErr == nil {
-			fromEnv[f.Name] = true
-			if err := fs.Set(f.Name, v); err != nil {
-				envErr = fmt.Errorf("invalid value %q for %s: %w", v, envName(f.Name), err)
+	fs.VisitAll(func(f *pflag.Flag) {
+		if f.Changed || envErr != nil || aliasSet(fs, f.Name) {
+			return
+		}
+		for _, name := range []string{envName(f.Name), gotestsumEnv[f.Name]} {
+			v := ""
+			if name != "" {
+				v = getenv(name)
 			}
+			if v == "" {
+				continue
+			}
+			if f.Value.Type() == "bool" {
+				v = strconv.FormatBool(truthy(v))
+			}
+			fromEnv[f.Name] = name
+			if err := f.Value.Set(v); err != nil {
+				envErr = fmt.Errorf("invalid value %q for %s: %w", v, name, err)
+			}
+			return
 		}
 	})
 	if envErr != nil {
 		return nil, envErr
 	}
+	o.packages = append(o.packages, strings.Fields(o.pkgList)...)
+	if len(o.packages) == 0 && !o.rawCommand && o.input == "" {
+		if dir := getenv("TEST_DIRECTORY"); dir != "" {
+			o.packages = []string{dir} // gotestsum's default package list
+		}
+	}
 	if err := o.validate(); err != nil {
 		// Name the variable when the bad value came from the environment.
-		for name := range fromEnv {
-			if strings.Contains(err.Error(), "--"+name+" ") {
-				return nil, fmt.Errorf("%w (set by %s)", err, envName(name))
+		for flagName, env := range fromEnv {
+			if strings.Contains(err.Error(), "--"+flagName+" ") {
+				return nil, fmt.Errorf("%w (set by %s)", err, env)
 			}
 		}
 		return nil, err
@@ -145,11 +237,137 @@ func parseOptions(args []string, getenv func(string) string, usage io.Writer) (*
 	return o, nil
 }
 
+// aliases are flags that set one value under two names: the environment
+// does not fill one when the command line set the other.
+var aliases = map[string]string{
+	"rerun-class-max": "rerun-fails", "rerun-fails": "rerun-class-max",
+	"rerun-max-failures": "rerun-fails-max-failures", "rerun-fails-max-failures": "rerun-max-failures",
+}
+
+func aliasSet(fs *pflag.FlagSet, name string) bool {
+	other, ok := aliases[name]
+	return ok && fs.Lookup(other).Changed
+}
+
+// truthy reads a boolean environment variable as gotestsum does: any of
+// 1, t, true, yes, y (any case) is true.
+func truthy(v string) bool {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "1", "t", "true", "yes", "y", "on":
+		return true
+	}
+	return false
+}
+
+// longFlagsWithOneDash rewrites -name (a long flag written Go style, with
+// one dash) as --name, so that command lines written for the standard
+// flag package keep working. Arguments after "--" are left alone.
+func longFlagsWithOneDash(fs *pflag.FlagSet, args []string) []string {
+	out := make([]string, 0, len(args))
+	for i, a := range args {
+		if a == "--" {
+			return append(out, args[i:]...)
+		}
+		if len(a) > 2 && a[0] == '-' && a[1] != '-' {
+			name, _, _ := strings.Cut(a[1:], "=")
+			if len(name) > 1 && fs.Lookup(name) != nil {
+				a = "-" + a
+			}
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// flagError makes pflag's error one line that says what to do: an unknown
+// flag gets the closest known one.
+func flagError(fs *pflag.FlagSet, err error) error {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "unknown flag: --"); ok {
+		if best := closestFlag(fs, name); best != "" {
+			return fmt.Errorf("unknown flag --%s; did you mean --%s? (see gorerun --help)", name, best)
+		}
+		return fmt.Errorf("unknown flag --%s (see gorerun --help)", name)
+	}
+	if strings.HasPrefix(msg, "unknown shorthand flag: ") {
+		return fmt.Errorf("%s (see gorerun --help)", strings.Replace(msg, "unknown shorthand flag: ", "unknown flag ", 1))
+	}
+	return fmt.Errorf("%s (see gorerun --help)", msg)
+}
+
+// closestFlag returns the known flag name nearest to name (edit distance
+// at most a third of its length, or a prefix), or "".
+func closestFlag(fs *pflag.FlagSet, name string) string {
+	best, bestDist := "", len(name)/3+1
+	fs.VisitAll(func(f *pflag.Flag) {
+		if f.Hidden {
+			return
+		}
+		d := editDistance(name, f.Name)
+		if strings.HasPrefix(f.Name, name) && len(name) >= 4 {
+			d = min(d, 1)
+		}
+		if d < bestDist || (d == bestDist && best != "" && f.Name < best) {
+			best, bestDist = f.Name, d
+		}
+	})
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
 // maxWorkers is the most --workers processes a package may get.
 const maxWorkers = 256
 
 func (o *options) validate() error {
 	o.workersN = parseWorkers(o.workers)
+	if err := o.validateValues(); err != nil {
+		return err
+	}
+	if err := o.validateCombinations(); err != nil {
+		return err
+	}
+	if o.postRunCommand != "" {
+		cmd, err := shlex.Split(o.postRunCommand)
+		if err != nil || len(cmd) == 0 {
+			return fmt.Errorf("--post-run-command %q: not a command line", o.postRunCommand)
+		}
+		o.postRun = cmd
+	}
+	if o.rawCommand {
+		return nil
+	}
+	return runner.CheckPatterns(o.goFlags)
+}
+
+func (o *options) validateValues() error {
+	oneOf := func(flag, value string, allowed ...string) error {
+		for _, a := range allowed {
+			if value == a {
+				return nil
+			}
+		}
+		return fmt.Errorf("--%s %q: must be %s", flag, value, orList(allowed))
+	}
 	switch {
 	case o.rerunClassMax < 0:
 		return errors.New("--rerun-class-max must be 0 or more")
@@ -157,18 +375,34 @@ func (o *options) validate() error {
 		return errors.New("--rerun-max-failures must be -1 (no limit) or more")
 	case o.rerunParallel < 0:
 		return errors.New("--rerun-parallel must be 0 (the number of CPUs) or more")
+	case o.maxFails < 0:
+		return errors.New("--max-fails must be 0 (never stop) or more")
 	case !render.ValidFormat(o.format):
 		return fmt.Errorf("--format %q: must be one of %s", o.format, strings.Join(render.Formats, ", "))
-	case o.junitClassname != "package" && o.junitClassname != "group":
-		return fmt.Errorf("--junit-classname %q: must be package or group", o.junitClassname)
-	case o.junitOutput != "failed" && o.junitOutput != "all":
-		return fmt.Errorf("--junit-output %q: must be failed or all", o.junitOutput)
-	case o.lastFailedNone != "all" && o.lastFailedNone != "none":
-		return fmt.Errorf("--last-failed-no-failures %q: must be all or none", o.lastFailedNone)
-	case o.shardBy != "package" && o.shardBy != "group":
-		return fmt.Errorf("--shard-by %q: must be package or group", o.shardBy)
 	case o.workersN < 1:
 		return fmt.Errorf("--workers %q: must be auto or a number from 1 to %d", o.workers, maxWorkers)
+	}
+	for _, check := range []error{
+		oneOf("format-icons", o.formatIcons, render.IconSets...),
+		oneOf("junit-classname", o.junitClassname, "package", "group"),
+		oneOf("junit-output", o.junitOutput, "failed", "all"),
+		oneOf("junitfile-testcase-classname", o.junitCaseFormat, "full", "relative", "short"),
+		oneOf("junitfile-testsuite-name", o.junitSuiteFormat, "full", "relative", "short"),
+		oneOf("last-failed-no-failures", o.lastFailedNone, "all", "none"),
+		oneOf("shard-by", o.shardBy, "package", "group"),
+	} {
+		if check != nil {
+			return check
+		}
+	}
+	if _, err := render.ParseHideSummary(o.hideSummary); err != nil {
+		return fmt.Errorf("--hide-summary %q: %w", o.hideSummary, err)
+	}
+	return nil
+}
+
+func (o *options) validateCombinations() error {
+	switch {
 	case o.input != "" && o.workersN > 1:
 		return errors.New("--workers runs go test: it cannot be used with --input")
 	case o.input != "" && o.shard != "":
@@ -177,8 +411,38 @@ func (o *options) validate() error {
 		return errors.New("--last-failed runs go test: it cannot be used with --input")
 	case o.input != "" && len(o.packages) > 0:
 		return fmt.Errorf("--input reads a recorded stream: drop the packages %s or drop --input", strings.Join(o.packages, " "))
+	case o.input != "" && o.watch:
+		return errors.New("--watch runs go test when files change: it cannot be used with --input")
+	case o.rawCommand && len(o.goFlags) == 0:
+		return errors.New("--raw-command: give the command after --, e.g. gorerun --raw-command -- ./run-tests.sh")
+	case o.rawCommand && o.rerunClassMax > 0:
+		return errors.New("--raw-command: reruns need go test to run a group again; drop --rerun-fails/--rerun-class-max or --raw-command")
+	case o.rawCommand && (o.input != "" || o.workersN > 1 || o.shard != "" || o.lastFailed.On || o.watch):
+		return errors.New("--raw-command runs your command as it is: it cannot be used with --input, --workers, --shard, --last-failed or --watch")
+	case o.rawCommand && len(o.packages) > 0:
+		return fmt.Errorf("--raw-command: the command after -- chooses the packages; drop %s", strings.Join(o.packages, " "))
 	}
-	return runner.CheckPatterns(o.goFlags)
+	return nil
+}
+
+func orList(words []string) string {
+	if len(words) == 2 {
+		return words[0] + " or " + words[1]
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
+}
+
+// parseWorkers reads --workers: auto (the number of CPUs) or 1 to
+// maxWorkers; 0 for anything else.
+func parseWorkers(s string) int {
+	if s == "auto" {
+		return runtime.NumCPU()
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > maxWorkers {
+		return 0
+	}
+	return n
 }
 
 const usageText = `gorerun runs go test -json, shows live progress, and reruns each failed
@@ -187,46 +451,47 @@ group (a top-level test with all its subtests) in a fresh go test process.
 Usage:
   gorerun [flags] [packages...] [-- go test flags...]
   gorerun --input FILE|- [flags]
+  gorerun --raw-command [flags] -- COMMAND...
   gorerun shard-plan --shards N [--by package|group] [--shard-timings FILE...] [--json] [packages...]
   gorerun merge -o FILE report.xml...
+  gorerun tool slowest|ci-matrix [flags]
 
 Examples:
   gorerun --rerun-class-max=3 --rerun-delay=1s ./...
   gorerun --junitfile report.xml ./... -- -race
+  gorerun --format testname --rerun-fails --packages "./..." -- -count=1
   go test -json ./... | gorerun --input - --junitfile report.xml
 
-Every flag can also be set with GORERUN_<NAME>, e.g. GORERUN_RERUN_CLASS_MAX=3;
-the command line wins.
+Every flag can also be set with GORERUN_<NAME>, e.g. GORERUN_RERUN_CLASS_MAX=3,
+and gotestsum's variables (GOTESTSUM_FORMAT, GOTESTSUM_JUNITFILE, ...) are read
+too; the command line wins, then GORERUN_*.
 
 Flags:
 `
 
-const exitCodesText = `
+const formatsText = `
+Formats:
+  dots                    a character for each test
+  dots-v2                 one line of dots per package (on a terminal)
+  pkgname                 a line for each package
+  pkgname-and-test-fails  a line for each package, and failed test output
+  testname                a line for each test and package
+  testdox                 a sentence for each test (gotestdox)
+  github-actions          testname with GitHub Actions log groups and annotations
+  standard-quiet          go test's format
+  standard-verbose        go test -v's format
+
+Icons (--format-icons): default (✓ ∅ ✖), hivis (✅ ➖ ❌), text (PASS SKIP FAIL),
+codicons, octicons, emoticons (need a Nerd Font).
+
 Exit codes: 0 all groups passed (flaky ones included); 1 tests failed or a
 package did not build; 2 usage error or unreadable input; 130 interrupted.
 `
 
-// parseFlags parses args with fs. A bad flag is an error of one line (the
-// caller prints it); -h and --help print the usage and return flag.ErrHelp.
-func parseFlags(fs *flag.FlagSet, args []string, usage func()) error {
-	fs.SetOutput(io.Discard)
-	fs.Usage = func() {}
-	err := fs.Parse(args)
-	if errors.Is(err, flag.ErrHelp) {
-		usage()
-		return err
-	}
-	if err != nil {
-		return fmt.Errorf("%w (see gorerun --help)", err)
-	}
-	return nil
-}
-
-func printUsage(fs *flag.FlagSet, out io.Writer) {
+func printUsage(fs *pflag.FlagSet, out io.Writer) {
 	fmt.Fprint(out, usageText)
-	fs.SetOutput(out)
-	fs.PrintDefaults()
-	fmt.Fprint(out, exitCodesText)
+	fmt.Fprint(out, fs.FlagUsages())
+	fmt.Fprint(out, formatsText)
 }
 
 // config turns the options into the session's plain Config.
@@ -235,13 +500,15 @@ func (o *options) config(stdin io.Reader, stdout, stderr io.Writer, getenv func(
 	if summary == "" {
 		summary = getenv("GITHUB_STEP_SUMMARY")
 	}
-	return session.Config{
+	hide, _ := render.ParseHideSummary(o.hideSummary)
+	cfg := session.Config{
 		Dir:      o.dir,
 		Packages: o.packages,
 		GoFlags:  o.goFlags,
 		Input:    o.input,
 		Stdin:    stdin,
-		Plan:     grouping.PlanOptions{MaxReruns: o.rerunClassMax, MaxFailures: o.rerunMaxFailures},
+		Plan: grouping.PlanOptions{MaxReruns: o.rerunClassMax, MaxFailures: o.rerunMaxFailures,
+			RerunDataRaces: o.rerunDataRaces, AbortOnDataRace: o.rerunAbortRace},
 		Parallel: o.rerunParallel,
 		Delay:    time.Duration(o.rerunDelay),
 		Tracker:  grouping.Options{KeepPassingOutput: o.junitOutput == "all", MaxOutput: int(o.junitMaxOutput)},
@@ -257,39 +524,45 @@ func (o *options) config(stdin io.Reader, stdout, stderr io.Writer, getenv func(
 		CacheDir:       o.cacheDir,
 
 		Terminal: render.Options{
-			Format:           o.format,
-			Color:            useColor(stdout, getenv),
-			HideRerunDetails: o.hideRerunDetails,
-			OnlyLast:         o.rerunOnlyLast,
-			MaxReruns:        o.rerunClassMax,
-			RerunDelay:       time.Duration(o.rerunDelay),
-			MaxOutput:        int(o.junitMaxOutput),
+			Format:            o.format,
+			Color:             !o.noColor && useColor(stdout, getenv),
+			HideRerunDetails:  o.hideRerunDetails,
+			OnlyLast:          o.rerunOnlyLast,
+			MaxReruns:         o.rerunClassMax,
+			RerunDelay:        time.Duration(o.rerunDelay),
+			MaxOutput:         int(o.junitMaxOutput),
+			HideEmptyPackages: o.formatHideEmpty,
+			Icons:             o.formatIcons,
+			Hide:              hide,
+			GitHubActions:     getenv("GITHUB_ACTIONS") == "true",
+			Width:             terminalWidth(stdout),
 		},
 		JUnit: junitout.Options{
-			ClassnameGroup: o.junitClassname == "group",
-			OutputAll:      o.junitOutput == "all",
-			MaxOutput:      int(o.junitMaxOutput),
-			OnlyLast:       o.rerunOnlyLast,
-			Version:        versionString(),
+			ClassnameGroup:    o.junitClassname == "group",
+			OutputAll:         o.junitOutput == "all",
+			MaxOutput:         int(o.junitMaxOutput),
+			OnlyLast:          o.rerunOnlyLast,
+			Version:           versionString(),
+			ClassnameFormat:   o.junitCaseFormat,
+			SuiteNameFormat:   o.junitSuiteFormat,
+			ProjectName:       o.junitProject,
+			HideEmptyPackages: o.junitHideEmpty,
+			HideSkipped:       o.junitHideSkipped,
 		},
-		JUnitFile: o.junitFile,
-		JSONFile:  o.jsonFile,
-		UpdateXML: o.updateXML,
-		SummaryMD: summary,
-		Stdout:    stdout,
-		Stderr:    stderr,
+		JUnitFile:      o.junitFile,
+		JSONFile:       o.jsonFile,
+		JSONTimingFile: o.jsonTiming,
+		RerunReport:    o.rerunReport,
+		UpdateXML:      o.updateXML,
+		SummaryMD:      summary,
+		RawCommand:     o.rawCommand,
+		MaxFails:       o.maxFails,
+		PostRunCommand: o.postRun,
+		Stdout:         stdout,
+		Stderr:         stderr,
 	}
-}
-
-// parseWorkers reads --workers: auto (the number of CPUs) or 1 to
-// maxWorkers; 0 for anything else.
-func parseWorkers(s string) int {
-	if s == "auto" {
-		return runtime.NumCPU()
+	if o.debug {
+		cfg.Debug = stderr
 	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 1 || n > maxWorkers {
-		return 0
-	}
-	return n
+	return cfg
 }

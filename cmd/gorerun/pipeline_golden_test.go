@@ -18,6 +18,7 @@ func normalize(s, dir string) string {
 		{`(?m)<property name="(timestamp|hostname|go.version|gorerun.version)" value="[^"]*">`, `<property name="$1" value="X">`},
 		{`time="[0-9.,]+"`, `time="T"`},
 		{`\(([0-9]+\.[0-9]+s|cached)\)`, `(T)`},
+		{`\(([0-9]+(\.[0-9]+)?(µs|ms|s)|[0-9]+m[0-9.]+s)\)`, `(T)`},
 		{`\d+\.\d+s\b`, `Ts`},
 		{`"Time":"[^"]*"`, `"Time":"T"`},
 		{`"Elapsed":[0-9.e+-]+`, `"Elapsed":0`},

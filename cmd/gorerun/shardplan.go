@@ -3,9 +3,10 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
+
+	"github.com/spf13/pflag"
 
 	"github.com/gorerun/gorerun/internal/flagvalue"
 	"github.com/gorerun/gorerun/runner"
@@ -14,21 +15,20 @@ import (
 
 // runShardPlan is `gorerun shard-plan`: it prints how packages split.
 func runShardPlan(ctx context.Context, args []string, stdout io.Writer, getenv func(string) string) (int, error) {
-	fs := flag.NewFlagSet("gorerun shard-plan", flag.ContinueOnError)
+	fs := pflag.NewFlagSet("gorerun shard-plan", pflag.ContinueOnError)
 	n := fs.Int("shards", 0, "split into `N` shards")
 	asJSON := fs.Bool("json", false, "print a JSON list for a CI matrix")
 	var timings flagvalue.List
 	fs.Var(&timings, "shard-timings", "balance by durations in `FILE` (JUnit report or --jsonfile stream; repeatable)")
-	dir := fs.String("C", "", "list packages in `DIR`")
+	dir := fs.StringP("chdir", "C", "", "list packages in `DIR`")
 	by := fs.String("by", "package", "split whole `unit`s: package, or group (as --shard-by)")
 	usage := func() {
 		fmt.Fprintln(stdout, "Usage: gorerun shard-plan --shards N [--by package|group] [--shard-timings FILE...] [--json] [packages...] [-- go test flags...]")
-		fs.SetOutput(stdout)
-		fs.PrintDefaults()
+		fmt.Fprint(stdout, fs.FlagUsages())
 	}
 	ours, goFlags := splitDashDash(args)
 	if err := parseFlags(fs, ours, usage); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
+		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK, nil
 		}
 		return exitUsage, usageError(err)
@@ -74,4 +74,21 @@ func splitDashDash(args []string) ([]string, []string) {
 		}
 	}
 	return args, nil
+}
+
+// parseFlags parses a subcommand's args with fs. A bad flag is an error of
+// one line (the caller prints it); -h and --help print the usage and
+// return pflag.ErrHelp. Long flags written with one dash are accepted.
+func parseFlags(fs *pflag.FlagSet, args []string, usage func()) error {
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	err := fs.Parse(longFlagsWithOneDash(fs, args))
+	if errors.Is(err, pflag.ErrHelp) {
+		usage()
+		return err
+	}
+	if err != nil {
+		return flagError(fs, err)
+	}
+	return nil
 }

@@ -187,7 +187,7 @@ func TestE2EResumingStopsWithoutProgress(t *testing.T) {
 	t.Parallel()
 	r := gorerun(t, fixture("e2e"), nil, "", "./crashstuck")
 	r.expectCode(t, 1)
-	r.expectOutput(t, "running the 1 group that never started", "=== NOT RUN: example.com/e2e/crashstuck TestLater")
+	r.expectOutput(t, "running the 1 group that never started", "=== NOT RUN: crashstuck TestLater")
 	r.expectCounts(t, map[string]int{"crashstuck.launch": 2, "crashstuck.later": 0})
 }
 
@@ -240,8 +240,8 @@ func TestE2EPackagesAfterDoubleDash(t *testing.T) {
 	t.Parallel()
 	r := gorerun(t, fixture("e2e"), nil, "", "--rerun-class-max=1", "--rerun-delay=0", "--", "-count=1", "./other")
 	r.expectCode(t, 0)
-	r.expectOutput(t, "example.com/e2e/other", "rerun 1/1: 1 failed group in 1 package")
-	if strings.Contains(r.stdout, "example.com/e2e/basic") {
+	r.expectOutput(t, "✖  other (", "rerun 1/1: 1 failed group in 1 package")
+	if strings.Contains(r.stdout, "  basic (") {
 		t.Errorf("ran more than ./other:\n%s", r.stdout)
 	}
 	r.expectCounts(t, map[string]int{"other.process": 2, "basic.process": 0})

@@ -1,4 +1,4 @@
-// Package flagvalue holds the flag.Value types of gorerun's command line:
+// Package flagvalue holds the flag values (pflag.Value) of gorerun's command line:
 // durations that also take seconds, sizes with units, a switch that may
 // name a file, and repeatable lists.
 package flagvalue
@@ -17,6 +17,9 @@ import (
 type Duration time.Duration
 
 func (d *Duration) String() string { return time.Duration(*d).String() }
+
+// Type names the value in help text (pflag.Value).
+func (d *Duration) Type() string { return "duration" }
 
 // MaxDuration is the longest Duration: a day.
 const MaxDuration = 24 * time.Hour
@@ -53,6 +56,9 @@ type Size int
 
 func (s *Size) String() string { return strconv.Itoa(int(*s)) }
 
+// Type names the value in help text (pflag.Value).
+func (s *Size) Type() string { return "size" }
+
 func (s *Size) Set(v string) error {
 	mult := 1
 	num := strings.TrimSpace(v)
@@ -82,6 +88,9 @@ type OptionalFile struct {
 
 func (v *OptionalFile) IsBoolFlag() bool { return true }
 
+// Type names the value in help text (pflag.Value).
+func (v *OptionalFile) Type() string { return "file" }
+
 func (v *OptionalFile) String() string {
 	if v == nil || !v.On {
 		return ""
@@ -109,6 +118,9 @@ func (v *OptionalFile) Set(s string) error {
 type List []string
 
 func (l *List) String() string { return strings.Join(*l, ",") }
+
+// Type names the value in help text (pflag.Value).
+func (l *List) Type() string { return "files" }
 
 func (l *List) Set(s string) error {
 	for _, v := range strings.Split(s, ",") {

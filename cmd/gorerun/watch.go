@@ -1,0 +1,42 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/gorerun/gorerun/session"
+	"github.com/gorerun/gorerun/watch"
+)
+
+// runWatch is --watch: each change runs the changed package's tests as
+// one gorerun run of base, with its reruns, formats and reports.
+func runWatch(ctx context.Context, o *options, base session.Config, stdin io.Reader) (int, error) {
+	var keys io.Reader = stdin
+	if f, ok := stdin.(*os.File); ok {
+		defer watch.KeysMode(int(f.Fd()))()
+	}
+	err := watch.Run(ctx, watch.Config{
+		Root: cmp.Or(o.dir, "."), All: o.packages, Clear: o.watchClear, Chdir: o.watchChdir,
+		Keys: keys, Out: base.Stdout,
+		Run: func(ctx context.Context, r watch.Request) int {
+			cfg := base
+			cfg.Dir, cfg.Packages, cfg.LastFailed = r.Dir, r.Packages, r.LastFailed
+			code, err := session.Run(ctx, cfg)
+			if err != nil {
+				fmt.Fprintf(base.Stderr, "gorerun: %v\n", err)
+			}
+			return code
+		},
+	})
+	switch {
+	case errors.Is(err, watch.ErrQuit):
+		return exitOK, nil
+	case ctx.Err() != nil:
+		return exitInterrupted, nil
+	}
+	return exitFailed, err
+}

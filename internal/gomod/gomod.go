@@ -1,0 +1,56 @@
+// Package gomod finds the module a directory belongs to by reading go.mod
+// files, as gotestsum does to print package paths relative to the module,
+// without running the go command.
+package gomod
+
+import (
+	"bufio"
+	"bytes"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// ModulePath returns the module path of the go.mod in dir or the nearest
+// directory above it, or "" when there is none or it names no module.
+func ModulePath(dir string) string {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return ""
+	}
+	for {
+		if b, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil {
+			return Parse(b)
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
+}
+
+// Parse returns the path of a go.mod's module directive, or "".
+func Parse(gomod []byte) string {
+	sc := bufio.NewScanner(bytes.NewReader(gomod))
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if i := strings.Index(line, "//"); i >= 0 {
+			line = strings.TrimSpace(line[:i])
+		}
+		rest, ok := strings.CutPrefix(line, "module")
+		if !ok || (rest != "" && rest[0] != ' ' && rest[0] != '\t' && rest[0] != '"') {
+			continue
+		}
+		rest = strings.TrimSpace(rest)
+		if strings.HasPrefix(rest, `"`) || strings.HasPrefix(rest, "`") {
+			if p, err := strconv.Unquote(rest); err == nil {
+				return p
+			}
+			return ""
+		}
+		return rest
+	}
+	return ""
+}

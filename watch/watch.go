@@ -1,0 +1,228 @@
+// Package watch runs tests when Go files change, for the developer's
+// terminal (gorerun --watch): it watches every directory of a tree
+// (github.com/fsnotify/fsnotify), runs the changed package's tests once
+// per burst of saves, and takes keys: r reruns the last run, a runs all,
+// l runs what failed last, q quits.
+package watch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+)
+
+// Request is one run of the tests.
+type Request struct {
+	// Packages are package patterns relative to Dir ("./pkg", "./...").
+	Packages []string
+	// Dir is where go test runs: the tree's root, or the changed
+	// package's directory with Config.Chdir.
+	Dir string
+	// LastFailed runs only what failed last time (key l).
+	LastFailed bool
+}
+
+// Config is a watch session.
+type Config struct {
+	Root string   // the tree to watch
+	All  []string // the packages key a runs (./... when empty)
+	// Clear clears the screen before each run; Chdir runs go test in the
+	// changed package's directory (gotestsum's --watch-chdir).
+	Clear, Chdir bool
+	// Debounce is how long the tree must be quiet after a change before
+	// the run starts: a burst of saves is one run (200ms when zero).
+	Debounce time.Duration
+	// Run runs the tests of one request and returns its exit code.
+	Run func(ctx context.Context, r Request) int
+	// Keys are the keys pressed (nil: none); Out gets watch's own lines.
+	Keys io.Reader
+	Out  io.Writer
+}
+
+// ErrQuit is returned when the user pressed q.
+var ErrQuit = errors.New("quit")
+
+// Run watches until the context is done (its error is returned) or q is
+// pressed (ErrQuit).
+func Run(ctx context.Context, cfg Config) error {
+	if cfg.Debounce <= 0 {
+		cfg.Debounce = 200 * time.Millisecond
+	}
+	if len(cfg.All) == 0 {
+		cfg.All = []string{"./..."}
+	}
+	root, err := filepath.Abs(cfg.Root)
+	if err != nil {
+		return err
+	}
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		return fmt.Errorf("--watch: %w", err)
+	}
+	defer w.Close()
+	n, err := addTree(w, root)
+	if err != nil {
+		return fmt.Errorf("--watch: %w", err)
+	}
+	keys := make(chan byte)
+	if cfg.Keys != nil {
+		go readKeys(cfg.Keys, keys)
+	}
+	fmt.Fprintf(cfg.Out, "gorerun: watching %d directories under %s for changes to .go files; keys: r rerun, a all, l last failed, q quit\n", n, root)
+
+	var last *Request
+	changed := map[string]bool{} // directories with changed .go files
+	quiet := time.NewTimer(time.Hour)
+	quiet.Stop()
+	run := func(r Request) {
+		if cfg.Clear {
+			fmt.Fprint(cfg.Out, "\x1b[H\x1b[2J")
+		}
+		fmt.Fprintf(cfg.Out, "gorerun: running %s\n", describe(r))
+		code := cfg.Run(ctx, r)
+		last = &r
+		if ctx.Err() == nil {
+			fmt.Fprintf(cfg.Out, "gorerun: exit %d; watching for changes (r rerun, a all, l last failed, q quit)\n", code)
+		}
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case err := <-w.Errors:
+			fmt.Fprintf(cfg.Out, "gorerun: watch: %v\n", err)
+		case ev := <-w.Events:
+			if ev.Has(fsnotify.Create) {
+				if st, err := os.Stat(ev.Name); err == nil && st.IsDir() {
+					if !skipDir(root, ev.Name) {
+						if _, err := addTree(w, ev.Name); err != nil {
+							fmt.Fprintf(cfg.Out, "gorerun: watch: %v\n", err)
+						}
+					}
+					continue
+				}
+			}
+			if ev.Has(fsnotify.Remove) || ev.Has(fsnotify.Rename) {
+				_ = w.Remove(ev.Name) // a removed directory drops out; a file is not watched on its own
+			}
+			if strings.HasSuffix(ev.Name, ".go") && (ev.Has(fsnotify.Write) || ev.Has(fsnotify.Create) || ev.Has(fsnotify.Rename) || ev.Has(fsnotify.Remove)) {
+				changed[filepath.Dir(ev.Name)] = true
+				quiet.Reset(cfg.Debounce)
+			}
+		case <-quiet.C:
+			r := request(root, changed, cfg.Chdir)
+			clear(changed)
+			if len(r.Packages) > 0 {
+				run(r)
+			}
+		case k, ok := <-keys:
+			if !ok {
+				keys = nil // no more keys (stdin closed): watch on
+				continue
+			}
+			switch k {
+			case 'q':
+				return ErrQuit
+			case 'r':
+				if last != nil {
+					run(*last)
+				} else {
+					run(Request{Packages: cfg.All, Dir: root})
+				}
+			case 'a':
+				run(Request{Packages: cfg.All, Dir: root})
+			case 'l':
+				run(Request{Packages: cfg.All, Dir: root, LastFailed: true})
+			}
+		}
+	}
+}
+
+// request runs the packages of the changed directories.
+func request(root string, dirs map[string]bool, chdir bool) Request {
+	var pkgs []string
+	for dir := range dirs {
+		if _, err := os.Stat(dir); err != nil {
+			continue // removed
+		}
+		rel, err := filepath.Rel(root, dir)
+		if err != nil || strings.HasPrefix(rel, "..") {
+			continue
+		}
+		pkgs = append(pkgs, "./"+filepath.ToSlash(rel))
+	}
+	sort.Strings(pkgs)
+	if len(pkgs) == 1 && chdir {
+		return Request{Packages: []string{"."}, Dir: filepath.Join(root, pkgs[0])}
+	}
+	for i, p := range pkgs {
+		if p == "./." {
+			pkgs[i] = "."
+		}
+	}
+	return Request{Packages: pkgs, Dir: root}
+}
+
+func describe(r Request) string {
+	what := strings.Join(r.Packages, " ")
+	if r.LastFailed {
+		what = "what failed last time in " + what
+	}
+	return what
+}
+
+// addTree watches dir and every directory below it that go test could
+// hold packages in: not vendor, testdata, or names starting with . or _.
+func addTree(w *fsnotify.Watcher, dir string) (int, error) {
+	n := 0
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if path == dir {
+				return err
+			}
+			return nil // gone or unreadable meanwhile: not watched
+		}
+		if !d.IsDir() {
+			return nil
+		}
+		if path != dir && skipDir(dir, path) {
+			return filepath.SkipDir
+		}
+		if err := w.Add(path); err != nil {
+			return fmt.Errorf("watching %s: %w", path, err)
+		}
+		n++
+		return nil
+	})
+	return n, err
+}
+
+// skipDir reports whether go test ignores the directory (its last element).
+func skipDir(root, path string) bool {
+	name := filepath.Base(path)
+	return name == "vendor" || name == "testdata" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")
+}
+
+// readKeys sends each byte read to keys, and closes keys at the end.
+func readKeys(r io.Reader, keys chan<- byte) {
+	defer close(keys)
+	b := make([]byte, 1)
+	for {
+		n, err := r.Read(b)
+		if n == 1 {
+			keys <- b[0]
+		}
+		if err != nil {
+			return
+		}
+	}
+}

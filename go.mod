@@ -4,6 +4,7 @@ go 1.25.0
 
 require (
 	github.com/bitfield/gotestdox v0.2.2
+	github.com/creack/pty v1.1.24
 	github.com/fatih/color v1.19.0
 	github.com/fsnotify/fsnotify v1.10.1
 	github.com/google/shlex v0.0.0-20191202100458-e7afc7fbc510

@@ -131,7 +131,10 @@ type Counts struct {
 	Tests, Passed, Flaky, Failed, Skipped, Errors int
 	Groups, FailedGroups, FlakyGroups             int
 	BuildFailures, NotRunPackages                 int
-	Runs                                          int // go test rounds
+	// PackageFailures counts packages that failed outside any test
+	// (TestMain exiting non-zero, an init panic, a crash before a test).
+	PackageFailures int
+	Runs            int // go test rounds
 }
 
 // Counts totals the final attempt of every test.
@@ -143,6 +146,9 @@ func (r *Report) Counts() Counts {
 		}
 		if ph.Final().Status == PackageNotRun {
 			c.NotRunPackages++
+		}
+		if f := ph.Final(); f.FailedWithoutTest() || (f.Status == PackageIncomplete && len(f.Groups) == 0) {
+			c.PackageFailures++
 		}
 		groups, tests := ph.compacted()
 		c.Groups += groups

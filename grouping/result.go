@@ -51,10 +51,23 @@ type Test struct {
 	// started is when the test's run event happened (Unix nanoseconds),
 	// for the elapsed time of a test that never ended.
 	started int64
+	// CutOff is set when the test never ended: its package ended (a crash,
+	// a timeout, os.Exit) while it ran, and it was given an error.
+	CutOff bool
+	own    int // with CutOff: the bytes of Output that are the test's own, before its package's
 	// ErrorText is the first failure the stream marked with
 	// "OutputType":"error" (newer test2json), with its continuation lines.
 	ErrorText string
 	errorDone bool
+}
+
+// OwnOutput is the test's output without the package output a cut-off
+// test is given (see CutOff).
+func (t *Test) OwnOutput() []byte {
+	if t.CutOff {
+		return t.Output[:min(t.own, len(t.Output))]
+	}
+	return t.Output
 }
 
 // IsTop reports whether the test is a top-level test.

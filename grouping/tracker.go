@@ -320,7 +320,7 @@ func (tr *Tracker) settle(p *Package) {
 				}
 				continue
 			}
-			t.Status = Error
+			t.Status, t.CutOff, t.own = Error, true, len(t.Output)
 			t.Elapsed = tr.runningFor(p, t)
 			if !hasRunningChild(g.Tests[i+1:], t.Name) {
 				t.Output = appendCapped(t.Output, string(p.Output), tr.opts.MaxOutput, &t.Dropped)

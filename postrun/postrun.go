@@ -33,7 +33,7 @@ func (c *Command) Env(r output.Result) []string {
 		"GOTESTSUM_JUNITFILE=" + c.JUnitFile,
 		fmt.Sprintf("GOTESTSUM_ELAPSED=%.3fs", r.Elapsed.Seconds()),
 		fmt.Sprintf("TESTS_TOTAL=%d", n.Tests),
-		fmt.Sprintf("TESTS_FAILED=%d", n.Failed),
+		fmt.Sprintf("TESTS_FAILED=%d", n.Failed+n.PackageFailures),
 		fmt.Sprintf("TESTS_SKIPPED=%d", n.Skipped),
 		fmt.Sprintf("TESTS_ERRORS=%d", n.Errors+n.BuildFailures),
 	}

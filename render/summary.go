@@ -13,7 +13,6 @@ import (
 // with their output, build errors, and the totals line.
 func (t *Terminal) Summary(r *grouping.Report, elapsed time.Duration) {
 	defer t.flush()
-	t.closeDots()
 	t.dotsOpen = false // every section starts with a newline of its own
 	pkgs := r.Packages()
 	if t.opts.Hide&HideSkipped == 0 {
@@ -45,6 +44,9 @@ func (t *Terminal) Summary(r *grouping.Report, elapsed time.Duration) {
 	}
 	if c.Errors > 0 {
 		parts = append(parts, t.red.Sprint(plural(c.Errors, "error")))
+	}
+	if c.PackageFailures > 0 {
+		parts = append(parts, t.red.Sprint(plural(c.PackageFailures, "package failure")))
 	}
 	if c.NotRunPackages > 0 {
 		parts = append(parts, t.red.Sprint(plural(c.NotRunPackages, "package"))+t.red.Sprint(" not run"))

@@ -68,6 +68,8 @@ type Terminal struct {
 	dotsLines  map[string]*dotsLine       // dots-v2
 	dotsOrder  []string
 	drawn      int // dots-v2 lines on screen
+	// shownCutOff are the tests a package's end cut off that are shown.
+	shownCutOff map[*grouping.Test]bool
 }
 
 // NewTerminal returns a Terminal writing to out.
@@ -95,7 +97,7 @@ func NewTerminal(out io.Writer, opts Options) *Terminal {
 		green: mk(color.FgGreen), red: mk(color.FgRed), yellow: mk(color.FgYellow),
 		bold: mk(color.Bold), faint: mk(color.Faint), white: mk(color.FgWhite),
 		runSeen: map[string]bool{}, doxResults: map[string][]testdoxResult{},
-		testOutput: map[string][]string{}, dotsLines: map[string]*dotsLine{}}
+		testOutput: map[string][]string{}, dotsLines: map[string]*dotsLine{}, shownCutOff: map[*grouping.Test]bool{}}
 }
 
 // colorFor is the color of a result: green pass, red fail, yellow skip.
@@ -148,6 +150,9 @@ func (t *Terminal) Event(attempt int, ev *testjson.Event, _ []byte, pkg *groupin
 	if ev.Action == testjson.ActionStart && ev.Test == "" {
 		delete(t.runSeen, ev.Package) // a new process of the package
 	}
+	if ev.Test == "" && ev.Action.IsTerminal() && pkg != nil {
+		defer t.cutOff(attempt, ev, pkg) // after the package's line, as gotestsum
+	}
 	switch t.opts.Format {
 	case "standard-verbose":
 		if ev.Action == testjson.ActionOutput || ev.Action == testjson.ActionBuildOutput {
@@ -190,7 +195,7 @@ func (t *Terminal) Event(attempt int, ev *testjson.Event, _ []byte, pkg *groupin
 	switch t.opts.Format {
 	case "pkgname-and-test-fails":
 		if failed && !hidden {
-			t.write(tst.Output, tst.Dropped)
+			t.write(tst.OwnOutput(), tst.Dropped)
 		}
 	case "testname":
 		if hidden {
@@ -200,9 +205,29 @@ func (t *Terminal) Event(attempt int, ev *testjson.Event, _ []byte, pkg *groupin
 			return
 		}
 		if failed {
-			t.write(tst.Output, tst.Dropped)
+			t.write(tst.OwnOutput(), tst.Dropped)
 		}
 		fmt.Fprint(t.out, t.testLine(ev, pkg.ImportPath, t.note(attempt)))
+	}
+}
+
+// cutOff shows the tests the package's end cut off (they had no result
+// event) as failures, before the package's line, as gotestsum does.
+func (t *Terminal) cutOff(attempt int, end *testjson.Event, p *grouping.Package) {
+	switch t.opts.Format {
+	case "standard-verbose", "standard-quiet", "pkgname", "dots-v2":
+		return
+	}
+	for _, g := range p.Groups[p.Written:] {
+		for _, tst := range g.Tests {
+			if !tst.CutOff || t.shownCutOff[tst] {
+				continue
+			}
+			t.shownCutOff[tst] = true
+			ev := testjson.Event{Action: testjson.ActionFail, Package: end.Package, Test: tst.Name,
+				Elapsed: tst.Elapsed.Seconds(), Worker: end.Worker}
+			t.Event(attempt, &ev, nil, p)
+		}
 	}
 }
 
@@ -273,9 +298,7 @@ func (t *Terminal) packageEnd(attempt int, ev *testjson.Event, p *grouping.Packa
 		return
 	}
 	switch {
-	case p.Status == grouping.PackageBuildFailed:
-		fmt.Fprintf(t.out, "%s  %s [build failed]%s\n", t.icon(testjson.ActionFail), t.rel(p.ImportPath), note)
-	case empty(p) && p.Status != grouping.PackageFail:
+	case empty(p) && p.Status != grouping.PackageFail && p.Status != grouping.PackageBuildFailed:
 		if !t.opts.HideEmptyPackages {
 			fmt.Fprintf(t.out, "%s  %s%s\n", t.icon(testjson.ActionSkip), t.packageLine(ev, p, true), note)
 		}

@@ -12,6 +12,9 @@ func goFlag(args []string, name string) (string, bool) {
 	value, found := "", false
 	for i := 0; i < len(args); i++ {
 		a := args[i]
+		if a == "-args" || a == "--args" {
+			break // the test binary's own arguments
+		}
 		if !strings.HasPrefix(a, "-") {
 			continue
 		}
@@ -35,6 +38,9 @@ func goFlag(args []string, name string) (string, bool) {
 func boolFlag(args []string, name string) bool {
 	set := false
 	for _, a := range args {
+		if a == "-args" || a == "--args" {
+			break // the test binary's own arguments
+		}
 		if !strings.HasPrefix(a, "-") {
 			continue
 		}

@@ -117,8 +117,7 @@ func Run(ctx context.Context, cfg Config) (*grouping.Report, error) {
 			return report, err
 		}
 	} else {
-		args := append([]string{"test", "-json"}, cfg.Flags...)
-		args = append(args, cfg.Packages...)
+		args := goTestArgs(cfg.Flags, nil, cfg.Packages...)
 		tr := newRound(cfg, cfg.FirstAttempt)
 		err := tr.exec(ctx, args)
 		if err == nil {
@@ -449,7 +448,7 @@ func sleep(ctx context.Context, d time.Duration) error {
 
 // rerunArgs builds the go test arguments of one rerun process.
 func rerunArgs(cfg Config, r grouping.Rerun) []string {
-	args := append([]string{"test", "-json"}, cfg.Flags...)
+	var args []string
 	if _, ok := goFlag(cfg.Flags, "count"); !ok {
 		args = append(args, "-count=1")
 	}
@@ -464,7 +463,24 @@ func rerunArgs(cfg Config, r grouping.Rerun) []string {
 		}
 		args = append(args, "-skip", skip)
 	}
-	return append(args, r.Package)
+	return goTestArgs(cfg.Flags, args, r.Package)
+}
+
+// goTestArgs builds go test's arguments: -json, the user's flags, gorerun's
+// own (extra), the packages, then what the user gave the test binary after
+// -args.
+func goTestArgs(flags, extra []string, pkgs ...string) []string {
+	binary := []string(nil)
+	for i, a := range flags {
+		if a == "-args" || a == "--args" {
+			flags, binary = flags[:i], flags[i:]
+			break
+		}
+	}
+	args := append([]string{"test", "-json"}, flags...)
+	args = append(args, extra...)
+	args = append(args, pkgs...)
+	return append(args, binary...)
 }
 
 func runRound(ctx context.Context, cfg Config, plan grouping.PlanResult) (*grouping.Attempt, error) {

@@ -30,6 +30,7 @@ func TestGoFlag(t *testing.T) {
 		{[]string{"-run", "TestX", "-v"}, "count", "", false},
 		{[]string{"-skip", "TestSlow"}, "skip", "TestSlow", true},
 		{[]string{"-countx=1"}, "count", "", false},
+		{[]string{"-count=2", "-args", "-count=5"}, "count", "2", true},
 	}
 	for _, tc := range testCases {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) { run(t, tc) })
@@ -58,6 +59,8 @@ func TestRerunArgs(t *testing.T) {
 			[]string{"test", "-json", "-skip", "TestSlow", "-count=1", "-p", "2", "-skip", `(?:TestSlow)|^(?:TestDone)$`, "m/a"}},
 		{"whole package", nil, grouping.Rerun{Package: "m/a"},
 			[]string{"test", "-json", "-count=1", "-p", "2", "m/a"}},
+		{"test binary arguments stay last", []string{"-v", "-args", "-update-golden"}, grouping.Rerun{Package: "m/a", Run: []string{"TestA"}},
+			[]string{"test", "-json", "-v", "-count=1", "-p", "2", "-run", `^(?:TestA)$`, "m/a", "-args", "-update-golden"}},
 	}
 	for _, tc := range testCases {
 		t.Run(tc.name, func(t *testing.T) { run(t, tc) })

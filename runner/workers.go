@@ -253,7 +253,7 @@ func (rd *round) finishWorkers(main *grouping.Attempt) *grouping.Attempt {
 // first round: the user's flags with the worker's groups selected (and the
 // subtest elements of the user's -run kept), caching as go test does.
 func workerArgs(cfg Config, r grouping.Rerun) []string {
-	args := append([]string{"test", "-json"}, cfg.Flags...)
+	var args []string
 	if len(r.Run) > 0 {
 		pattern := grouping.Pattern(r.Run)
 		if run, ok := goFlag(cfg.Flags, "run"); ok {
@@ -263,5 +263,5 @@ func workerArgs(cfg Config, r grouping.Rerun) []string {
 		}
 		args = append(args, "-run", pattern)
 	}
-	return append(args, r.Package)
+	return goTestArgs(cfg.Flags, args, r.Package)
 }

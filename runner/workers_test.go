@@ -65,6 +65,8 @@ func TestWorkerArgs(t *testing.T) {
 		{"the user's subtest selection kept", []string{"-run", "Test/login"}, grouping.Rerun{Package: "m/a", Run: []string{"TestA"}, Worker: 2},
 			[]string{"test", "-json", "-run", "Test/login", "-run", `^(?:TestA)$/login`, "m/a"}},
 		{"whole package", []string{"-v"}, grouping.Rerun{Package: "m/a"}, []string{"test", "-json", "-v", "m/a"}},
+		{"test binary arguments stay last", []string{"-args", "-x"}, grouping.Rerun{Package: "m/a", Run: []string{"TestA"}, Worker: 1},
+			[]string{"test", "-json", "-run", `^(?:TestA)$`, "m/a", "-args", "-x"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := workerArgs(Config{Flags: tc.flags}, tc.rerun); !reflect.DeepEqual(got, tc.want) {

@@ -181,6 +181,11 @@ func parseOptions(args []string, getenv func(string) string, usage io.Writer) (*
 	} else {
 		o.packages = rest
 	}
+	if o.rawCommand && fs.ArgsLenAtDash() < 0 {
+		// gotestsum --raw-command ./profile.sh ./...: without "--" the
+		// arguments are the command.
+		o.goFlags, o.packages = o.packages, nil
+	}
 	if !o.rawCommand {
 		// Package patterns after "--" are packages, as in gotestsum.
 		var pkgs []string

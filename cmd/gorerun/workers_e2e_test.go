@@ -206,10 +206,17 @@ func TestE2EWorkersUsage(t *testing.T) {
 		{[]string{"--workers", "2", "--input", "x.json"}, "--workers runs go test: it cannot be used with --input"},
 		{[]string{"shard-plan", "--shards", "2", "--by", "file"}, `--by "file": must be package or group`},
 	} {
-		r := gorerun(t, fixture("e2e"), nil, "", tc.args...)
-		r.expectCode(t, 2)
-		r.expectOutput(t, tc.want)
+		expectRefused(t, tc.want, tc.args...)
 	}
+}
+
+// expectRefused runs gorerun on the e2e fixture and requires exit 2 with
+// want in the output.
+func expectRefused(t *testing.T, want string, args ...string) {
+	t.Helper()
+	r := gorerun(t, fixture("e2e"), nil, "", args...)
+	r.expectCode(t, 2)
+	r.expectOutput(t, want)
 }
 
 // A crash in a run that selected some groups (--last-failed, a shard by

@@ -1,0 +1,3 @@
+module example.com/gts
+
+go 1.25.0

@@ -1,0 +1,2 @@
+// Package integration has tests that build only with -tags=integration.
+package integration

@@ -1,0 +1,3 @@
+#!/bin/sh
+# gotestsum's README: a script that prints go test -json.
+exec go test -json ./...

@@ -1,0 +1,3 @@
+module example.com/watchme
+
+go 1.25.0

@@ -78,6 +78,14 @@ func TestGolden(t *testing.T) {
 		testCase{"build-failure", Options{Format: "pkgname"}, []string{"buildfail.jsonl"}},
 		testCase{"crash", Options{Format: "pkgname"}, []string{"osexit.jsonl"}},
 		testCase{"timeout", Options{Format: "pkgname", MaxOutput: 300}, []string{"timeout.jsonl"}},
+		testCase{"icons-text", Options{Format: "pkgname", Icons: "text"}, []string{"ok.jsonl"}},
+		testCase{"icons-hivis-empty", Options{Format: "pkgname", Icons: "hivis"}, []string{"notests.jsonl"}},
+		testCase{"hide-empty", Options{Format: "pkgname", HideEmptyPackages: true}, []string{"notests.jsonl"}},
+		testCase{"relative-testdox", Options{Format: "testdox", ModulePath: "example.com/shapes", Icons: "text"}, []string{"ok.jsonl"}},
+		testCase{"relative-testname", Options{Format: "testname", ModulePath: "example.com/shapes"}, []string{"ok.jsonl"}},
+		testCase{"hide-summary-skipped-output", Options{Format: "pkgname", Hide: HideSkipped | HideOutput}, []string{"ok.jsonl"}},
+		testCase{"dots-v2-terminal", Options{Format: "dots-v2", Width: 40}, []string{"ok.jsonl"}},
+		testCase{"github-actions-testname", Options{Format: "testname", GitHubActions: true}, []string{"ok.jsonl"}},
 	)
 	for _, tc := range testCases {
 		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
@@ -93,5 +101,34 @@ func TestHiddenDetailsNeverShowEarlierOutput(t *testing.T) {
 		if strings.Contains(got, "timed out talking to db") {
 			t.Errorf("%s: output of a rerun attempt shown with --hide-rerun-details:\n%s", f, got)
 		}
+	}
+}
+
+func TestParseHideSummary(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want HideSummary
+		ok   bool
+	}{
+		{"", 0, true}, {"none", 0, true}, {"skipped", HideSkipped, true},
+		{"skipped,failed,errors,output", HideSkipped | HideFailed | HideErrors | HideOutput, true},
+		{"all", HideSkipped | HideFailed | HideErrors | HideOutput, true},
+		{"skipped,bogus", 0, false},
+	} {
+		got, err := ParseHideSummary(tc.in)
+		if (err == nil) != tc.ok || (tc.ok && got != tc.want) {
+			t.Errorf("ParseHideSummary(%q) = %v, %v", tc.in, got, err)
+		}
+	}
+}
+
+func TestValidFormatAcceptsGotestsumNames(t *testing.T) {
+	for _, name := range []string{"short", "short-verbose", "short-with-failures", "dots-v1", "gotestdox", "github-action", "testdox"} {
+		if !ValidFormat(name) {
+			t.Errorf("%s refused", name)
+		}
+	}
+	if ValidFormat("fancy") {
+		t.Error("fancy accepted")
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"go/format"
 	"go/parser"
 	"go/token"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -78,29 +79,48 @@ func AddSkip(tests []Test, stmt ast.Stmt, dirs Dirs) error {
 }
 
 // rewrite adds stmt to the test functions of path named in names (and
-// removes them from names).
+// removes them from names): the statement's source is inserted after each
+// function's opening brace and the file is gofmt'ed, so that the
+// statement's positions never mix with the file's.
 func rewrite(path string, names map[string]bool, stmt ast.Stmt) error {
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, path, nil, parser.ParseComments)
+	src, err := os.ReadFile(path)
 	if err != nil {
 		return err
 	}
-	changed := false
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, path, src, parser.ParseComments)
+	if err != nil {
+		return err
+	}
+	var text bytes.Buffer
+	if err := format.Node(&text, token.NewFileSet(), stmt); err != nil {
+		return fmt.Errorf("skip statement: %w", err)
+	}
+	var at []int // offsets just after the opening braces, in file order
 	for _, d := range f.Decls {
 		fn, ok := d.(*ast.FuncDecl)
 		if !ok || fn.Recv != nil || fn.Body == nil || !names[fn.Name.Name] {
 			continue
 		}
-		fn.Body.List = append([]ast.Stmt{stmt}, fn.Body.List...)
+		at = append(at, fset.Position(fn.Body.Lbrace).Offset+1)
 		delete(names, fn.Name.Name)
-		changed = true
 	}
-	if !changed {
+	if len(at) == 0 {
 		return nil
 	}
-	var buf bytes.Buffer
-	if err := format.Node(&buf, fset, f); err != nil {
+	var out []byte
+	prev := 0
+	for _, off := range at {
+		out = append(out, src[prev:off]...)
+		out = append(out, '\n')
+		out = append(out, text.Bytes()...)
+		out = append(out, '\n')
+		prev = off
+	}
+	out = append(out, src[prev:]...)
+	formatted, err := format.Source(out)
+	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	return atomicfile.WriteFile(path, buf.Bytes())
+	return atomicfile.WriteFile(path, formatted)
 }

@@ -174,6 +174,9 @@ func request(root string, dirs map[string]bool, chdir bool) Request {
 
 func describe(r Request) string {
 	what := strings.Join(r.Packages, " ")
+	if len(r.Packages) == 1 && r.Packages[0] == "." {
+		what = ". in " + r.Dir
+	}
 	if r.LastFailed {
 		what = "what failed last time in " + what
 	}

@@ -182,3 +182,39 @@ func appendTo(t *testing.T, path, s string) {
 		t.Fatal(err)
 	}
 }
+
+func TestE2EWatchChdirClearAndLastFailed(t *testing.T) {
+	t.Parallel()
+	mod := copyModule(t, "watchme")
+	term := startOnTerminal(t, mod, nil, "--watch", "--watch-chdir", "--watch-clear", "--format", "testname")
+	term.waitFor("gorerun: watching", 1)
+	appendTo(t, filepath.Join(mod, "a", "a_test.go"), "// saved\n")
+	// --watch-chdir: go test runs in the package's directory.
+	term.waitFor("gorerun: running . in "+filepath.Join(mod, "a")+"\n", 1)
+	term.waitFor("PASS a.TestA", 1)
+	term.waitFor("gorerun: exit 0;", 1)
+	if !strings.Contains(term.output(), "\x1b[H\x1b[2J") {
+		t.Errorf("--watch-clear did not clear the screen:\n%q", term.output())
+	}
+	// l runs what failed last time: nothing did, so everything runs.
+	term.press("l")
+	term.waitFor("gorerun: running what failed last time in ./...\n", 1)
+	term.waitFor("gorerun: exit 0;", 2)
+	term.press("q")
+	if code := term.exitCode(); code != 0 {
+		t.Errorf("exit %d", code)
+	}
+}
+
+func TestE2EDotsV2OnATerminal(t *testing.T) {
+	t.Parallel()
+	term := startOnTerminal(t, copyModule(t, "watchme"), nil, "--format", "dots-v2", "./...", "--", "-count=1")
+	if code := term.exitCode(); code != 0 {
+		t.Fatalf("exit %d\n%s", code, term.output())
+	}
+	out := term.output()
+	// One redrawn line per package (cursor up, clear), the newest last.
+	if !strings.Contains(out, "\x1b[1A\x1b[J") || !strings.Contains(out, " a ·") || !strings.Contains(out, " hang ·") {
+		t.Errorf("dots-v2 on a terminal:\n%q", out)
+	}
+}

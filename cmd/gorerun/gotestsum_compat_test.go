@@ -75,6 +75,7 @@ func TestGotestsumFormatsMatch(t *testing.T) {
 		"buildfail.jsonl standard-verbose":     "gorerun shows build errors where go test -v does",
 		"timeout.jsonl testname":               "a test cut off by a timeout shows the timeout panic",
 		"timeout.jsonl pkgname-and-test-fails": "a test cut off by a timeout shows the timeout panic",
+		"timeout.jsonl github-actions":         "gotestsum shows the tests a timeout cut off in random order (a map)",
 	}
 	dir := fixture("shapes") // package paths relative to example.com/shapes
 	matched := 0

@@ -254,4 +254,9 @@ func TestLongFailureMessagesAreCapped(t *testing.T) {
 	if msg := long.FailureMessage(); len(msg) > maxMessageBytes+len(" …") || !strings.HasSuffix(msg, "é …") {
 		t.Errorf("long message: %d bytes, ends %q", len(msg), msg[len(msg)-8:])
 	}
+	// Plain output without a file:line message is capped too.
+	plain := &Test{Name: "TestZ", Status: Fail, Output: []byte(strings.Repeat("x", 5000) + "\n")}
+	if msg := plain.FailureMessage(); len(msg) > maxMessageBytes+len(" …") {
+		t.Errorf("plain-output message: %d bytes", len(msg))
+	}
 }

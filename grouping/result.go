@@ -106,7 +106,7 @@ func (t *Test) FailureMessage() string {
 		return capMessage(msg)
 	}
 	if line := firstLogLine(t.Output); line != "" {
-		return line // no file:line message: plain output
+		return capMessage(line) // no file:line message: plain output
 	}
 	return "Failed"
 }
@@ -336,6 +336,10 @@ func (p *Package) compactGroup(g *Group) {
 		delete(p.tests, t.Name)
 	}
 }
+
+// Ended is when the package's end event happened (zero when it did not
+// end, or the stream has no times).
+func (p *Package) Ended() time.Time { return p.ended }
 
 // Group returns the group with the given top-level name, or nil.
 func (p *Package) Group(name string) *Group { return p.groups[name] }

@@ -961,3 +961,23 @@ func TestFiles(ctx context.Context, cfg Config, pkg string) (string, []string, e
 	dir, files, _ := strings.Cut(out, "\n")
 	return dir, strings.Fields(files), nil
 }
+
+// Commit names the commit under test: $GITHUB_SHA or $CI_COMMIT_SHA in
+// CI, else git rev-parse HEAD in the run's directory, else "".
+func Commit(ctx context.Context, cfg Config) string {
+	cfg = withDefaults(cfg)
+	for _, kv := range cfg.Env {
+		for _, name := range []string{"GITHUB_SHA=", "CI_COMMIT_SHA="} {
+			if v, ok := strings.CutPrefix(kv, name); ok && v != "" {
+				return v
+			}
+		}
+	}
+	cmd := exec.CommandContext(ctx, "git", "rev-parse", "HEAD")
+	cmd.Dir = cfg.Dir
+	out, err := cmd.Output()
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
+}

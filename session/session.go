@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/gorerun/gorerun/grouping"
+	"github.com/gorerun/gorerun/htmlreport"
 	"github.com/gorerun/gorerun/internal/gomod"
 	"github.com/gorerun/gorerun/internal/inputfile"
 	"github.com/gorerun/gorerun/internal/outpath"
@@ -69,6 +70,8 @@ type Config struct {
 	UpdateXML string
 	SummaryMD string // append the Markdown summary here ($GITHUB_STEP_SUMMARY resolved by the caller)
 
+	HTMLFile       string    // --html: the HTML report
+	Command        string    // the command line, shown in the HTML report
 	JSONTimingFile string    // --jsonfile-timing-events: the pass, skip and fail events only
 	RerunReport    string    // --rerun-fails-report: gotestsum's report of the rerun tests
 	PostRunCommand []string  // run after everything is written, with gotestsum's environment
@@ -262,6 +265,9 @@ func (o *outputs) inFinishOrder() []output.Output {
 	if o.rerunReport != nil {
 		list = append(list, o.rerunReport)
 	}
+	if o.html != nil {
+		list = append(list, o.html)
+	}
 	if o.postRun != nil {
 		list = append(list, o.postRun) // last: the files it names are written
 	}
@@ -277,6 +283,7 @@ type outputs struct {
 	jsonFile    *jsonfile.Writer
 	jsonTiming  *jsonfile.Writer
 	rerunReport *rerunreport.Report
+	html        *htmlreport.Output
 	postRun     *postrun.Command
 	junit       *junitout.FileOutput
 	update      *junitout.UpdateOutput
@@ -323,6 +330,12 @@ func open(ctx context.Context, cfg Config, start time.Time) (*outputs, error) {
 			r, err := rerunreport.New(p)
 			o.rerunReport = r
 			return r, err
+		}},
+		{cfg.HTMLFile, func(p string) (output.Output, error) {
+			h, err := htmlreport.NewOutput(p, htmlreport.Meta{Command: cfg.Command,
+				GoVersion: runner.GoVersion(ctx, runner.Config{Dir: cfg.Dir}), Commit: runner.Commit(ctx, runner.Config{Dir: cfg.Dir})})
+			o.html = h
+			return h, err
 		}},
 	} {
 		if extra.path == "" {
@@ -627,7 +640,8 @@ func checkFiles(cfg Config) error {
 	}
 	for _, f := range []outpath.Named{{Flag: "--junitfile", Path: cfg.JUnitFile}, {Flag: "--jsonfile", Path: cfg.JSONFile},
 		{Flag: "--summary-md", Path: cfg.SummaryMD}, {Flag: "--update-xml", Path: cfg.UpdateXML},
-		{Flag: "--jsonfile-timing-events", Path: cfg.JSONTimingFile}, {Flag: "--rerun-fails-report", Path: cfg.RerunReport}} {
+		{Flag: "--jsonfile-timing-events", Path: cfg.JSONTimingFile}, {Flag: "--rerun-fails-report", Path: cfg.RerunReport},
+		{Flag: "--html", Path: cfg.HTMLFile}} {
 		if f.Path != "" {
 			outputs = append(outputs, f)
 		}

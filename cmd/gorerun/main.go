@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 
 	"github.com/mattn/go-isatty"
@@ -69,6 +70,9 @@ func usageError(err error) error { return &session.UsageError{Err: err} }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	code, err := runErr(ctx, args, stdin, stdout, stderr, getenv)
+	if errors.Is(err, errHelpShown) {
+		return exitOK
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "gorerun: %v\n", err)
 		var ue *session.UsageError
@@ -89,6 +93,8 @@ func runErr(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 			return runShardPlan(ctx, args[1:], stdout, getenv)
 		case "merge":
 			return runMerge(args[1:], stdout, stderr)
+		case "html":
+			return runHTML(args[1:], stdout, stderr)
 		case "tool":
 			return runTool(ctx, args[1:], stdin, stdout, stderr, getenv)
 		}
@@ -105,6 +111,7 @@ func runErr(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		return exitOK, nil
 	}
 	cfg := o.config(stdin, stdout, stderr, getenv)
+	cfg.Command = "gorerun " + strings.Join(args, " ")
 	if o.watch {
 		return runWatch(ctx, o, cfg, stdin)
 	}

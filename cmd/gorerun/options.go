@@ -62,6 +62,7 @@ type options struct {
 	workers          string
 	workersN         int
 	summaryMD        string
+	html             string
 	pkgList          string
 	rawCommand       bool
 	maxFails         int
@@ -137,6 +138,7 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.StringVar(&o.junitOutput, "junit-output", "failed", "JUnit system-out: failed (output of failing tests only) or all")
 	fs.Var(&o.junitMaxOutput, "junit-max-output", "cap each testcase's output in the JUnit report at `SIZE`, keeping the end (0: no cap)")
 	fs.StringVar(&o.updateXML, "update-xml", "", "merge this run's results into the existing JUnit report `FILE`")
+	fs.StringVar(&o.html, "html", "", "write an HTML report (attempts, output, timeline) to `FILE`")
 	fs.StringVar(&o.summaryMD, "summary-md", "", "append a Markdown summary to `FILE` (default: $GITHUB_STEP_SUMMARY when set)")
 	fs.StringVar(&o.postRunCommand, "post-run-command", "", "run `command` after the tests, with gotestsum's environment (TESTS_TOTAL, ...)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
@@ -459,6 +461,7 @@ Usage:
   gorerun --raw-command [flags] -- COMMAND...
   gorerun shard-plan --shards N [--by package|group] [--shard-timings FILE...] [--json] [packages...]
   gorerun merge -o FILE report.xml...
+  gorerun html -o FILE report.xml|events.jsonl...
   gorerun tool slowest|ci-matrix [flags]
 
 Examples:
@@ -558,6 +561,7 @@ func (o *options) config(stdin io.Reader, stdout, stderr io.Writer, getenv func(
 		JSONFile:       o.jsonFile,
 		JSONTimingFile: o.jsonTiming,
 		RerunReport:    o.rerunReport,
+		HTMLFile:       o.html,
 		UpdateXML:      o.updateXML,
 		SummaryMD:      summary,
 		RawCommand:     o.rawCommand,

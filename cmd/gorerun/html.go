@@ -1,0 +1,71 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/gorerun/gorerun/grouping"
+	"github.com/gorerun/gorerun/htmlreport"
+	"github.com/gorerun/gorerun/internal/atomicfile"
+	"github.com/gorerun/gorerun/internal/inputfile"
+	"github.com/gorerun/gorerun/junitout"
+	"github.com/gorerun/gorerun/output"
+	"github.com/gorerun/gorerun/runner"
+)
+
+// runHTML is `gorerun html -o FILE REPORTS...`: the HTML report of JUnit
+// reports (gorerun's, gotestsum's, go-junit-report's, merged shards) or
+// --jsonfile streams.
+func runHTML(args []string, stdout, stderr io.Writer) (int, error) {
+	fs := pflag.NewFlagSet("gorerun html", pflag.ContinueOnError)
+	out := fs.StringP("output", "o", "", "write the HTML report to `FILE`")
+	title := fs.String("title", "", "the report's `title`")
+	if code, err := parseFilesCommand(fs, "html", "report.xml|events.jsonl...", args, out, stdout, stderr); code != exitOK || err != nil {
+		return code, err
+	}
+	byAttempt := map[int][]*grouping.Attempt{}
+	for _, name := range fs.Args() {
+		b, err := inputfile.Read(name, inputfile.MaxSize)
+		if err != nil {
+			return exitUsage, usageError(fmt.Errorf("html: %w", err))
+		}
+		if trimmed := bytes.TrimLeft(b, " \t\r\n\ufeff"); len(trimmed) > 0 && trimmed[0] == '<' {
+			suites, err := junitout.ReadSuites(b)
+			if err != nil {
+				return exitUsage, usageError(fmt.Errorf("html: %s: %w", name, err))
+			}
+			var events bytes.Buffer
+			if err := junitout.WriteEvents(&events, suites); err != nil {
+				return exitFailed, fmt.Errorf("html: %s: %w", name, err)
+			}
+			b = events.Bytes()
+		}
+		report, err := runner.Read(bytes.NewReader(b), name, output.List{}, grouping.Options{})
+		if err != nil && !errors.Is(err, runner.ErrTruncated) {
+			return exitUsage, usageError(fmt.Errorf("html: %w", err))
+		}
+		for _, a := range report.Attempts {
+			byAttempt[a.Number] = append(byAttempt[a.Number], a)
+		}
+	}
+	joined := &grouping.Report{}
+	for n := 1; len(byAttempt[n]) > 0; n++ {
+		joined.Add(grouping.JoinAttempts(nil, byAttempt[n]...))
+	}
+	var page bytes.Buffer
+	meta := htmlreport.Meta{Title: *title, Command: "gorerun html " + strings.Join(args, " ")}
+	if err := htmlreport.Write(&page, joined, meta); err != nil {
+		return exitFailed, fmt.Errorf("html: %w", err)
+	}
+	if err := atomicfile.WriteFile(*out, page.Bytes()); err != nil {
+		return exitFailed, fmt.Errorf("html: %w", err)
+	}
+	c := joined.Counts()
+	fmt.Fprintf(stdout, "gorerun: wrote %s: %d tests in %d groups, %d flaky, %d failed\n", *out, c.Tests, c.Groups, c.FlakyGroups, c.FailedGroups)
+	return exitOK, nil
+}

@@ -1,0 +1,314 @@
+// Package htmlreport writes gorerun's HTML report: one self-contained file
+// (inline CSS, a few lines of JavaScript, no network) that shows which
+// groups failed, which flaked and on which attempt, each attempt's output,
+// and where the time went. Everything from the tests is escaped by
+// html/template.
+package htmlreport
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/gorerun/gorerun/grouping"
+)
+
+// Meta describes the run the report is of.
+type Meta struct {
+	Title     string // the page's title ("gorerun report" when empty)
+	Command   string
+	GoVersion string
+	Commit    string
+	Wall      time.Duration // how long the run took (0: unknown)
+	// MaxOutput caps each failed attempt's output, keeping the end
+	// (0: 8 KiB: a page of a few thousand failures stays small).
+	MaxOutput int
+}
+
+// The statuses a cell, test or group shows, by name (class and text).
+const (
+	statusPass    = "pass"
+	statusFail    = "fail"
+	statusError   = "crash"
+	statusSkip    = "skip"
+	statusNotRun  = "not run"
+	statusFlaky   = "flaky"
+	statusRunning = "unfinished"
+)
+
+type cell struct {
+	Attempt int
+	Status  string
+	Time    string
+}
+
+type attemptOutput struct {
+	Attempt int
+	Status  string
+	Text    string
+}
+
+type testView struct {
+	Name    string
+	Cells   []cell
+	Outputs []attemptOutput
+	Note    string // an incremental step: why it was skipped
+}
+
+type groupView struct {
+	ID          string
+	Package     string
+	Name        string
+	Status      string // pass, fail, crash, flaky, skip, not run
+	Cells       []cell
+	Time        time.Duration
+	TimeText    string
+	Incremental bool
+	FailedStep  string
+	Tests       []testView
+	Message     string
+	// AlwaysPassed counts the group's tests left out of its details: they
+	// passed in every attempt that ran them.
+	AlwaysPassed int
+}
+
+type totals struct {
+	Tests, Groups, Passed, Failed, Flaky, Skipped, Errors, Reruns int
+	Unlisted                                                      int // passing groups the report no longer holds
+	Wall                                                          string
+}
+
+type view struct {
+	Meta     Meta
+	Title    string
+	Totals   totals
+	Attempts []int
+	Groups   []groupView
+	Slowest  []groupView
+	Timeline timeline
+	Statuses []string
+}
+
+var ansi = regexp.MustCompile(`\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]`)
+
+// buildView turns a report into what the template shows.
+func buildView(r *grouping.Report, meta Meta) view {
+	if meta.Title == "" {
+		meta.Title = "gorerun report"
+	}
+	if meta.MaxOutput <= 0 {
+		meta.MaxOutput = 8 << 10
+	}
+	v := view{Meta: meta, Title: meta.Title}
+	for _, a := range r.Attempts {
+		v.Attempts = append(v.Attempts, a.Number)
+	}
+	c := r.Counts()
+	v.Totals = totals{Tests: c.Tests, Groups: c.Groups, Passed: c.Passed, Failed: c.Failed + c.PackageFailures + c.BuildFailures,
+		Flaky: c.FlakyGroups, Skipped: c.Skipped, Errors: c.Errors, Reruns: max(len(r.Attempts)-1, 0)}
+	if meta.Wall > 0 {
+		v.Totals.Wall = fmt.Sprintf("%.1fs", meta.Wall.Seconds())
+	}
+	pkgs := r.Packages()
+	// Output shares a budget: 8 KiB an attempt, less when thousands of
+	// attempts failed, so that the page stays small enough to open.
+	if n := failedAttempts(pkgs); n > 0 {
+		meta.MaxOutput = min(meta.MaxOutput, max(outputBudget/n, 1<<10))
+	}
+	listed := 0
+	for _, ph := range pkgs {
+		for _, h := range ph.Groups {
+			v.Groups = append(v.Groups, groupOf(ph, h, v.Attempts, meta.MaxOutput, len(v.Groups)))
+			listed++
+		}
+		if f := ph.Final(); f.Status == grouping.PackageBuildFailed || f.FailedWithoutTest() {
+			v.Groups = append(v.Groups, packageRow(ph, len(v.Groups), meta.MaxOutput))
+		}
+	}
+	v.Totals.Unlisted = c.Groups - listed
+	sort.SliceStable(v.Groups, func(i, j int) bool { return rank(v.Groups[i].Status) < rank(v.Groups[j].Status) })
+	slow := append([]groupView(nil), v.Groups...)
+	sort.SliceStable(slow, func(i, j int) bool { return slow[i].Time > slow[j].Time })
+	v.Slowest = slow[:min(10, len(slow))]
+	v.Timeline = buildTimeline(r)
+	v.Statuses = []string{statusFail, statusError, statusFlaky, statusNotRun, statusSkip, statusPass}
+	return v
+}
+
+// rank orders groups: failures first, then crashes, flaky, not run,
+// skipped, passed.
+func rank(status string) int {
+	switch status {
+	case statusFail:
+		return 0
+	case statusError:
+		return 1
+	case statusFlaky:
+		return 2
+	case statusNotRun:
+		return 3
+	case statusSkip:
+		return 5
+	case statusPass:
+		return 6
+	}
+	return 4
+}
+
+func statusName(s grouping.Status) string {
+	switch s {
+	case grouping.Pass:
+		return statusPass
+	case grouping.Fail:
+		return statusFail
+	case grouping.Error:
+		return statusError
+	case grouping.Skip:
+		return statusSkip
+	case grouping.NotRun:
+		return statusNotRun
+	}
+	return statusRunning
+}
+
+func groupOf(ph *grouping.PackageHistory, h *grouping.History, attempts []int, maxOutput, index int) groupView {
+	g := groupView{ID: fmt.Sprintf("g%d", index), Package: ph.ImportPath, Name: h.Name, Status: statusName(h.Status())}
+	if h.Flaky() {
+		g.Status = statusFlaky
+	}
+	final := h.Final()
+	g.Time = final.Top().Elapsed
+	g.TimeText = fmt.Sprintf("%.2fs", g.Time.Seconds())
+	g.Incremental = final.Incremental
+	byAttempt := map[int]*grouping.Group{}
+	for _, run := range h.Runs {
+		byAttempt[run.Attempt] = run
+	}
+	for _, n := range attempts {
+		if run := byAttempt[n]; run != nil {
+			g.Cells = append(g.Cells, cell{Attempt: n, Status: statusName(run.Status()), Time: fmt.Sprintf("%.2fs", run.Top().Elapsed.Seconds())})
+		} else {
+			g.Cells = append(g.Cells, cell{Attempt: n})
+		}
+	}
+	if g.Status != statusPass && g.Status != statusSkip {
+		g.Message = final.FailureMessage(final.Top())
+		if g.Status == statusFlaky {
+			for _, run := range h.Runs {
+				if run.Status().Failed() {
+					g.Message = run.FailureMessage(run.Top())
+					break
+				}
+			}
+		}
+	}
+	for _, t := range h.FinalTests() {
+		tv := testView{Name: t.Name}
+		for _, n := range attempts {
+			run := byAttempt[n]
+			var rt *grouping.Test
+			if run != nil {
+				for _, x := range run.Tests {
+					if x.Name == t.Name {
+						rt = x
+					}
+				}
+			}
+			if rt == nil {
+				tv.Cells = append(tv.Cells, cell{Attempt: n})
+				continue
+			}
+			st := statusName(rt.Status)
+			tv.Cells = append(tv.Cells, cell{Attempt: n, Status: st, Time: fmt.Sprintf("%.2fs", rt.Elapsed.Seconds())})
+			if rt.Status.Failed() && len(rt.Output) > 0 {
+				if text := clean(rt.Output, rt.Dropped, maxOutput); !onlyResultLines(text) {
+					tv.Outputs = append(tv.Outputs, attemptOutput{Attempt: n, Status: st, Text: text})
+				}
+			}
+			if g.Incremental && rt.Status == grouping.Skip && !rt.IsTop() {
+				tv.Note = rt.SkipReason()
+			}
+			if g.Incremental && rt.Status == grouping.Fail && !rt.IsTop() && n == final.Attempt {
+				g.FailedStep = rt.Name
+			}
+		}
+		if allPassed(tv.Cells) && tv.Note == "" {
+			g.AlwaysPassed++
+			continue
+		}
+		g.Tests = append(g.Tests, tv)
+	}
+	return g
+}
+
+func allPassed(cells []cell) bool {
+	for _, c := range cells {
+		if c.Status != "" && c.Status != statusPass {
+			return false
+		}
+	}
+	return true
+}
+
+// packageRow shows a package that failed without a failing test (a build
+// failure, TestMain) as a row of its own.
+func packageRow(ph *grouping.PackageHistory, index, maxOutput int) groupView {
+	f := ph.Final()
+	g := groupView{ID: fmt.Sprintf("g%d", index), Package: ph.ImportPath, Name: "[package]", Status: statusFail}
+	out := []byte(f.BuildOutput)
+	g.Message = "build failed"
+	if f.Status != grouping.PackageBuildFailed {
+		out = f.Output
+		g.Message = "the package failed outside any test"
+	}
+	g.Tests = []testView{{Name: "[package]", Outputs: []attemptOutput{{Attempt: f.Attempt, Status: statusFail, Text: clean(out, 0, maxOutput)}}}}
+	g.TimeText = fmt.Sprintf("%.2fs", f.Elapsed.Seconds())
+	return g
+}
+
+// clean makes output fit to show: ANSI escapes stripped, capped at max
+// bytes keeping the end, with a marker of what was cut.
+func clean(out []byte, dropped, max int) string {
+	s := ansi.ReplaceAllString(string(grouping.StripFraming(out)), "")
+	if len(s) > max {
+		dropped += len(s) - max
+		s = s[len(s)-max:]
+	}
+	if dropped > 0 {
+		s = fmt.Sprintf("[... %d bytes truncated ...]\n", dropped) + s
+	}
+	return strings.ToValidUTF8(s, "\uFFFD")
+}
+
+// onlyResultLines reports whether output says nothing but its test's
+// result ("--- FAIL: TestX (0.01s)", a parent of a failed subtest).
+func onlyResultLines(s string) bool {
+	for _, line := range strings.Split(strings.TrimSpace(s), "\n") {
+		if l := strings.TrimSpace(line); l != "" && !strings.HasPrefix(l, "--- ") {
+			return false
+		}
+	}
+	return true
+}
+
+// outputBudget is the most failure output a page holds, over all attempts.
+const outputBudget = 12 << 20
+
+// failedAttempts counts the test runs whose output the page shows.
+func failedAttempts(pkgs []*grouping.PackageHistory) int {
+	n := 0
+	for _, ph := range pkgs {
+		for _, h := range ph.Groups {
+			for _, g := range h.Runs {
+				for _, t := range g.Tests {
+					if t.Status.Failed() && len(t.Output) > 0 {
+						n++
+					}
+				}
+			}
+		}
+	}
+	return n
+}

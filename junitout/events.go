@@ -1,0 +1,158 @@
+package junitout
+
+import (
+	"encoding/json"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// WriteEvents writes a report back as the go test -json stream gorerun's
+// --jsonfile would hold for it (events tagged with "Attempt"), so that a
+// report from any tool can be read like a recorded stream (gorerun html
+// from CI artifacts). Surefire's attempt elements become earlier
+// attempts: a testcase with k of them failed (or crashed) in attempts 1 to
+// k; a group (testcases sharing a top-level name) reruns whole, so its
+// tests end in their final state in every later attempt. A crash becomes a
+// test that never ended in a package that did not finish. Times other
+// than the final attempt's are not in a report and are written as 0.
+func WriteEvents(w io.Writer, suites []Testsuite) error {
+	enc := json.NewEncoder(w)
+	type event struct {
+		Attempt int
+		Action  string
+		Package string
+		Test    string  `json:",omitempty"`
+		Output  string  `json:",omitempty"`
+		Elapsed float64 `json:",omitempty"`
+	}
+	for _, s := range suites {
+		type step struct {
+			name    string
+			results []string // per attempt: pass, fail, skip, crash
+			outputs []string // per attempt
+			elapsed float64
+		}
+		var steps []*step
+		byName := map[string]*step{}
+		groupAttempts := map[string]int{}
+		for i := range s.Testcases {
+			tc := &s.Testcases[i]
+			name := testName(s.Name, tc)
+			// A testcase that appears again is its next attempt (gotestsum
+			// writes one testcase per attempt).
+			st := byName[name]
+			if st == nil {
+				st = &step{name: name}
+				byName[name] = st
+				steps = append(steps, st)
+			}
+			st.elapsed, _ = strconv.ParseFloat(strings.ReplaceAll(tc.Time, ",", ""), 64)
+			for _, a := range append(append(append(append([]Attempt(nil), tc.FlakyFailures...), tc.RerunFailures...), tc.FlakyErrors...), tc.RerunErrors...) {
+				result := "fail"
+				if a.Type == "crash" || a.Type == "error" {
+					result = "crash"
+				}
+				st.results = append(st.results, result)
+				st.outputs = append(st.outputs, a.StackTrace.Body)
+			}
+			final, out := "pass", ""
+			switch tc.State() {
+			case Failed:
+				final, out = "fail", tc.Failure.Body
+				if out == "" {
+					out = tc.Failure.Message
+				}
+			case Errored:
+				final, out = "crash", tc.Error.Body
+				if out == "" {
+					out = tc.Error.Message
+				}
+			case SkippedState:
+				final, out = "skip", tc.Skipped.Message
+			}
+			st.results = append(st.results, final)
+			st.outputs = append(st.outputs, out)
+			top, _, _ := strings.Cut(st.name, "/")
+			groupAttempts[top] = max(groupAttempts[top], len(st.results))
+		}
+		attempts := 1
+		for _, st := range steps {
+			top, _, _ := strings.Cut(st.name, "/")
+			n := groupAttempts[top]
+			for len(st.results) < n { // reran with its group: ended as it finally did
+				st.results = append(st.results, st.results[len(st.results)-1])
+				st.outputs = append(st.outputs, st.outputs[len(st.outputs)-1])
+			}
+			attempts = max(attempts, n)
+		}
+		suiteTime, _ := strconv.ParseFloat(strings.ReplaceAll(s.Time, ",", ""), 64)
+		for a := 1; a <= attempts; a++ {
+			emit := func(e event) error { e.Attempt, e.Package = a, s.Name; return enc.Encode(e) }
+			if err := emit(event{Action: "start"}); err != nil {
+				return err
+			}
+			crashed, failed := false, false
+			for _, st := range steps {
+				top, _, _ := strings.Cut(st.name, "/")
+				first := groupAttempts[top] - len(st.results) // 0 unless padded above
+				i := a - 1 - first
+				if i < 0 || i >= len(st.results) || a > groupAttempts[top] {
+					continue
+				}
+				elapsed := 0.0
+				if i == len(st.results)-1 {
+					elapsed = st.elapsed
+				}
+				if err := emit(event{Action: "run", Test: st.name}); err != nil {
+					return err
+				}
+				if out := st.outputs[i]; out != "" {
+					if !strings.HasSuffix(out, "\n") {
+						out += "\n"
+					}
+					if err := emit(event{Action: "output", Test: st.name, Output: out}); err != nil {
+						return err
+					}
+				}
+				switch st.results[i] {
+				case "crash":
+					crashed = true // it never ends: the package did not finish
+				default:
+					failed = failed || st.results[i] == "fail"
+					if err := emit(event{Action: st.results[i], Test: st.name, Elapsed: elapsed}); err != nil {
+						return err
+					}
+				}
+			}
+			end := event{Action: "pass", Elapsed: suiteTime}
+			switch {
+			case crashed:
+				end.Action = "fail"
+			case failed:
+				if err := emit(event{Action: "output", Output: "FAIL\n"}); err != nil {
+					return err
+				}
+				end.Action = "fail"
+			default:
+				if err := emit(event{Action: "output", Output: "PASS\n"}); err != nil {
+					return err
+				}
+			}
+			if err := emit(end); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// testName is a testcase's go test name: its name, or with
+// --junit-classname group (classname pkg.TestX) TestX/name.
+func testName(suite string, tc *Testcase) string {
+	top, ok := strings.CutPrefix(tc.Classname, suite+".")
+	if !ok || top == tc.Name || strings.HasPrefix(tc.Name, top+"/") {
+		return tc.Name
+	}
+	return top + "/" + tc.Name
+}

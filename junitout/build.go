@@ -40,6 +40,10 @@ type Options struct {
 	// HideEmptyPackages leaves out packages that ran no test; HideSkipped
 	// leaves out skipped testcases.
 	HideEmptyPackages, HideSkipped bool
+	// Quarantined, if set, names the quarantined groups: a suite with any
+	// gets the property gorerun.quarantined, their names space-separated
+	// (the schemas allow no properties in a testcase).
+	Quarantined func(pkg, group string) bool
 
 	GoVersion string
 	Version   string // gorerun's
@@ -85,6 +89,17 @@ func buildSuiteAfter(ph *grouping.PackageHistory, opts Options, skip int, out *T
 		{Name: "gorerun.version", Value: opts.Version},
 		{Name: "timestamp", Value: opts.Timestamp.UTC().Format(time.RFC3339)},
 		{Name: "hostname", Value: opts.Hostname},
+	}
+	if opts.Quarantined != nil {
+		var names []string
+		for _, h := range ph.Groups {
+			if opts.Quarantined(ph.ImportPath, h.Name) {
+				names = append(names, h.Name)
+			}
+		}
+		if len(names) > 0 {
+			s.Properties = append(s.Properties, Property{Name: "gorerun.quarantined", Value: sanitizeString(strings.Join(names, " "))})
+		}
 	}
 	var elapsed time.Duration
 	for _, p := range ph.Runs {

@@ -23,6 +23,7 @@ func (t *Terminal) Summary(r *grouping.Report, elapsed time.Duration) {
 	}
 	if t.opts.Hide&HideFailed == 0 {
 		t.failed(pkgs)
+		t.quarantined(pkgs)
 	}
 	if t.opts.Hide&HideErrors == 0 {
 		t.buildErrors(pkgs)
@@ -123,7 +124,7 @@ func (t *Terminal) failed(pkgs []*grouping.PackageHistory) {
 			continue
 		}
 		for _, h := range ph.Groups {
-			if !h.Status().Failed() {
+			if !h.Status().Failed() || t.isQuarantined(ph.ImportPath, h.Name) {
 				continue
 			}
 			head()
@@ -278,5 +279,31 @@ func (t *Terminal) buildErrors(pkgs []*grouping.PackageHistory) {
 		}
 		fmt.Fprintf(t.out, "%s %s\n", t.red.Sprint("=== BUILD FAILED:"), t.rel(ph.ImportPath))
 		fmt.Fprint(t.out, ensureNewline(p.BuildOutput))
+	}
+}
+
+func (t *Terminal) isQuarantined(pkg, group string) bool {
+	return t.opts.Quarantined != nil && t.opts.Quarantined(pkg, group)
+}
+
+// quarantined lists the quarantined groups that failed: shown, but not
+// failing the run.
+func (t *Terminal) quarantined(pkgs []*grouping.PackageHistory) {
+	first := true
+	for _, ph := range pkgs {
+		for _, h := range ph.Groups {
+			if !h.Status().Failed() || !t.isQuarantined(ph.ImportPath, h.Name) {
+				continue
+			}
+			if first {
+				t.heading("Quarantined (their failures do not fail the run)")
+				first = false
+			}
+			g := h.Final()
+			fmt.Fprintf(t.out, "%s %s %s (%s)\n", t.yellow.Sprint("=== QUARANTINED "+strings.ToUpper(statusWord(g.Status()))+":"), t.rel(ph.ImportPath), h.Name, seconds(g.Top().Elapsed))
+			if t.opts.Hide&HideOutput == 0 {
+				t.groupOutput(g)
+			}
+		}
 	}
 }

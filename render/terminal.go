@@ -51,6 +51,9 @@ type Options struct {
 	// Width is the terminal's width in columns, 0 when the output is not
 	// a terminal (dots-v2 then prints as dots).
 	Width int
+	// Quarantined, if set, names the quarantined groups: their failures
+	// are listed in a section of their own and do not fail the run.
+	Quarantined func(pkg, group string) bool
 }
 
 // Terminal renders events as they come and a summary at the end. It

@@ -981,3 +981,24 @@ func Commit(ctx context.Context, cfg Config) string {
 	}
 	return strings.TrimSpace(string(out))
 }
+
+// Branch names the branch under test: $GITHUB_HEAD_REF (a pull request),
+// $GITHUB_REF_NAME or $CI_COMMIT_REF_NAME in CI, else git's current
+// branch in the run's directory, else "".
+func Branch(ctx context.Context, cfg Config) string {
+	cfg = withDefaults(cfg)
+	for _, name := range []string{"GITHUB_HEAD_REF=", "GITHUB_REF_NAME=", "CI_COMMIT_REF_NAME="} {
+		for _, kv := range cfg.Env {
+			if v, ok := strings.CutPrefix(kv, name); ok && v != "" {
+				return v
+			}
+		}
+	}
+	cmd := exec.CommandContext(ctx, "git", "rev-parse", "--abbrev-ref", "HEAD")
+	cmd.Dir = cfg.Dir
+	out, err := cmd.Output()
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
+}

@@ -58,7 +58,7 @@ measure() {
 }
 : >"$work/e2e.txt"
 echo "== end to end ($runs runs each)"
-measure gorerun "$GOBIN/gorerun" --input "$work/stream.json" --junitfile "$work/g.xml"
+measure gorerun "$GOBIN/gorerun" --no-history --input "$work/stream.json" --junitfile "$work/g.xml"
 measure gotestsum "$GOBIN/gotestsum" --format pkgname --raw-command --junitfile "$work/t.xml" -- cat "$work/stream.json"
 measure go-junit-report "$GOBIN/go-junit-report" -parser gojson -in "$work/stream.json" -out "$work/j.xml"
 awk 'NR==1{gw=$2; gm=$3} {rows[NR]=$0}

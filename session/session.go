@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/gorerun/gorerun/grouping"
+	"github.com/gorerun/gorerun/history"
 	"github.com/gorerun/gorerun/htmlreport"
 	"github.com/gorerun/gorerun/internal/gomod"
 	"github.com/gorerun/gorerun/internal/inputfile"
@@ -23,6 +24,7 @@ import (
 	"github.com/gorerun/gorerun/lastfailed"
 	"github.com/gorerun/gorerun/output"
 	"github.com/gorerun/gorerun/postrun"
+	"github.com/gorerun/gorerun/quarantine"
 	"github.com/gorerun/gorerun/render"
 	"github.com/gorerun/gorerun/rerunreport"
 	"github.com/gorerun/gorerun/runner"
@@ -70,14 +72,22 @@ type Config struct {
 	UpdateXML string
 	SummaryMD string // append the Markdown summary here ($GITHUB_STEP_SUMMARY resolved by the caller)
 
-	HTMLFile       string    // --html: the HTML report
-	Command        string    // the command line, shown in the HTML report
-	JSONTimingFile string    // --jsonfile-timing-events: the pass, skip and fail events only
-	RerunReport    string    // --rerun-fails-report: gotestsum's report of the rerun tests
-	PostRunCommand []string  // run after everything is written, with gotestsum's environment
-	RawCommand     bool      // GoFlags is a command that prints go test -json: run it instead of go test
-	MaxFails       int       // stop the run after this many test failures (0: never)
-	Debug          io.Writer // where the go commands run are logged (nil: nowhere)
+	HTMLFile  string // --html: the HTML report
+	History   string // the history database ("": .gorerun/history.db beside the cache)
+	NoHistory bool   // record nothing
+	// QuarantineFile lists quarantined groups; QuarantineAuto quarantines
+	// the groups whose flake rate in the history is above it, over at
+	// least QuarantineMinRuns runs.
+	QuarantineFile    string
+	QuarantineAuto    float64
+	QuarantineMinRuns int
+	Command           string    // the command line, shown in the HTML report
+	JSONTimingFile    string    // --jsonfile-timing-events: the pass, skip and fail events only
+	RerunReport       string    // --rerun-fails-report: gotestsum's report of the rerun tests
+	PostRunCommand    []string  // run after everything is written, with gotestsum's environment
+	RawCommand        bool      // GoFlags is a command that prints go test -json: run it instead of go test
+	MaxFails          int       // stop the run after this many test failures (0: never)
+	Debug             io.Writer // where the go commands run are logged (nil: nowhere)
 
 	Stdout, Stderr io.Writer
 }
@@ -106,6 +116,13 @@ func run(ctx context.Context, cfg Config) (int, error) {
 		return ExitUsage, usage(err)
 	}
 	start := time.Now()
+	q, err := quarantined(ctx, cfg)
+	if err != nil {
+		return ExitUsage, usage(err)
+	}
+	if q.Len() > 0 {
+		cfg.Terminal.Quarantined, cfg.JUnit.Quarantined = q.Has, q.Has
+	}
 	o, err := open(ctx, cfg, start)
 	if err != nil {
 		return ExitUsage, err
@@ -161,6 +178,9 @@ func run(ctx context.Context, cfg Config) (int, error) {
 		}
 	}
 	failed := report.Failed()
+	if q.Len() > 0 {
+		failed = q.Failed(report)
+	}
 	if o.update != nil {
 		failed = o.update.Failed()
 	}
@@ -268,6 +288,9 @@ func (o *outputs) inFinishOrder() []output.Output {
 	if o.html != nil {
 		list = append(list, o.html)
 	}
+	if o.history != nil {
+		list = append(list, o.history)
+	}
 	if o.postRun != nil {
 		list = append(list, o.postRun) // last: the files it names are written
 	}
@@ -284,6 +307,7 @@ type outputs struct {
 	jsonTiming  *jsonfile.Writer
 	rerunReport *rerunreport.Report
 	html        *htmlreport.Output
+	history     *history.Output
 	postRun     *postrun.Command
 	junit       *junitout.FileOutput
 	update      *junitout.UpdateOutput
@@ -308,6 +332,7 @@ func open(ctx context.Context, cfg Config, start time.Time) (*outputs, error) {
 	}
 	if cfg.SummaryMD != "" {
 		o.summary = stepsummary.New(cfg.SummaryMD)
+		o.summary.Flakiest = flakiest(ctx, cfg)
 	}
 	if cfg.JSONFile != "" {
 		w, err := jsonfile.Create(cfg.JSONFile)
@@ -347,6 +372,11 @@ func open(ctx context.Context, cfg Config, start time.Time) (*outputs, error) {
 			return nil, usage(err)
 		}
 		o.all = append(o.all, x)
+	}
+	if path := historyPath(ctx, cfg); path != "" {
+		o.history = &history.Output{Path: path, HintRate: 0.05, HintRuns: 5, Stdout: cfg.Stdout,
+			Run: history.Run{Started: start, Module: runner.ModulePath(ctx, runner.Config{Dir: cfg.Dir}),
+				Commit: runner.Commit(ctx, runner.Config{Dir: cfg.Dir}), Branch: runner.Branch(ctx, runner.Config{Dir: cfg.Dir})}}
 	}
 	if len(cfg.PostRunCommand) > 0 {
 		o.postRun = &postrun.Command{Args: cfg.PostRunCommand, Dir: cfg.Dir, JSONFile: cfg.JSONFile,
@@ -549,6 +579,86 @@ func groupTimings(cfg Config) (map[string]time.Duration, error) {
 		}
 	}
 	return timings, nil
+}
+
+// quarantined reads --quarantine and, with --quarantine-auto, adds the
+// groups that flake more often than the rate in the history.
+func quarantined(ctx context.Context, cfg Config) (*quarantine.List, error) {
+	q := &quarantine.List{}
+	if cfg.QuarantineFile != "" {
+		var err error
+		if q, err = quarantine.ReadFile(cfg.QuarantineFile); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.QuarantineAuto <= 0 {
+		return q, nil
+	}
+	path := historyPath(ctx, Config{Dir: cfg.Dir, CacheDir: cfg.CacheDir, History: cfg.History})
+	if path == "" {
+		return nil, errors.New("--quarantine-auto reads the history: give --history FILE (outside a module)")
+	}
+	if _, err := os.Stat(path); err != nil {
+		return q, nil // no history yet: nothing flakes
+	}
+	db, err := history.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("--quarantine-auto: %w", err)
+	}
+	defer db.Close()
+	stats, err := db.Stats(time.Time{}, cfg.QuarantineMinRuns)
+	if err != nil {
+		return nil, fmt.Errorf("--quarantine-auto: %w", err)
+	}
+	for _, s := range stats {
+		if s.Rate > cfg.QuarantineAuto {
+			q.Add(s.Package, s.Group)
+		}
+	}
+	return q, nil
+}
+
+// flakiest returns the groups that flaked in the history, flakiest first
+// (at least 5 runs), for the step summary; none without a history.
+func flakiest(ctx context.Context, cfg Config) []history.Stat {
+	path := historyPath(ctx, cfg)
+	if path == "" {
+		return nil
+	}
+	if _, err := os.Stat(path); err != nil {
+		return nil
+	}
+	db, err := history.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer db.Close()
+	stats, _ := db.Stats(time.Time{}, 5)
+	var out []history.Stat
+	for _, s := range stats {
+		if s.Flakes > 0 {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// historyPath is where the run is recorded: --history, else history.db
+// in the cache directory (.gorerun in the module root); "" for none
+// (--no-history, or outside a module without --cache-dir).
+func historyPath(ctx context.Context, cfg Config) string {
+	switch {
+	case cfg.NoHistory:
+		return ""
+	case cfg.History != "":
+		return cfg.History
+	case cfg.CacheDir != "":
+		return filepath.Join(cfg.CacheDir, history.DefaultName)
+	}
+	if root := runner.ModuleRoot(ctx, runner.Config{Dir: cfg.Dir}); root != "" {
+		return filepath.Join(root, lastfailed.DirName, history.DefaultName)
+	}
+	return ""
 }
 
 func isUsage(err error) bool {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/gorerun/gorerun/history"
 	"github.com/gorerun/gorerun/output"
 	"github.com/gorerun/gorerun/render"
 )
@@ -16,6 +17,9 @@ import (
 type Summary struct {
 	output.Hooks
 	path string
+	// Flakiest, if set, are the flakiest groups of the history, shown in
+	// a table of their own (top 10).
+	Flakiest []history.Stat
 }
 
 // New returns the output that appends to path. Nothing is written before
@@ -32,6 +36,12 @@ func (s *Summary) Finish(r output.Result) error {
 	if err := render.Markdown(f, r.Report, r.Elapsed); err != nil {
 		f.Close()
 		return output.Warn(fmt.Errorf("--summary-md %s: %w", s.path, err))
+	}
+	if len(s.Flakiest) > 0 {
+		fmt.Fprintf(f, "\n### Flakiest groups in the history\n\n| group | package | flake rate | flakes / runs | last flake |\n| --- | --- | --- | --- | --- |\n")
+		for _, st := range s.Flakiest[:min(10, len(s.Flakiest))] {
+			fmt.Fprintf(f, "| `%s` | `%s` | %.0f%% | %d / %d | %s |\n", st.Group, st.Package, st.Rate*100, st.Flakes, st.Runs, st.LastFlake.UTC().Format("2006-01-02"))
+		}
 	}
 	if err := f.Close(); err != nil {
 		return output.Warn(fmt.Errorf("--summary-md %s: %w", s.path, err))

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -13,9 +12,6 @@ import (
 	"github.com/gorerun/gorerun/htmlreport"
 	"github.com/gorerun/gorerun/internal/atomicfile"
 	"github.com/gorerun/gorerun/internal/inputfile"
-	"github.com/gorerun/gorerun/junitout"
-	"github.com/gorerun/gorerun/output"
-	"github.com/gorerun/gorerun/runner"
 )
 
 // runHTML is `gorerun html -o FILE REPORTS...`: the HTML report of JUnit
@@ -34,19 +30,8 @@ func runHTML(args []string, stdout, stderr io.Writer) (int, error) {
 		if err != nil {
 			return exitUsage, usageError(fmt.Errorf("html: %w", err))
 		}
-		if trimmed := bytes.TrimLeft(b, " \t\r\n\ufeff"); len(trimmed) > 0 && trimmed[0] == '<' {
-			suites, err := junitout.ReadSuites(b)
-			if err != nil {
-				return exitUsage, usageError(fmt.Errorf("html: %s: %w", name, err))
-			}
-			var events bytes.Buffer
-			if err := junitout.WriteEvents(&events, suites); err != nil {
-				return exitFailed, fmt.Errorf("html: %s: %w", name, err)
-			}
-			b = events.Bytes()
-		}
-		report, err := runner.Read(bytes.NewReader(b), name, output.List{}, grouping.Options{})
-		if err != nil && !errors.Is(err, runner.ErrTruncated) {
+		report, err := readReport(name, b)
+		if err != nil {
 			return exitUsage, usageError(fmt.Errorf("html: %w", err))
 		}
 		for _, a := range report.Attempts {

@@ -95,6 +95,10 @@ func runErr(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 			return runMerge(args[1:], stdout, stderr)
 		case "html":
 			return runHTML(args[1:], stdout, stderr)
+		case "flaky":
+			return runFlaky(ctx, args[1:], stdout, getenv)
+		case "history":
+			return runHistory(ctx, args[1:], stdout)
 		case "tool":
 			return runTool(ctx, args[1:], stdin, stdout, stderr, getenv)
 		}
@@ -114,6 +118,9 @@ func runErr(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	cfg.Command = "gorerun " + strings.Join(args, " ")
 	if o.watch {
 		return runWatch(ctx, o, cfg, stdin)
+	}
+	if o.hunt > 0 {
+		return runHunt(ctx, o, cfg)
 	}
 	return session.Run(ctx, cfg)
 }

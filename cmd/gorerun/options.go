@@ -63,6 +63,13 @@ type options struct {
 	workersN         int
 	summaryMD        string
 	html             string
+	history          string
+	noHistory        bool
+	hunt             int
+	huntChanged      string
+	quarantine       string
+	quarantineAuto   float64
+	minRuns          int
 	pkgList          string
 	rawCommand       bool
 	maxFails         int
@@ -139,6 +146,13 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.Var(&o.junitMaxOutput, "junit-max-output", "cap each testcase's output in the JUnit report at `SIZE`, keeping the end (0: no cap)")
 	fs.StringVar(&o.updateXML, "update-xml", "", "merge this run's results into the existing JUnit report `FILE`")
 	fs.StringVar(&o.html, "html", "", "write an HTML report (attempts, output, timeline) to `FILE`")
+	fs.StringVar(&o.history, "history", "", "record every group's attempts in the SQLite database `FILE` (default: .gorerun/history.db)")
+	fs.BoolVar(&o.noHistory, "no-history", false, "record nothing in the history database")
+	fs.IntVar(&o.hunt, "hunt", 0, "hunt flakes: run the selected groups `N` times each, each time in a fresh go test process")
+	fs.StringVar(&o.huntChanged, "hunt-changed", "", "with --hunt: only the top-level tests in _test.go files changed since git `REV`")
+	fs.StringVar(&o.quarantine, "quarantine", "", "quarantine the groups in `FILE` (package TestGroup lines): they run, but their failures do not fail the run")
+	fs.Float64Var(&o.quarantineAuto, "quarantine-auto", 0, "quarantine the groups whose flake rate in the history is above `RATE` (0.2 = 20%)")
+	fs.IntVar(&o.minRuns, "min-runs", 5, "with --quarantine-auto: only groups with at least `N` runs in the history")
 	fs.StringVar(&o.summaryMD, "summary-md", "", "append a Markdown summary to `FILE` (default: $GITHUB_STEP_SUMMARY when set)")
 	fs.StringVar(&o.postRunCommand, "post-run-command", "", "run `command` after the tests, with gotestsum's environment (TESTS_TOTAL, ...)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
@@ -382,6 +396,16 @@ func (o *options) validateValues() error {
 		return errors.New("--rerun-max-failures must be -1 (no limit) or more")
 	case o.rerunParallel < 0:
 		return errors.New("--rerun-parallel must be 0 (the number of CPUs) or more")
+	case o.quarantineAuto < 0 || o.quarantineAuto >= 1:
+		return fmt.Errorf("--quarantine-auto %v: must be a rate from 0 to 1 (0.2 = 20%%)", o.quarantineAuto)
+	case o.hunt < 0:
+		return errors.New("--hunt must be 1 or more runs")
+	case o.huntChanged != "" && o.hunt == 0:
+		return errors.New("--hunt-changed selects what --hunt N runs: give --hunt N too")
+	case o.hunt > 0 && (o.input != "" || o.rawCommand || o.watch):
+		return errors.New("--hunt runs go test: it cannot be used with --input, --raw-command or --watch")
+	case o.minRuns < 1:
+		return errors.New("--min-runs must be 1 or more")
 	case o.maxFails < 0:
 		return errors.New("--max-fails must be 0 (never stop) or more")
 	case !render.ValidFormat(o.format):
@@ -557,18 +581,23 @@ func (o *options) config(stdin io.Reader, stdout, stderr io.Writer, getenv func(
 			HideEmptyPackages: o.junitHideEmpty,
 			HideSkipped:       o.junitHideSkipped,
 		},
-		JUnitFile:      o.junitFile,
-		JSONFile:       o.jsonFile,
-		JSONTimingFile: o.jsonTiming,
-		RerunReport:    o.rerunReport,
-		HTMLFile:       o.html,
-		UpdateXML:      o.updateXML,
-		SummaryMD:      summary,
-		RawCommand:     o.rawCommand,
-		MaxFails:       o.maxFails,
-		PostRunCommand: o.postRun,
-		Stdout:         stdout,
-		Stderr:         stderr,
+		JUnitFile:         o.junitFile,
+		JSONFile:          o.jsonFile,
+		JSONTimingFile:    o.jsonTiming,
+		RerunReport:       o.rerunReport,
+		HTMLFile:          o.html,
+		History:           o.history,
+		NoHistory:         o.noHistory,
+		QuarantineFile:    o.quarantine,
+		QuarantineAuto:    o.quarantineAuto,
+		QuarantineMinRuns: o.minRuns,
+		UpdateXML:         o.updateXML,
+		SummaryMD:         summary,
+		RawCommand:        o.rawCommand,
+		MaxFails:          o.maxFails,
+		PostRunCommand:    o.postRun,
+		Stdout:            stdout,
+		Stderr:            stderr,
 	}
 	if o.debug {
 		cfg.Debug = stderr

@@ -130,3 +130,34 @@ func (l *List) Set(s string) error {
 	}
 	return nil
 }
+
+// Age is a span of days or more: Go durations (36h) and days (30d, 1.5d),
+// up to MaxAge.
+type Age time.Duration
+
+// MaxAge is the longest Age: a hundred years.
+const MaxAge = 100 * 365 * 24 * time.Hour
+
+func (a *Age) String() string { return time.Duration(*a).String() }
+
+// Type names the value in help text (pflag.Value).
+func (a *Age) Type() string { return "age" }
+
+func (a *Age) Set(s string) error {
+	var d time.Duration
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		f, err := strconv.ParseFloat(days, 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || f < 0 || f*24 > MaxAge.Hours() {
+			return fmt.Errorf("%q is not a number of days (30d) up to %s", s, MaxAge)
+		}
+		d = time.Duration(f * 24 * float64(time.Hour))
+	} else {
+		v, err := time.ParseDuration(s)
+		if err != nil || v < 0 || v > MaxAge {
+			return fmt.Errorf("%q is neither days (30d) nor a duration (36h)", s)
+		}
+		d = v
+	}
+	*a = Age(d)
+	return nil
+}

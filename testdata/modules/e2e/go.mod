@@ -1,6 +1,6 @@
 module example.com/e2e
 
-go 1.25.0
+go 1.26.0
 
 require github.com/gorerun/gorerun v0.0.0
 

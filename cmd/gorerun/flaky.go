@@ -1,0 +1,233 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/gorerun/gorerun/grouping"
+	"github.com/gorerun/gorerun/history"
+	"github.com/gorerun/gorerun/internal/flagvalue"
+	"github.com/gorerun/gorerun/internal/inputfile"
+	"github.com/gorerun/gorerun/junitout"
+	"github.com/gorerun/gorerun/lastfailed"
+	"github.com/gorerun/gorerun/output"
+	"github.com/gorerun/gorerun/quarantine"
+	"github.com/gorerun/gorerun/runner"
+)
+
+// historyFlags are the flags that find the history database.
+func historyFlags(fs *pflag.FlagSet) (path, cacheDir, dir *string) {
+	return fs.String("history", "", "the history database `FILE` (default: .gorerun/history.db in the module root)"),
+		fs.String("cache-dir", "", "the cache directory the database is in (default: .gorerun in the module root)"),
+		fs.StringP("chdir", "C", "", "find the module in `DIR`")
+}
+
+func historyDB(ctx context.Context, path, cacheDir, dir string) (string, error) {
+	switch {
+	case path != "":
+		return path, nil
+	case cacheDir != "":
+		return filepath.Join(cacheDir, history.DefaultName), nil
+	}
+	root := runner.ModuleRoot(ctx, runner.Config{Dir: dir})
+	if root == "" {
+		return "", errors.New("not in a Go module: give --history FILE")
+	}
+	return filepath.Join(root, lastfailed.DirName, history.DefaultName), nil
+}
+
+// runFlaky is `gorerun flaky`: the flakiest groups in the history.
+func runFlaky(ctx context.Context, args []string, stdout io.Writer, getenv func(string) string) (int, error) {
+	fs := pflag.NewFlagSet("gorerun flaky", pflag.ContinueOnError)
+	path, cacheDir, dir := historyFlags(fs)
+	var since flagvalue.Age
+	fs.Var(&since, "since", "only runs of the last `D` (30d, 12h; default: all)")
+	minRuns := fs.Int("min-runs", 5, "only groups with at least `N` runs")
+	asJSON := fs.Bool("json", false, "print JSON")
+	qfile := fs.String("quarantine", "", "mark the groups of this quarantine `FILE` that can be released (20 clean runs in a row)")
+	usage := func() {
+		fmt.Fprintln(stdout, "Usage: gorerun flaky [--since 30d] [--min-runs 5] [--json]\n\nThe groups of the history ordered by flake rate: runs where they failed and then passed on a rerun, over runs.")
+		fmt.Fprint(stdout, fs.FlagUsages())
+	}
+	if err := parseFlags(fs, args, usage); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return exitOK, nil
+		}
+		return exitUsage, usageError(err)
+	}
+	dbPath, err := historyDB(ctx, *path, *cacheDir, *dir)
+	if err != nil {
+		return exitUsage, usageError(fmt.Errorf("flaky: %w", err))
+	}
+	if _, err := os.Stat(dbPath); err != nil {
+		return exitUsage, usageError(fmt.Errorf("flaky: no history at %s yet: gorerun records every run there", dbPath))
+	}
+	var q *quarantine.List
+	if *qfile != "" {
+		if q, err = quarantine.ReadFile(*qfile); err != nil {
+			return exitUsage, usageError(fmt.Errorf("flaky: %w", err))
+		}
+	}
+	db, err := history.Open(dbPath)
+	if err != nil {
+		return exitFailed, err
+	}
+	defer db.Close()
+	var cutoff time.Time
+	if since > 0 {
+		cutoff = time.Now().Add(-time.Duration(since))
+	}
+	stats, err := db.Stats(cutoff, *minRuns)
+	if err != nil {
+		return exitFailed, err
+	}
+	var flaky []history.Stat
+	for _, s := range stats {
+		if s.Flakes > 0 || (q != nil && q.Has(s.Package, s.Group)) {
+			flaky = append(flaky, s)
+		}
+	}
+	release := func(s history.Stat) bool {
+		return q != nil && q.Has(s.Package, s.Group) && s.Streak >= quarantine.ReleaseAfter
+	}
+	if *asJSON {
+		type row struct {
+			history.Stat
+			Release bool `json:",omitempty"`
+		}
+		rows := []row{}
+		for _, s := range flaky {
+			rows = append(rows, row{s, release(s)})
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return exitOK, enc.Encode(rows)
+	}
+	if len(flaky) == 0 {
+		fmt.Fprintf(stdout, "No group flaked in %s (groups with at least %d runs).\n", dbPath, *minRuns)
+		return exitOK, nil
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "RATE\tFLAKES\tRUNS\tFAILED\tGROUP\tPACKAGE\tLAST FLAKE\tFIRST FLAKE\tATTEMPTS TO PASS\tTIME LOST\t")
+	for _, s := range flaky {
+		first, last := "-", "-"
+		if !s.FirstFlake.IsZero() {
+			first = s.FirstFlake.Local().Format("2006-01-02 15:04")
+			if s.FirstCommit != "" {
+				first += " " + s.FirstCommit[:min(8, len(s.FirstCommit))]
+			}
+			last = s.LastFlake.Local().Format("2006-01-02 15:04")
+		}
+		name := s.Group
+		if release(s) {
+			name += " (release? " + fmt.Sprint(s.Streak) + " clean runs)"
+		}
+		fmt.Fprintf(tw, "%.0f%%\t%d\t%d\t%d\t%s\t%s\t%s\t%s\t%.2f\t%s\t\n", s.Rate*100, s.Flakes, s.Runs, s.Hard, name, s.Package,
+			last, first, s.MeanAttempts, s.TimeLost.Round(time.Millisecond))
+	}
+	return exitOK, tw.Flush()
+}
+
+// runHistory is `gorerun history import FILES...` and `gorerun history
+// prune --keep 90d`.
+func runHistory(ctx context.Context, args []string, stdout io.Writer) (int, error) {
+	if len(args) == 0 || (args[0] != "import" && args[0] != "prune") {
+		return exitUsage, usageError(errors.New("history: gorerun history import FILES... | gorerun history prune --keep 90d"))
+	}
+	fs := pflag.NewFlagSet("gorerun history "+args[0], pflag.ContinueOnError)
+	path, cacheDir, dir := historyFlags(fs)
+	keep := flagvalue.Age(90 * 24 * time.Hour)
+	if args[0] == "prune" {
+		fs.Var(&keep, "keep", "keep the runs of the last `D` (90d)")
+	}
+	usage := func() {
+		fmt.Fprintf(stdout, "Usage: gorerun history %s\n", map[string]string{"import": "import report.xml|events.jsonl...", "prune": "prune --keep 90d"}[args[0]])
+		fmt.Fprint(stdout, fs.FlagUsages())
+	}
+	if err := parseFlags(fs, args[1:], usage); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return exitOK, nil
+		}
+		return exitUsage, usageError(err)
+	}
+	dbPath, err := historyDB(ctx, *path, *cacheDir, *dir)
+	if err != nil {
+		return exitUsage, usageError(fmt.Errorf("history: %w", err))
+	}
+	if args[0] == "import" && fs.NArg() == 0 {
+		return exitUsage, usageError(errors.New("history import: name the JUnit reports or --jsonfile streams to import"))
+	}
+	db, err := history.Open(dbPath)
+	if err != nil {
+		return exitFailed, err
+	}
+	defer db.Close()
+	if args[0] == "prune" {
+		n, err := db.Prune(time.Now().Add(-time.Duration(keep)))
+		if err != nil {
+			return exitFailed, err
+		}
+		fmt.Fprintf(stdout, "gorerun: pruned %d runs older than %s from %s\n", n, time.Duration(keep), dbPath)
+		return exitOK, nil
+	}
+	imported, skipped := 0, 0
+	for _, name := range fs.Args() {
+		b, err := inputfile.Read(name, inputfile.MaxSize)
+		if err != nil {
+			return exitUsage, usageError(fmt.Errorf("history import: %w", err))
+		}
+		sum := sha256.Sum256(b)
+		report, err := readReport(name, b)
+		if err != nil {
+			return exitUsage, usageError(fmt.Errorf("history import: %w", err))
+		}
+		started := time.Now()
+		if st, err := os.Stat(name); err == nil {
+			started = st.ModTime()
+		}
+		err = db.Record(history.Run{Started: started, Source: hex.EncodeToString(sum[:])}, report)
+		switch {
+		case errors.Is(err, history.ErrAlreadyImported):
+			skipped++
+		case err != nil:
+			return exitFailed, err
+		default:
+			imported++
+		}
+	}
+	fmt.Fprintf(stdout, "gorerun: imported %d files into %s (%d already there)\n", imported, dbPath, skipped)
+	return exitOK, nil
+}
+
+// readReport reads a JUnit report (any tool's) or a go test -json /
+// --jsonfile stream into gorerun's model.
+func readReport(name string, b []byte) (*grouping.Report, error) {
+	if trimmed := bytes.TrimLeft(b, " \t\r\n\ufeff"); len(trimmed) > 0 && trimmed[0] == '<' {
+		suites, err := junitout.ReadSuites(b)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		var events bytes.Buffer
+		if err := junitout.WriteEvents(&events, suites); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		b = events.Bytes()
+	}
+	report, err := runner.Read(bytes.NewReader(b), name, output.List{}, grouping.Options{})
+	if err != nil && !errors.Is(err, runner.ErrTruncated) {
+		return nil, err
+	}
+	return report, nil
+}

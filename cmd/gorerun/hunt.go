@@ -1,0 +1,34 @@
+package main
+
+import (
+	"context"
+	"errors"
+
+	"github.com/gorerun/gorerun/hunt"
+	"github.com/gorerun/gorerun/runner"
+	"github.com/gorerun/gorerun/session"
+)
+
+// runHunt is --hunt N: every selected group N times, in fresh processes.
+func runHunt(ctx context.Context, o *options, cfg session.Config) (int, error) {
+	results, err := hunt.Run(ctx, hunt.Config{
+		Runner:  runner.Config{Dir: cfg.Dir, Packages: cfg.Packages, Flags: cfg.GoFlags, Parallel: cfg.Parallel, Stderr: cfg.Stderr},
+		Times:   o.hunt,
+		Changed: o.huntChanged,
+		Out:     cfg.Stdout,
+	})
+	switch {
+	case ctx.Err() != nil || errors.Is(err, runner.ErrInterrupted):
+		return exitInterrupted, nil
+	case err != nil:
+		var goErr *runner.GoTestError
+		if errors.As(err, &goErr) {
+			return exitUsage, usageError(err)
+		}
+		return exitFailed, err
+	}
+	if hunt.Print(cfg.Stdout, results, o.hunt) {
+		return exitFailed, nil
+	}
+	return exitOK, nil
+}

@@ -1,0 +1,172 @@
+package history
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gorerun/gorerun/grouping"
+	"github.com/gorerun/gorerun/internal/streamtest"
+)
+
+func report(t testing.TB, attempts ...string) *grouping.Report {
+	t.Helper()
+	r := &grouping.Report{}
+	for i, src := range attempts {
+		r.Add(streamtest.Attempt(t, i+1, src, grouping.Options{}, nil))
+	}
+	return r
+}
+
+func TestStats(t *testing.T) {
+	db, err := Open(filepath.Join(t.TempDir(), "h.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	start := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	// m/p TestF: flaky in runs 1 and 3, fails for good in run 4, passes at once in runs 2, 5, 6.
+	runs := [][]string{
+		{"flaky-attempt1.jsonl", "flaky-attempt2.jsonl"},
+		{"flaky-attempt2.jsonl"},
+		{"flaky-attempt1.jsonl", "flaky-attempt2.jsonl"},
+		{"flaky-attempt1.jsonl", "flaky-attempt1.jsonl"},
+		{"flaky-attempt2.jsonl"},
+		{"flaky-attempt2.jsonl"},
+	}
+	for i, r := range runs {
+		if err := db.Record(Run{Started: start.Add(time.Duration(i) * time.Hour), Commit: fmt.Sprintf("c%d", i)}, report(t, r...)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stats, err := db.Stats(time.Time{}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f Stat
+	for _, s := range stats {
+		if s.Group == "TestF" {
+			f = s
+		}
+	}
+	if f.Runs != 6 || f.Flakes != 2 || f.Hard != 1 || f.Streak != 2 || f.FirstCommit != "c0" ||
+		!f.FirstFlake.Equal(start) || !f.LastFlake.Equal(start.Add(2*time.Hour)) {
+		t.Errorf("TestF: %+v", f)
+	}
+	if want := (2.0 + 1 + 2 + 1 + 1) / 5; f.MeanAttempts != want {
+		t.Errorf("mean attempts %v, want %v", f.MeanAttempts, want)
+	}
+	if f.Rate != 2.0/6 {
+		t.Errorf("rate %v", f.Rate)
+	}
+	if stats, _ := db.Stats(start.Add(150*time.Minute), 1); len(stats) == 0 || stats[0].Runs != 3 {
+		t.Errorf("since: %+v", stats)
+	}
+	if stats, _ := db.Stats(time.Time{}, 7); len(stats) != 0 {
+		t.Errorf("min runs: %+v", stats)
+	}
+	g, err := db.Group("m/p", "TestF")
+	if err != nil || g.Flakes != 2 {
+		t.Errorf("Group = %+v, %v", g, err)
+	}
+	if n, err := db.Prune(start.Add(3 * time.Hour)); err != nil || n != 3 {
+		t.Errorf("Prune = %d, %v; want 3", n, err)
+	}
+	if g, _ := db.Group("m/p", "TestF"); g.Runs != 3 {
+		t.Errorf("after prune: %d runs", g.Runs)
+	}
+}
+
+func TestImportTwiceIsANoOp(t *testing.T) {
+	db, err := Open(filepath.Join(t.TempDir(), "h.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	r := report(t, "ok.jsonl")
+	if err := db.Record(Run{Started: time.Now(), Source: "sha"}, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Record(Run{Started: time.Now(), Source: "sha"}, r); err != ErrAlreadyImported {
+		t.Errorf("second import: %v", err)
+	}
+	if g, _ := db.Group("example.com/shapes/ok", "TestFail"); g.Runs != 1 || g.Hard != 1 {
+		t.Errorf("TestFail: %+v", g)
+	}
+}
+
+func TestConcurrentRunsLoseNothing(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "h.db")
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			db, err := Open(path)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			defer db.Close()
+			for i := range 10 {
+				if err := db.Record(Run{Started: time.Now(), Commit: fmt.Sprint(w, i)}, report(t, "ok.jsonl")); err != nil {
+					t.Error(err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	db, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if g, _ := db.Group("example.com/shapes/ok", "TestPass"); g.Runs != 40 {
+		t.Errorf("%d runs recorded, want 40", g.Runs)
+	}
+}
+
+func TestHundredThousandRowsStaySmall(t *testing.T) {
+	var b strings.Builder
+	for i := range 25000 {
+		fmt.Fprintf(&b, `{"Action":"run","Package":"example.com/svc/pkg%d","Test":"TestHandler%d_Case"}`+"\n", i%50, i)
+		fmt.Fprintf(&b, `{"Action":"pass","Package":"example.com/svc/pkg%d","Test":"TestHandler%d_Case","Elapsed":0.12}`+"\n", i%50, i)
+	}
+	r := report(t, b.String())
+	path := filepath.Join(t.TempDir(), "h.db")
+	db, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 4 { // 4 runs × 25,000 groups
+		if err := db.Record(Run{Started: time.Now(), Module: "example.com/svc", Commit: fmt.Sprintf("%040d", i), Branch: "main"}, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Size() > 20<<20 {
+		t.Errorf("100,000 rows take %d MB, want at most 20", st.Size()>>20)
+	}
+	t.Logf("100,000 group-attempt rows: %.1f MB", float64(st.Size())/(1<<20))
+}
+
+func TestNewerSchemaIsRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "h.db")
+	db, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.db.Exec(`PRAGMA user_version = 99`)
+	db.Close()
+	if _, err := Open(path); err == nil || !strings.Contains(err.Error(), "newer gorerun") {
+		t.Errorf("Open of a newer schema: %v", err)
+	}
+}

@@ -46,10 +46,47 @@ func failedOutcome(o string) bool { return o == "fail" || o == "crash" || o == "
 // the cutoff (zero: all history), ordered by flake rate, then flakes,
 // then name.
 func (h *DB) Stats(since time.Time, minRuns int) ([]Stat, error) {
+	stats, err := h.query(`WHERE u.started >= ?`, since.UTC().Format(time.RFC3339Nano))
+	if err != nil {
+		return nil, err
+	}
+	kept := stats[:0]
+	for _, s := range stats {
+		if s.Runs >= minRuns {
+			kept = append(kept, s)
+		}
+	}
+	sort.SliceStable(kept, func(i, j int) bool {
+		a, b := kept[i], kept[j]
+		if a.Rate != b.Rate {
+			return a.Rate > b.Rate
+		}
+		if a.Flakes != b.Flakes {
+			return a.Flakes > b.Flakes
+		}
+		if a.Package != b.Package {
+			return a.Package < b.Package
+		}
+		return a.Group < b.Group
+	})
+	return kept, nil
+}
+
+// Group returns the Stat of one group over all its history (zero Runs
+// when it has none).
+func (h *DB) Group(pkg, grp string) (Stat, error) {
+	stats, err := h.query(`WHERE r.package = ? AND r.grp = ?`, pkg, grp)
+	if err != nil || len(stats) == 0 {
+		return Stat{Package: pkg, Group: grp}, err
+	}
+	return stats[0], nil
+}
+
+// query sums up the groups of the results the where clause selects.
+func (h *DB) query(where string, args ...any) ([]Stat, error) {
 	rows, err := h.db.Query(`SELECT r.package, r.grp, r.run_id, u.started, u.commit_, r.outcome, r.duration_ms
-		FROM results r JOIN runs u ON u.id = r.run_id
-		WHERE u.started >= ?
-		ORDER BY r.package, r.grp, u.started, r.run_id, r.attempt`, since.UTC().Format(time.RFC3339Nano))
+		FROM results r JOIN runs u ON u.id = r.run_id `+where+`
+		ORDER BY r.package, r.grp, u.started, r.run_id, r.attempt`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
 	}
@@ -59,7 +96,7 @@ func (h *DB) Stats(since time.Time, minRuns int) ([]Stat, error) {
 	var runs []groupRun
 	var lastID int64 = -1
 	flush := func() {
-		if len(runs) > 0 && len(runs) >= minRuns {
+		if len(runs) > 0 {
 			stats = append(stats, stat(pkg, grp, runs))
 		}
 		runs, lastID = runs[:0], -1
@@ -86,19 +123,6 @@ func (h *DB) Stats(since time.Time, minRuns int) ([]Stat, error) {
 		return nil, fmt.Errorf("history: %w", err)
 	}
 	flush()
-	sort.SliceStable(stats, func(i, j int) bool {
-		a, b := stats[i], stats[j]
-		if a.Rate != b.Rate {
-			return a.Rate > b.Rate
-		}
-		if a.Flakes != b.Flakes {
-			return a.Flakes > b.Flakes
-		}
-		if a.Package != b.Package {
-			return a.Package < b.Package
-		}
-		return a.Group < b.Group
-	})
 	return stats, nil
 }
 
@@ -144,45 +168,4 @@ func stat(pkg, grp string, runs []groupRun) Stat {
 	}
 	s.Rate = float64(s.Flakes) / float64(s.Runs)
 	return s
-}
-
-// Group returns the Stat of one group over all its history (zero Runs
-// when it has none).
-func (h *DB) Group(pkg, grp string) (Stat, error) {
-	all, err := h.statsWhere(pkg, grp)
-	if err != nil || len(all) == 0 {
-		return Stat{Package: pkg, Group: grp}, err
-	}
-	return all[0], nil
-}
-
-func (h *DB) statsWhere(pkg, grp string) ([]Stat, error) {
-	rows, err := h.db.Query(`SELECT r.run_id, u.started, u.commit_, r.outcome, r.duration_ms
-		FROM results r JOIN runs u ON u.id = r.run_id
-		WHERE r.package = ? AND r.grp = ?
-		ORDER BY u.started, r.run_id, r.attempt`, pkg, grp)
-	if err != nil {
-		return nil, fmt.Errorf("history: %w", err)
-	}
-	defer rows.Close()
-	var runs []groupRun
-	var lastID int64 = -1
-	for rows.Next() {
-		var started, commit, outcome string
-		var id, ms int64
-		if err := rows.Scan(&id, &started, &commit, &outcome, &ms); err != nil {
-			return nil, fmt.Errorf("history: %w", err)
-		}
-		if id != lastID {
-			t, _ := time.Parse(time.RFC3339Nano, started)
-			runs = append(runs, groupRun{started: t, commit: commit})
-			lastID = id
-		}
-		r := &runs[len(runs)-1]
-		r.attempts = append(r.attempts, attempt{outcome, ms})
-	}
-	if err := rows.Err(); err != nil || len(runs) == 0 {
-		return nil, err
-	}
-	return []Stat{stat(pkg, grp, runs)}, nil
 }

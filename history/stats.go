@@ -25,6 +25,9 @@ type Stat struct {
 	// Streak counts the latest runs in a row that passed at the first
 	// attempt (a quarantined group with a long streak may be released).
 	Streak int
+	// Recent are the latest runs' results, oldest first, at most 20:
+	// pass, flaky or fail.
+	Recent []string `json:",omitempty"`
 }
 
 // attempt is one row of the results table.
@@ -154,6 +157,17 @@ func stat(pkg, grp string, runs []groupRun) Stat {
 				s.FirstFlake, s.FirstCommit = r.started, r.commit
 			}
 			s.LastFlake = r.started
+		}
+	}
+	for _, r := range runs[max(len(runs)-20, 0):] {
+		final := r.attempts[len(r.attempts)-1].outcome
+		switch {
+		case failedOutcome(final):
+			s.Recent = append(s.Recent, "fail")
+		case len(r.attempts) > 1:
+			s.Recent = append(s.Recent, "flaky")
+		default:
+			s.Recent = append(s.Recent, "pass")
 		}
 	}
 	for i := len(runs) - 1; i >= 0; i-- {

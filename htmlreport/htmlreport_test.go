@@ -124,3 +124,23 @@ func TestTimelineAndSlowest(t *testing.T) {
 		}
 	}
 }
+
+func TestHistoryColumnOnlyWithHistory(t *testing.T) {
+	without := render(t, Meta{}, "flaky-attempt1.jsonl", "flaky-attempt2.jsonl")
+	if strings.Contains(without, "Flake rate (history)") {
+		t.Error("a history column without a history")
+	}
+	lookup := func(pkg, group string) (float64, int, []string, bool) {
+		if group != "TestF" {
+			return 0, 0, nil, false
+		}
+		return 0.25, 8, []string{"pass", "flaky", "fail"}, true
+	}
+	with := render(t, Meta{History: lookup}, "flaky-attempt1.jsonl", "flaky-attempt2.jsonl")
+	for _, want := range []string{`<th scope="col">Flake rate (history)</th>`, `<td class="history">25% of 8 <svg class="spark"`,
+		`<rect class="k-flaky" x="5" y="0" width="4" height="12"><title>flaky</title></rect>`} {
+		if !strings.Contains(with, want) {
+			t.Errorf("page lacks %s", want)
+		}
+	}
+}

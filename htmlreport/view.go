@@ -25,6 +25,9 @@ type Meta struct {
 	// MaxOutput caps each failed attempt's output, keeping the end
 	// (0: 8 KiB: a page of a few thousand failures stays small).
 	MaxOutput int
+	// History, if set, gives each group's flake rate and latest runs in
+	// the history (before this run): the table gets a column for them.
+	History func(pkg, group string) (rate float64, runs int, recent []string, ok bool)
 }
 
 // The statuses a cell, test or group shows, by name (class and text).
@@ -72,6 +75,17 @@ type groupView struct {
 	// AlwaysPassed counts the group's tests left out of its details: they
 	// passed in every attempt that ran them.
 	AlwaysPassed int
+	// From the history: the flake rate over its runs, and a sparkline of
+	// the latest runs.
+	HasHistory bool
+	Rate       string
+	Spark      []spark
+}
+
+// spark is one run in a group's sparkline.
+type spark struct {
+	X      int
+	Status string
 }
 
 type totals struct {
@@ -89,6 +103,7 @@ type view struct {
 	Slowest  []groupView
 	Timeline timeline
 	Statuses []string
+	History  bool // the table has the history column
 }
 
 var ansi = regexp.MustCompile(`\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]`)
@@ -128,6 +143,21 @@ func buildView(r *grouping.Report, meta Meta) view {
 		}
 	}
 	v.Totals.Unlisted = c.Groups - listed
+	if meta.History != nil {
+		v.History = true
+		for i := range v.Groups {
+			g := &v.Groups[i]
+			rate, runs, recent, ok := meta.History(g.Package, g.Name)
+			if !ok {
+				continue
+			}
+			g.HasHistory = true
+			g.Rate = fmt.Sprintf("%.0f%% of %d", rate*100, runs)
+			for j, r := range recent {
+				g.Spark = append(g.Spark, spark{X: j * 5, Status: r})
+			}
+		}
+	}
 	sort.SliceStable(v.Groups, func(i, j int) bool { return rank(v.Groups[i].Status) < rank(v.Groups[j].Status) })
 	slow := append([]groupView(nil), v.Groups...)
 	sort.SliceStable(slow, func(i, j int) bool { return slow[i].Time > slow[j].Time })

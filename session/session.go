@@ -358,7 +358,8 @@ func open(ctx context.Context, cfg Config, start time.Time) (*outputs, error) {
 		}},
 		{cfg.HTMLFile, func(p string) (output.Output, error) {
 			h, err := htmlreport.NewOutput(p, htmlreport.Meta{Command: cfg.Command,
-				GoVersion: runner.GoVersion(ctx, runner.Config{Dir: cfg.Dir}), Commit: runner.Commit(ctx, runner.Config{Dir: cfg.Dir})})
+				GoVersion: runner.GoVersion(ctx, runner.Config{Dir: cfg.Dir}), Commit: runner.Commit(ctx, runner.Config{Dir: cfg.Dir}),
+				History: historyLookup(ctx, cfg)})
 			o.html = h
 			return h, err
 		}},
@@ -616,6 +617,35 @@ func quarantined(ctx context.Context, cfg Config) (*quarantine.List, error) {
 		}
 	}
 	return q, nil
+}
+
+// historyLookup gives the HTML report each group's flake rate and
+// latest runs from the history before this run; nil without a history.
+func historyLookup(ctx context.Context, cfg Config) func(pkg, group string) (float64, int, []string, bool) {
+	path := historyPath(ctx, cfg)
+	if path == "" {
+		return nil
+	}
+	if _, err := os.Stat(path); err != nil {
+		return nil
+	}
+	db, err := history.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer db.Close()
+	stats, err := db.Stats(time.Time{}, 1)
+	if err != nil || len(stats) == 0 {
+		return nil
+	}
+	by := map[[2]string]history.Stat{}
+	for _, s := range stats {
+		by[[2]string{s.Package, s.Group}] = s
+	}
+	return func(pkg, group string) (float64, int, []string, bool) {
+		s, ok := by[[2]string{pkg, group}]
+		return s.Rate, s.Runs, s.Recent, ok
+	}
 }
 
 // flakiest returns the groups that flaked in the history, flakiest first

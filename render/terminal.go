@@ -389,10 +389,6 @@ func ensureNewline(s string) string {
 	return s
 }
 
-func groupName(test string) string {
-	top, _, _ := strings.Cut(test, "/")
-	return top
-}
 
 // Finish writes the summary: the terminal as an output of the run.
 func (t *Terminal) Finish(r output.Result) error {

@@ -17,6 +17,7 @@ var pageTemplate string
 
 var tmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 	"add": func(a, b int) int { return a + b },
+	"mod": func(a, b int) int { return a % b },
 	"cls": func(status string) string { return strings.ReplaceAll(status, " ", "") },
 	"pre": preText,
 }).Parse(pageTemplate))

@@ -170,3 +170,28 @@ func TestNewerSchemaIsRefused(t *testing.T) {
 		t.Errorf("Open of a newer schema: %v", err)
 	}
 }
+
+func TestDurationsAreTheMedianOfTheLatestFirstAttempts(t *testing.T) {
+	db, err := Open(filepath.Join(t.TempDir(), "h.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	start := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	for i, ms := range []int{900, 100, 300, 200, 500, 400} { // oldest first
+		src := fmt.Sprintf(`{"Action":"run","Package":"m/p","Test":"TestA"}
+{"Action":"pass","Package":"m/p","Test":"TestA","Elapsed":%g}
+`, float64(ms)/1000)
+		if err := db.Record(Run{Started: start.Add(time.Duration(i) * time.Hour)}, report(t, src)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d, err := db.Durations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The latest five: 100, 300, 200, 500, 400 → median 300ms.
+	if got := d["m/p TestA"]; got != 300*time.Millisecond {
+		t.Errorf("duration %v, want 300ms (%v)", got, d)
+	}
+}

@@ -183,3 +183,38 @@ func stat(pkg, grp string, runs []groupRun) Stat {
 	s.Rate = float64(s.Flakes) / float64(s.Runs)
 	return s
 }
+
+// Durations returns each group's typical time, by deal.Key ("package
+// Group"): the median of its latest five first attempts, for balancing
+// workers and shards.
+func (h *DB) Durations() (map[string]time.Duration, error) {
+	rows, err := h.db.Query(`SELECT r.package, r.grp, r.duration_ms
+		FROM results r JOIN runs u ON u.id = r.run_id
+		WHERE r.attempt = (SELECT min(attempt) FROM results x WHERE x.run_id = r.run_id AND x.package = r.package AND x.grp = r.grp)
+		ORDER BY r.package, r.grp, u.started DESC`)
+	if err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	defer rows.Close()
+	times := map[string][]int64{}
+	for rows.Next() {
+		var pkg, grp string
+		var ms int64
+		if err := rows.Scan(&pkg, &grp, &ms); err != nil {
+			return nil, fmt.Errorf("history: %w", err)
+		}
+		key := pkg + " " + grp
+		if len(times[key]) < 5 {
+			times[key] = append(times[key], ms)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	out := make(map[string]time.Duration, len(times))
+	for key, ts := range times {
+		sort.Slice(ts, func(i, j int) bool { return ts[i] < ts[j] })
+		out[key] = time.Duration(ts[len(ts)/2]) * time.Millisecond
+	}
+	return out, nil
+}

@@ -389,7 +389,6 @@ func ensureNewline(s string) string {
 	return s
 }
 
-
 // Finish writes the summary: the terminal as an output of the run.
 func (t *Terminal) Finish(r output.Result) error {
 	t.Summary(r.Report, r.Elapsed)

@@ -567,14 +567,29 @@ func runTests(ctx context.Context, cfg Config, o *outputs) (*grouping.Report, bo
 }
 
 // groupTimings reads the group durations that balance workers and group
-// shards: --shard-timings, then this run's --jsonfile as the previous run
-// left it (best effort: it may not exist yet).
+// shards: --shard-timings, else the history database, else this run's
+// --jsonfile as the previous run left it (best effort: it may not exist
+// yet).
 func groupTimings(cfg Config) (map[string]time.Duration, error) {
 	timings, err := shard.ReadGroupTimings(cfg.ShardTimings)
 	if err != nil {
 		return nil, fmt.Errorf("--shard-timings: %w", err)
 	}
-	if cfg.JSONFile != "" && len(cfg.ShardTimings) == 0 {
+	if len(cfg.ShardTimings) > 0 {
+		return timings, nil
+	}
+	if path := historyPath(context.Background(), cfg); path != "" {
+		if _, err := os.Stat(path); err == nil {
+			if db, err := history.Open(path); err == nil {
+				durations, err := db.Durations()
+				db.Close()
+				if err == nil && len(durations) > 0 {
+					return durations, nil
+				}
+			}
+		}
+	}
+	if cfg.JSONFile != "" {
 		if prev, err := shard.ReadGroupTimings([]string{cfg.JSONFile}); err == nil {
 			timings = prev
 		}

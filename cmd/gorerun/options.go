@@ -434,6 +434,8 @@ func (o *options) validateValues() error {
 
 func (o *options) validateCombinations() error {
 	switch {
+	case o.shardBy == "group" && o.shard == "":
+		return errors.New("--shard-by group says how --shard K/N splits: give --shard K/N too")
 	case o.input != "" && o.workersN > 1:
 		return errors.New("--workers runs go test: it cannot be used with --input")
 	case o.input != "" && o.shard != "":

@@ -203,6 +203,7 @@ func TestE2EWorkersUsage(t *testing.T) {
 		{[]string{"--workers", "0", "./workers"}, `--workers "0": must be auto or a number from 1 to 256`},
 		{[]string{"--workers", "many", "./workers"}, `--workers "many"`},
 		{[]string{"--shard", "1/2", "--shard-by", "test", "./workers"}, `--shard-by "test": must be package or group`},
+		{[]string{"--shard-by", "group", "./workers"}, "--shard-by group says how --shard K/N splits: give --shard K/N too"},
 		{[]string{"--workers", "2", "--input", "x.json"}, "--workers runs go test: it cannot be used with --input"},
 		{[]string{"shard-plan", "--shards", "2", "--by", "file"}, `--by "file": must be package or group`},
 	} {

@@ -13,6 +13,8 @@
 #      160k testcases (BenchmarkUpdate, BenchmarkMerge), to show linear growth.
 #   6. How soon after its delay a rerun round's process starts
 #      (BenchmarkRerunRoundStart).
+#   8. One package of 1,000,000 tests, passing and half failing: wall and
+#      peak RSS (BenchmarkOnePackage reports the peak heap in the suite).
 #   7. Workers: one package of 8 groups of 3 sequential steps, 1 s a group
 #      (testdata/modules/slow8), serial vs --workers 4, every testcase
 #      reported exactly once.
@@ -109,6 +111,17 @@ for f in serial w4; do
 done
 awk -v a="$(median "$work/serial.txt")" -v b="$(median "$work/w4.txt")" \
   'BEGIN{printf "serial %.2fs, --workers 4 %.2fs (medians; target 2.6s): %.2fx faster, 32 testcases once each\n", a, b, a/b}'
+
+echo "== one package of 1,000,000 tests → JUnit (targets: peak RSS 200 MB passing, 400 MB half failing)"
+for shape in passing:0 half-failing:2; do
+  go run ./scripts/genstream -one-package 1000000 -fail-every "${shape#*:}" -o "$work/one.json"
+  : >"$work/one.txt"
+  for _ in $(seq "$runs"); do
+    /usr/bin/time -q -f "%e %M" -a -o "$work/one.txt" "$GOBIN/gorerun" --no-history --input "$work/one.json" --junitfile "$work/one.xml" >/dev/null || true
+  done
+  sort -n "$work/one.txt" | awk -v s="${shape%%:*}" '{w[NR]=$1; if ($2>m) m=$2} END{printf "%s: %.2f s (median), peak RSS %.0f MB\n", s, w[int((NR+1)/2)], m/1024}'
+done
+GORERUN_BENCH_TESTS=100000 go test ./session -run '^$' -bench BenchmarkOnePackage -benchtime 2x | grep Benchmark
 
 echo "== rerun round start after its delay (target: under 50 ms)"
 go test ./runner -run '^$' -bench BenchmarkRerunRoundStart -benchtime 20x | grep Benchmark

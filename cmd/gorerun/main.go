@@ -34,7 +34,18 @@ const (
 	exitInterrupted = session.ExitInterrupted
 )
 
+// softMemoryLimit is the heap size past which the collector works
+// harder (debug.SetMemoryLimit) unless GOMEMLIMIT says otherwise. Measured
+// on one package of 1,000,000 tests, half failing (issue #15): peak RSS
+// 610 MB → 394 MB for 1.4 s more; the 250 MB benchmark stream, whose heap
+// stays far below it, runs as before. It is soft: past it a run slows down
+// (the runtime caps the collector's share of CPU), it never fails.
+const softMemoryLimit = 380 << 20
+
 func main() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(softMemoryLimit)
+	}
 	ctx, stop := signalContext(os.Exit)
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
 	stop()

@@ -278,3 +278,30 @@ func appendJSONString(b []byte, s string) []byte {
 	}
 	return append(b, '"')
 }
+
+// OnePackage writes the stream of one package of n passing top-level
+// tests, every failEvery-th failing with one line of output (0: none
+// fail): the shape of target 2 of issue #15 (one huge package).
+func OnePackage(w io.Writer, n, failEvery int) error {
+	bw := bufio.NewWriterSize(w, 1<<20)
+	const pkg = "example.com/big"
+	fmt.Fprintf(bw, `{"Action":"start","Package":%q}`+"\n", pkg)
+	failed := 0
+	for i := range n {
+		name := fmt.Sprintf("TestCase%07d", i)
+		fmt.Fprintf(bw, `{"Action":"run","Package":%q,"Test":%q}`+"\n", pkg, name)
+		if failEvery > 0 && i%failEvery == failEvery-1 {
+			failed++
+			fmt.Fprintf(bw, `{"Action":"output","Package":%q,"Test":%q,"Output":"    big_test.go:12: broken %d\n"}`+"\n", pkg, name, i)
+			fmt.Fprintf(bw, `{"Action":"fail","Package":%q,"Test":%q,"Elapsed":0.001}`+"\n", pkg, name)
+			continue
+		}
+		fmt.Fprintf(bw, `{"Action":"pass","Package":%q,"Test":%q,"Elapsed":0.001}`+"\n", pkg, name)
+	}
+	action := "pass"
+	if failed > 0 {
+		action = "fail"
+	}
+	fmt.Fprintf(bw, `{"Action":%q,"Package":%q,"Elapsed":1}`+"\n", action, pkg)
+	return bw.Flush()
+}

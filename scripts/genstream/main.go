@@ -20,6 +20,7 @@ func main() {
 	seed := flag.Uint64("seed", 1, "random seed: the same seed writes the same stream")
 	pkgs := flag.Int("packages", 16, "packages whose events interleave")
 	failEvery := flag.Int("fail-every", 200, "one group in N fails (0: none)")
+	onePackage := flag.Int("one-package", 0, "instead, one package of `N` top-level tests (-fail-every of them failing with a line of output)")
 	flag.Parse()
 	n, err := parseSize(*size)
 	if err != nil {
@@ -32,6 +33,17 @@ func main() {
 			fmt.Fprintf(os.Stderr, "genstream: %v\n", err)
 			os.Exit(1)
 		}
+	}
+	if *onePackage > 0 {
+		err := streamgen.OnePackage(w, *onePackage, *failEvery)
+		if err == nil && w != os.Stdout {
+			err = w.Close()
+		}
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "genstream: %v\n", err)
+			os.Exit(1)
+		}
+		return
 	}
 	st, err := streamgen.Generate(w, streamgen.Config{Seed: *seed, Bytes: n, Packages: *pkgs, FailEvery: *failEvery, BuildFailPm: 2})
 	if err == nil && w != os.Stdout {

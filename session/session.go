@@ -578,15 +578,11 @@ func groupTimings(cfg Config) (map[string]time.Duration, error) {
 	if len(cfg.ShardTimings) > 0 {
 		return timings, nil
 	}
-	if path := historyPath(context.Background(), cfg); path != "" {
-		if _, err := os.Stat(path); err == nil {
-			if db, err := history.Open(path); err == nil {
-				durations, err := db.Durations()
-				db.Close()
-				if err == nil && len(durations) > 0 {
-					return durations, nil
-				}
-			}
+	if db := existingHistory(context.Background(), cfg); db != nil {
+		durations, err := db.Durations()
+		db.Close()
+		if err == nil && len(durations) > 0 {
+			return durations, nil
 		}
 	}
 	if cfg.JSONFile != "" {
@@ -610,16 +606,14 @@ func quarantined(ctx context.Context, cfg Config) (*quarantine.List, error) {
 	if cfg.QuarantineAuto <= 0 {
 		return q, nil
 	}
-	path := historyPath(ctx, Config{Dir: cfg.Dir, CacheDir: cfg.CacheDir, History: cfg.History})
-	if path == "" {
+	read := cfg
+	read.NoHistory = false // --no-history records nothing; reading is still asked for
+	if historyPath(ctx, read) == "" {
 		return nil, errors.New("--quarantine-auto reads the history: give --history FILE (outside a module)")
 	}
-	if _, err := os.Stat(path); err != nil {
+	db := existingHistory(ctx, read)
+	if db == nil {
 		return q, nil // no history yet: nothing flakes
-	}
-	db, err := history.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("--quarantine-auto: %w", err)
 	}
 	defer db.Close()
 	stats, err := db.Stats(time.Time{}, cfg.QuarantineMinRuns)
@@ -637,15 +631,8 @@ func quarantined(ctx context.Context, cfg Config) (*quarantine.List, error) {
 // historyLookup gives the HTML report each group's flake rate and
 // latest runs from the history before this run; nil without a history.
 func historyLookup(ctx context.Context, cfg Config) func(pkg, group string) (float64, int, []string, bool) {
-	path := historyPath(ctx, cfg)
-	if path == "" {
-		return nil
-	}
-	if _, err := os.Stat(path); err != nil {
-		return nil
-	}
-	db, err := history.Open(path)
-	if err != nil {
+	db := existingHistory(ctx, cfg)
+	if db == nil {
 		return nil
 	}
 	defer db.Close()
@@ -663,9 +650,9 @@ func historyLookup(ctx context.Context, cfg Config) func(pkg, group string) (flo
 	}
 }
 
-// flakiest returns the groups that flaked in the history, flakiest first
-// (at least 5 runs), for the step summary; none without a history.
-func flakiest(ctx context.Context, cfg Config) []history.Stat {
+// existingHistory opens the run's history database when there is one
+// already (nil otherwise: reading never creates it).
+func existingHistory(ctx context.Context, cfg Config) *history.DB {
 	path := historyPath(ctx, cfg)
 	if path == "" {
 		return nil
@@ -675,6 +662,16 @@ func flakiest(ctx context.Context, cfg Config) []history.Stat {
 	}
 	db, err := history.Open(path)
 	if err != nil {
+		return nil
+	}
+	return db
+}
+
+// flakiest returns the groups that flaked in the history, flakiest first
+// (at least 5 runs), for the step summary; none without a history.
+func flakiest(ctx context.Context, cfg Config) []history.Stat {
+	db := existingHistory(ctx, cfg)
+	if db == nil {
 		return nil
 	}
 	defer db.Close()

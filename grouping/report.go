@@ -83,12 +83,16 @@ func (p *PackageHistory) Final() *Package { return p.Runs[len(p.Runs)-1] }
 
 // Failed reports whether the package ends failed: it did not build, a group
 // ends failed, or its last attempt failed without a failing test.
-func (p *PackageHistory) Failed() bool {
+func (p *PackageHistory) Failed() bool { return p.FailedIgnoring(nil) }
+
+// FailedIgnoring is Failed with the failures of the groups ignore names
+// left out (quarantined groups); a nil ignore leaves out nothing.
+func (p *PackageHistory) FailedIgnoring(ignore func(pkg, group string) bool) bool {
 	if p.Final().Status == PackageBuildFailed {
 		return true
 	}
 	for _, h := range p.Groups {
-		if h.Status().Failed() {
+		if h.Status().Failed() && (ignore == nil || !ignore(p.ImportPath, h.Name)) {
 			return true
 		}
 	}
@@ -220,9 +224,13 @@ func (r *Report) ClampedElapsed() (n int, first float64) {
 }
 
 // Failed reports whether the run as a whole failed.
-func (r *Report) Failed() bool {
+func (r *Report) Failed() bool { return r.FailedIgnoring(nil) }
+
+// FailedIgnoring is Failed with the failures of the groups ignore names
+// left out (see PackageHistory.FailedIgnoring).
+func (r *Report) FailedIgnoring(ignore func(pkg, group string) bool) bool {
 	for _, ph := range r.Packages() {
-		if ph.Failed() {
+		if ph.FailedIgnoring(ignore) {
 			return true
 		}
 	}

@@ -213,8 +213,14 @@ func groupOf(ph *grouping.PackageHistory, h *grouping.History, attempts []int, m
 	g.TimeText = fmt.Sprintf("%.2fs", g.Time.Seconds())
 	g.Incremental = final.Incremental
 	byAttempt := map[int]*grouping.Group{}
+	testsOf := map[int]map[string]*grouping.Test{} // each run's tests by name
 	for _, run := range h.Runs {
 		byAttempt[run.Attempt] = run
+		tests := make(map[string]*grouping.Test, len(run.Tests))
+		for _, t := range run.Tests {
+			tests[t.Name] = t
+		}
+		testsOf[run.Attempt] = tests
 	}
 	for _, n := range attempts {
 		if run := byAttempt[n]; run != nil {
@@ -237,15 +243,7 @@ func groupOf(ph *grouping.PackageHistory, h *grouping.History, attempts []int, m
 	for _, t := range h.FinalTests() {
 		tv := testView{Name: t.Name}
 		for _, n := range attempts {
-			run := byAttempt[n]
-			var rt *grouping.Test
-			if run != nil {
-				for _, x := range run.Tests {
-					if x.Name == t.Name {
-						rt = x
-					}
-				}
-			}
+			rt := testsOf[n][t.Name]
 			if rt == nil {
 				tv.Cells = append(tv.Cells, cell{Attempt: n})
 				continue

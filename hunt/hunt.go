@@ -12,12 +12,12 @@ import (
 	"go/parser"
 	"go/token"
 	"io"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
 
 	"github.com/gorerun/gorerun/grouping"
+	"github.com/gorerun/gorerun/internal/gitinfo"
 	"github.com/gorerun/gorerun/output"
 	"github.com/gorerun/gorerun/runner"
 )
@@ -140,11 +140,11 @@ func Print(w io.Writer, results []Result, times int) (failed bool) {
 // changed since the revision (git diff against the working tree: changes
 // not committed yet count; files git does not track yet do not).
 func changedOnly(ctx context.Context, cfg Config, list []runner.PackageGroups) ([]runner.PackageGroups, error) {
-	top, err := git(ctx, cfg.Runner.Dir, "rev-parse", "--show-toplevel")
+	top, err := gitinfo.Output(ctx, cfg.Runner.Dir, "rev-parse", "--show-toplevel")
 	if err != nil {
 		return nil, err
 	}
-	names, err := git(ctx, cfg.Runner.Dir, "diff", "--name-only", cfg.Changed, "--", "*_test.go")
+	names, err := gitinfo.Output(ctx, cfg.Runner.Dir, "diff", "--name-only", cfg.Changed, "--", "*_test.go")
 	if err != nil {
 		return nil, fmt.Errorf("--hunt-changed %s: %w", cfg.Changed, err)
 	}
@@ -197,19 +197,4 @@ func testFuncs(path string) []string {
 		}
 	}
 	return names
-}
-
-func git(ctx context.Context, dir string, args ...string) (string, error) {
-	cmd := exec.CommandContext(ctx, "git", args...)
-	cmd.Dir = dir
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		if msg := strings.TrimSpace(stderr.String()); msg != "" {
-			return "", fmt.Errorf("git %s: %s", args[0], strings.SplitN(msg, "\n", 2)[0])
-		}
-		return "", fmt.Errorf("git %s: %w", args[0], err)
-	}
-	return strings.TrimSpace(string(out)), nil
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gorerun/gorerun/grouping"
 	"github.com/gorerun/gorerun/internal/atomicfile"
+	"github.com/gorerun/gorerun/internal/gomod"
 )
 
 // Options shape a report.
@@ -132,13 +133,7 @@ func buildSuiteAfter(ph *grouping.PackageHistory, opts Options, skip int, out *T
 func (o Options) pkgName(pkg, format string) string {
 	switch format {
 	case "relative":
-		switch {
-		case o.ModulePath == "":
-			return pkg
-		case pkg == o.ModulePath:
-			return "."
-		}
-		return strings.TrimPrefix(pkg, o.ModulePath+"/")
+		return gomod.Relative(o.ModulePath, pkg)
 	case "short":
 		return path.Base(pkg)
 	}

@@ -94,10 +94,8 @@ func WriteEvents(w io.Writer, suites []Testsuite) error {
 			}
 			crashed, failed := false, false
 			for _, st := range steps {
-				top, _, _ := strings.Cut(st.name, "/")
-				first := groupAttempts[top] - len(st.results) // 0 unless padded above
-				i := a - 1 - first
-				if i < 0 || i >= len(st.results) || a > groupAttempts[top] {
+				i := a - 1 // every test has a result for each attempt of its group
+				if i >= len(st.results) {
 					continue
 				}
 				elapsed := 0.0

@@ -171,3 +171,11 @@ func MergeFiles(paths []string) (*Testsuites, []Duplicate, error) {
 	}
 	return Merge(reports, paths)
 }
+
+// IsReport tells a JUnit report from a go test -json stream, as every
+// command that takes either does: by its first character after white
+// space and a byte order mark.
+func IsReport(b []byte) bool {
+	trimmed := bytes.TrimLeft(b, " \t\r\n\ufeff")
+	return len(trimmed) > 0 && trimmed[0] == '<'
+}

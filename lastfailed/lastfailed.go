@@ -153,11 +153,10 @@ func FromFile(path string) (grouping.Failures, error) {
 	if err != nil {
 		return nil, err
 	}
-	trimmed := bytes.TrimLeft(b, " \t\r\n\ufeff")
 	switch {
-	case len(trimmed) == 0:
+	case len(bytes.TrimLeft(b, " \t\r\n\ufeff")) == 0:
 		return nil, fmt.Errorf("%s: empty file: give a JUnit report or a --jsonfile stream", path)
-	case trimmed[0] == '<':
+	case junitout.IsReport(b):
 		f, err := FromJUnit(b)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)

@@ -104,17 +104,4 @@ func matchPackage(pattern, pkg string) bool {
 // Failed reports whether the report fails the run when the quarantined
 // groups' failures do not count: a group that is not quarantined ends
 // failed, or a package failed outside its groups (a build failure, TestMain).
-func (l *List) Failed(r *grouping.Report) bool {
-	for _, ph := range r.Packages() {
-		f := ph.Final()
-		if f.Status == grouping.PackageBuildFailed || f.FailedWithoutTest() || f.Status == grouping.PackageIncomplete || f.Status == grouping.PackageNotRun {
-			return true
-		}
-		for _, h := range ph.Groups {
-			if h.Status().Failed() && !l.Has(ph.ImportPath, h.Name) {
-				return true
-			}
-		}
-	}
-	return false
-}
+func (l *List) Failed(r *grouping.Report) bool { return r.FailedIgnoring(l.Has) }

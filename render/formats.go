@@ -3,6 +3,7 @@ package render
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/bitfield/gotestdox"
 
 	"github.com/gorerun/gorerun/grouping"
+	"github.com/gorerun/gorerun/internal/gomod"
 	"github.com/gorerun/gorerun/testjson"
 )
 
@@ -27,21 +29,12 @@ var formatAliases = map[string]string{
 // gotestsum's older names for one).
 func ValidFormat(name string) bool {
 	_, alias := formatAliases[name]
-	return alias || contains(Formats, name)
+	return alias || slices.Contains(Formats, name)
 }
 
 // IconSets lists the names Options.Icons accepts, as gotestsum's
 // --format-icons.
 var IconSets = []string{"default", "hivis", "text", "codicons", "octicons", "emoticons"}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
 
 // iconSet is how one set of icons shows a pass, a skip and a failure.
 type iconSet struct {
@@ -119,16 +112,7 @@ func ParseHideSummary(s string) (HideSummary, error) {
 
 // rel is a package path as gotestsum prints it: relative to the module
 // the run started in ("." for the module's root package).
-func (t *Terminal) rel(pkg string) string {
-	mod := t.opts.ModulePath
-	switch {
-	case mod == "":
-		return pkg
-	case pkg == mod:
-		return "."
-	}
-	return strings.TrimPrefix(pkg, mod+"/")
-}
+func (t *Terminal) rel(pkg string) string { return gomod.Relative(t.opts.ModulePath, pkg) }
 
 // packageLine is gotestsum's package line: the path, (cached) or how long
 // it took, coverage and, for a failure, the shuffle seed.

@@ -935,15 +935,6 @@ func ModuleRoot(ctx context.Context, cfg Config) string {
 	return filepath.Dir(gomod)
 }
 
-// ModulePath returns the main module's path, or "" outside a module.
-func ModulePath(ctx context.Context, cfg Config) string {
-	path, err := goQuery(ctx, cfg, "list", "-m")
-	if err != nil {
-		return ""
-	}
-	return firstLine(path)
-}
-
 // GoVersion returns the version of the go command that runs the tests, or
 // "" if it cannot be asked.
 func GoVersion(ctx context.Context, cfg Config) string {
@@ -960,45 +951,4 @@ func TestFiles(ctx context.Context, cfg Config, pkg string) (string, []string, e
 	}
 	dir, files, _ := strings.Cut(out, "\n")
 	return dir, strings.Fields(files), nil
-}
-
-// Commit names the commit under test: $GITHUB_SHA or $CI_COMMIT_SHA in
-// CI, else git rev-parse HEAD in the run's directory, else "".
-func Commit(ctx context.Context, cfg Config) string {
-	cfg = withDefaults(cfg)
-	for _, kv := range cfg.Env {
-		for _, name := range []string{"GITHUB_SHA=", "CI_COMMIT_SHA="} {
-			if v, ok := strings.CutPrefix(kv, name); ok && v != "" {
-				return v
-			}
-		}
-	}
-	cmd := exec.CommandContext(ctx, "git", "rev-parse", "HEAD")
-	cmd.Dir = cfg.Dir
-	out, err := cmd.Output()
-	if err != nil {
-		return ""
-	}
-	return strings.TrimSpace(string(out))
-}
-
-// Branch names the branch under test: $GITHUB_HEAD_REF (a pull request),
-// $GITHUB_REF_NAME or $CI_COMMIT_REF_NAME in CI, else git's current
-// branch in the run's directory, else "".
-func Branch(ctx context.Context, cfg Config) string {
-	cfg = withDefaults(cfg)
-	for _, name := range []string{"GITHUB_HEAD_REF=", "GITHUB_REF_NAME=", "CI_COMMIT_REF_NAME="} {
-		for _, kv := range cfg.Env {
-			if v, ok := strings.CutPrefix(kv, name); ok && v != "" {
-				return v
-			}
-		}
-	}
-	cmd := exec.CommandContext(ctx, "git", "rev-parse", "--abbrev-ref", "HEAD")
-	cmd.Dir = cfg.Dir
-	out, err := cmd.Output()
-	if err != nil {
-		return ""
-	}
-	return strings.TrimSpace(string(out))
 }

@@ -24,7 +24,6 @@ import (
 	"github.com/gorerun/gorerun/lastfailed"
 	"github.com/gorerun/gorerun/output"
 	"github.com/gorerun/gorerun/postrun"
-	"github.com/gorerun/gorerun/quarantine"
 	"github.com/gorerun/gorerun/render"
 	"github.com/gorerun/gorerun/rerunreport"
 	"github.com/gorerun/gorerun/runner"
@@ -116,14 +115,15 @@ func run(ctx context.Context, cfg Config) (int, error) {
 		return ExitUsage, usage(err)
 	}
 	start := time.Now()
-	q, err := quarantined(ctx, cfg)
+	f := &facts{ctx: ctx, cfg: cfg}
+	q, err := f.quarantined()
 	if err != nil {
 		return ExitUsage, usage(err)
 	}
 	if q.Len() > 0 {
 		cfg.Terminal.Quarantined, cfg.JUnit.Quarantined = q.Has, q.Has
 	}
-	o, err := open(ctx, cfg, start)
+	o, err := open(f, cfg, start)
 	if err != nil {
 		return ExitUsage, err
 	}
@@ -149,7 +149,7 @@ func run(ctx context.Context, cfg Config) (int, error) {
 		}
 	} else {
 		var done bool
-		report, done, runErr = runTests(runCtx, cfg, o)
+		report, done, runErr = runTests(runCtx, f, cfg, o)
 		if done {
 			return ExitOK, nil
 		}
@@ -317,7 +317,7 @@ type outputs struct {
 
 // open opens every output that writes a file, so that a bad path is
 // refused before anything runs.
-func open(ctx context.Context, cfg Config, start time.Time) (*outputs, error) {
+func open(f *facts, cfg Config, start time.Time) (*outputs, error) {
 	if cfg.Terminal.ModulePath == "" {
 		cfg.Terminal.ModulePath = gomod.ModulePath(cmp.Or(cfg.Dir, "."))
 	}
@@ -326,13 +326,13 @@ func open(ctx context.Context, cfg Config, start time.Time) (*outputs, error) {
 	if cfg.Terminal.Format == "github-actions" {
 		modulePath := "" // file names of a recorded stream stay as they are
 		if cfg.Input == "" {
-			modulePath = runner.ModulePath(ctx, runner.Config{Dir: cfg.Dir})
+			modulePath = cfg.Terminal.ModulePath
 		}
 		o.annotations = render.NewAnnotations(cfg.Stdout, modulePath)
 	}
 	if cfg.SummaryMD != "" {
 		o.summary = stepsummary.New(cfg.SummaryMD)
-		o.summary.Flakiest = flakiest(ctx, cfg)
+		o.summary.Flakiest = f.flakiest()
 	}
 	if cfg.JSONFile != "" {
 		w, err := jsonfile.Create(cfg.JSONFile)
@@ -358,8 +358,7 @@ func open(ctx context.Context, cfg Config, start time.Time) (*outputs, error) {
 		}},
 		{cfg.HTMLFile, func(p string) (output.Output, error) {
 			h, err := htmlreport.NewOutput(p, htmlreport.Meta{Command: cfg.Command,
-				GoVersion: runner.GoVersion(ctx, runner.Config{Dir: cfg.Dir}), Commit: runner.Commit(ctx, runner.Config{Dir: cfg.Dir}),
-				History: historyLookup(ctx, cfg)})
+				GoVersion: f.goVersion(), Commit: f.commit(), History: f.historyLookup()})
 			o.html = h
 			return h, err
 		}},
@@ -374,17 +373,16 @@ func open(ctx context.Context, cfg Config, start time.Time) (*outputs, error) {
 		}
 		o.all = append(o.all, x)
 	}
-	if path := historyPath(ctx, cfg); path != "" {
+	if path := f.historyPath(); path != "" && !cfg.NoHistory {
 		o.history = &history.Output{Path: path, HintRate: 0.05, HintRuns: 5, Stdout: cfg.Stdout,
-			Run: history.Run{Started: start, Module: runner.ModulePath(ctx, runner.Config{Dir: cfg.Dir}),
-				Commit: runner.Commit(ctx, runner.Config{Dir: cfg.Dir}), Branch: runner.Branch(ctx, runner.Config{Dir: cfg.Dir})}}
+			Run: history.Run{Started: start, Module: cfg.Terminal.ModulePath, Commit: f.commit(), Branch: f.branch()}}
 	}
 	if len(cfg.PostRunCommand) > 0 {
 		o.postRun = &postrun.Command{Args: cfg.PostRunCommand, Dir: cfg.Dir, JSONFile: cfg.JSONFile,
 			JSONTimingFile: cfg.JSONTimingFile, JUnitFile: cfg.JUnitFile, Stdout: cfg.Stdout, Stderr: cfg.Stderr}
 	}
 	if cfg.JUnitFile != "" || cfg.UpdateXML != "" {
-		o.junitOpts = junitOptions(ctx, cfg, start)
+		o.junitOpts = junitOptions(f, cfg, start)
 		if o.junitOpts.ModulePath == "" {
 			o.junitOpts.ModulePath = cfg.Terminal.ModulePath
 		}
@@ -416,15 +414,11 @@ func open(ctx context.Context, cfg Config, start time.Time) (*outputs, error) {
 	return o, nil
 }
 
-// junitOptions completes the report options; it asks the go command for
-// its version once.
-func junitOptions(ctx context.Context, cfg Config, start time.Time) junitout.Options {
+// junitOptions completes the report options.
+func junitOptions(f *facts, cfg Config, start time.Time) junitout.Options {
 	opts := cfg.JUnit
 	opts.Hostname, _ = os.Hostname()
-	opts.GoVersion = runner.GoVersion(ctx, runner.Config{Dir: cfg.Dir})
-	if opts.GoVersion == "" {
-		opts.GoVersion = runtime.Version()
-	}
+	opts.GoVersion = cmp.Or(f.goVersion(), runtime.Version())
 	opts.Timestamp = start
 	return opts
 }
@@ -488,7 +482,7 @@ func readInput(cfg Config, o *outputs) (*grouping.Report, error) {
 
 // runTests runs go test: this shard's packages, or what failed last time.
 // done is set when there is nothing to run.
-func runTests(ctx context.Context, cfg Config, o *outputs) (*grouping.Report, bool, error) {
+func runTests(ctx context.Context, f *facts, cfg Config, o *outputs) (*grouping.Report, bool, error) {
 	rc := runner.Config{
 		Dir:      cfg.Dir,
 		Packages: cfg.Packages,
@@ -503,7 +497,7 @@ func runTests(ctx context.Context, cfg Config, o *outputs) (*grouping.Report, bo
 	byGroup := cfg.Shard != "" && cfg.ShardBy == "group"
 	if cfg.Workers > 1 || byGroup {
 		rc.Workers = cfg.Workers
-		timings, err := groupTimings(cfg)
+		timings, err := f.groupTimings()
 		if err != nil {
 			return nil, false, usage(err)
 		}
@@ -542,7 +536,7 @@ func runTests(ctx context.Context, cfg Config, o *outputs) (*grouping.Report, bo
 		}
 		rc.Packages = mine
 	}
-	cache := cacheFor(ctx, cfg, rc)
+	cache := cacheFor(f, cfg)
 	if cache != nil {
 		o.cache = lastfailed.NewOutput(*cache, cfg.Stderr)
 	}
@@ -566,143 +560,6 @@ func runTests(ctx context.Context, cfg Config, o *outputs) (*grouping.Report, bo
 	return report, false, err
 }
 
-// groupTimings reads the group durations that balance workers and group
-// shards: --shard-timings, else the history database, else this run's
-// --jsonfile as the previous run left it (best effort: it may not exist
-// yet).
-func groupTimings(cfg Config) (map[string]time.Duration, error) {
-	timings, err := shard.ReadGroupTimings(cfg.ShardTimings)
-	if err != nil {
-		return nil, fmt.Errorf("--shard-timings: %w", err)
-	}
-	if len(cfg.ShardTimings) > 0 {
-		return timings, nil
-	}
-	if db := existingHistory(context.Background(), cfg); db != nil {
-		durations, err := db.Durations()
-		db.Close()
-		if err == nil && len(durations) > 0 {
-			return durations, nil
-		}
-	}
-	if cfg.JSONFile != "" {
-		if prev, err := shard.ReadGroupTimings([]string{cfg.JSONFile}); err == nil {
-			timings = prev
-		}
-	}
-	return timings, nil
-}
-
-// quarantined reads --quarantine and, with --quarantine-auto, adds the
-// groups that flake more often than the rate in the history.
-func quarantined(ctx context.Context, cfg Config) (*quarantine.List, error) {
-	q := &quarantine.List{}
-	if cfg.QuarantineFile != "" {
-		var err error
-		if q, err = quarantine.ReadFile(cfg.QuarantineFile); err != nil {
-			return nil, err
-		}
-	}
-	if cfg.QuarantineAuto <= 0 {
-		return q, nil
-	}
-	read := cfg
-	read.NoHistory = false // --no-history records nothing; reading is still asked for
-	if historyPath(ctx, read) == "" {
-		return nil, errors.New("--quarantine-auto reads the history: give --history FILE (outside a module)")
-	}
-	db := existingHistory(ctx, read)
-	if db == nil {
-		return q, nil // no history yet: nothing flakes
-	}
-	defer db.Close()
-	stats, err := db.Stats(time.Time{}, cfg.QuarantineMinRuns)
-	if err != nil {
-		return nil, fmt.Errorf("--quarantine-auto: %w", err)
-	}
-	for _, s := range stats {
-		if s.Rate > cfg.QuarantineAuto {
-			q.Add(s.Package, s.Group)
-		}
-	}
-	return q, nil
-}
-
-// historyLookup gives the HTML report each group's flake rate and
-// latest runs from the history before this run; nil without a history.
-func historyLookup(ctx context.Context, cfg Config) func(pkg, group string) (float64, int, []string, bool) {
-	db := existingHistory(ctx, cfg)
-	if db == nil {
-		return nil
-	}
-	defer db.Close()
-	stats, err := db.Stats(time.Time{}, 1)
-	if err != nil || len(stats) == 0 {
-		return nil
-	}
-	by := map[[2]string]history.Stat{}
-	for _, s := range stats {
-		by[[2]string{s.Package, s.Group}] = s
-	}
-	return func(pkg, group string) (float64, int, []string, bool) {
-		s, ok := by[[2]string{pkg, group}]
-		return s.Rate, s.Runs, s.Recent, ok
-	}
-}
-
-// existingHistory opens the run's history database when there is one
-// already (nil otherwise: reading never creates it).
-func existingHistory(ctx context.Context, cfg Config) *history.DB {
-	path := historyPath(ctx, cfg)
-	if path == "" {
-		return nil
-	}
-	if _, err := os.Stat(path); err != nil {
-		return nil
-	}
-	db, err := history.Open(path)
-	if err != nil {
-		return nil
-	}
-	return db
-}
-
-// flakiest returns the groups that flaked in the history, flakiest first
-// (at least 5 runs), for the step summary; none without a history.
-func flakiest(ctx context.Context, cfg Config) []history.Stat {
-	db := existingHistory(ctx, cfg)
-	if db == nil {
-		return nil
-	}
-	defer db.Close()
-	stats, _ := db.Stats(time.Time{}, 5)
-	var out []history.Stat
-	for _, s := range stats {
-		if s.Flakes > 0 {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-// historyPath is where the run is recorded: --history, else history.db
-// in the cache directory (.gorerun in the module root); "" for none
-// (--no-history, or outside a module without --cache-dir).
-func historyPath(ctx context.Context, cfg Config) string {
-	switch {
-	case cfg.NoHistory:
-		return ""
-	case cfg.History != "":
-		return cfg.History
-	case cfg.CacheDir != "":
-		return filepath.Join(cfg.CacheDir, history.DefaultName)
-	}
-	if root := runner.ModuleRoot(ctx, runner.Config{Dir: cfg.Dir}); root != "" {
-		return filepath.Join(root, lastfailed.DirName, history.DefaultName)
-	}
-	return ""
-}
-
 func isUsage(err error) bool {
 	var ue *UsageError
 	return errors.As(err, &ue)
@@ -710,11 +567,11 @@ func isUsage(err error) bool {
 
 // cacheFor returns the last-failed cache: CacheDir, or .gorerun in the
 // main module's root; nil outside a module.
-func cacheFor(ctx context.Context, cfg Config, rc runner.Config) *lastfailed.Cache {
+func cacheFor(f *facts, cfg Config) *lastfailed.Cache {
 	if cfg.CacheDir != "" {
 		return &lastfailed.Cache{Dir: cfg.CacheDir}
 	}
-	root := runner.ModuleRoot(ctx, rc)
+	root := f.moduleRoot()
 	if root == "" {
 		return nil
 	}

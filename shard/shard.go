@@ -116,8 +116,7 @@ func readTimings(files []string, junit, stream func([]byte, map[string]time.Dura
 		if err != nil {
 			return nil, err
 		}
-		trimmed := bytes.TrimLeft(b, " \t\r\n\ufeff")
-		if len(trimmed) > 0 && trimmed[0] == '<' {
+		if junitout.IsReport(b) {
 			err = junit(b, out)
 		} else {
 			err = stream(b, out)

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"text/tabwriter"
 	"time"
 
@@ -21,10 +20,10 @@ import (
 	"github.com/gorerun/gorerun/internal/flagvalue"
 	"github.com/gorerun/gorerun/internal/inputfile"
 	"github.com/gorerun/gorerun/junitout"
-	"github.com/gorerun/gorerun/lastfailed"
 	"github.com/gorerun/gorerun/output"
 	"github.com/gorerun/gorerun/quarantine"
 	"github.com/gorerun/gorerun/runner"
+	"github.com/gorerun/gorerun/session"
 )
 
 // historyFlags are the flags that find the history database.
@@ -35,17 +34,11 @@ func historyFlags(fs *pflag.FlagSet) (path, cacheDir, dir *string) {
 }
 
 func historyDB(ctx context.Context, path, cacheDir, dir string) (string, error) {
-	switch {
-	case path != "":
-		return path, nil
-	case cacheDir != "":
-		return filepath.Join(cacheDir, history.DefaultName), nil
-	}
-	root := runner.ModuleRoot(ctx, runner.Config{Dir: dir})
-	if root == "" {
+	db := session.HistoryPath(path, cacheDir, func() string { return runner.ModuleRoot(ctx, runner.Config{Dir: dir}) })
+	if db == "" {
 		return "", errors.New("not in a Go module: give --history FILE")
 	}
-	return filepath.Join(root, lastfailed.DirName, history.DefaultName), nil
+	return db, nil
 }
 
 // runFlaky is `gorerun flaky`: the flakiest groups in the history.
@@ -62,10 +55,7 @@ func runFlaky(ctx context.Context, args []string, stdout io.Writer, getenv func(
 		fmt.Fprint(stdout, fs.FlagUsages())
 	}
 	if err := parseFlags(fs, args, usage); err != nil {
-		if errors.Is(err, pflag.ErrHelp) {
-			return exitOK, nil
-		}
-		return exitUsage, usageError(err)
+		return exitUsage, err
 	}
 	dbPath, err := historyDB(ctx, *path, *cacheDir, *dir)
 	if err != nil {
@@ -157,10 +147,7 @@ func runHistory(ctx context.Context, args []string, stdout io.Writer) (int, erro
 		fmt.Fprint(stdout, fs.FlagUsages())
 	}
 	if err := parseFlags(fs, args[1:], usage); err != nil {
-		if errors.Is(err, pflag.ErrHelp) {
-			return exitOK, nil
-		}
-		return exitUsage, usageError(err)
+		return exitUsage, err
 	}
 	dbPath, err := historyDB(ctx, *path, *cacheDir, *dir)
 	if err != nil {
@@ -214,7 +201,7 @@ func runHistory(ctx context.Context, args []string, stdout io.Writer) (int, erro
 // readReport reads a JUnit report (any tool's) or a go test -json /
 // --jsonfile stream into gorerun's model.
 func readReport(name string, b []byte) (*grouping.Report, error) {
-	if trimmed := bytes.TrimLeft(b, " \t\r\n\ufeff"); len(trimmed) > 0 && trimmed[0] == '<' {
+	if junitout.IsReport(b) {
 		suites, err := junitout.ReadSuites(b)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)

@@ -21,8 +21,8 @@ func runHTML(args []string, stdout, stderr io.Writer) (int, error) {
 	fs := pflag.NewFlagSet("gorerun html", pflag.ContinueOnError)
 	out := fs.StringP("output", "o", "", "write the HTML report to `FILE`")
 	title := fs.String("title", "", "the report's `title`")
-	if code, err := parseFilesCommand(fs, "html", "report.xml|events.jsonl...", args, out, stdout, stderr); code != exitOK || err != nil {
-		return code, err
+	if err := parseFilesCommand(fs, "html", "report.xml|events.jsonl...", args, out, stdout, stderr); err != nil {
+		return exitUsage, err
 	}
 	byAttempt := map[int][]*grouping.Attempt{}
 	for _, name := range fs.Args() {

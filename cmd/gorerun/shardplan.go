@@ -28,10 +28,7 @@ func runShardPlan(ctx context.Context, args []string, stdout io.Writer, getenv f
 	}
 	ours, goFlags := splitDashDash(args)
 	if err := parseFlags(fs, ours, usage); err != nil {
-		if errors.Is(err, pflag.ErrHelp) {
-			return exitOK, nil
-		}
-		return exitUsage, usageError(err)
+		return exitUsage, err
 	}
 	if *n < 1 || *n > shard.MaxShards {
 		return exitUsage, usageError(fmt.Errorf("shard-plan: --shards must be from 1 to %d", shard.MaxShards))
@@ -76,19 +73,20 @@ func splitDashDash(args []string) ([]string, []string) {
 	return args, nil
 }
 
-// parseFlags parses a subcommand's args with fs. A bad flag is an error of
-// one line (the caller prints it); -h and --help print the usage and
-// return pflag.ErrHelp. Long flags written with one dash are accepted.
+// parseFlags parses a subcommand's args with fs. A bad flag is a usage
+// error of one line (the caller prints it); -h and --help print the usage
+// and return errHelpShown (exit 0). Long flags written with one dash are
+// accepted.
 func parseFlags(fs *pflag.FlagSet, args []string, usage func()) error {
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
 	err := fs.Parse(longFlagsWithOneDash(fs, args))
 	if errors.Is(err, pflag.ErrHelp) {
 		usage()
-		return err
+		return errHelpShown
 	}
 	if err != nil {
-		return flagError(fs, err)
+		return usageError(flagError(fs, err))
 	}
 	return nil
 }

@@ -52,10 +52,7 @@ func runSlowest(ctx context.Context, args []string, stdin io.Reader, stdout io.W
 		fmt.Fprint(stdout, fs.FlagUsages())
 	}
 	if err := parseFlags(fs, args, usage); err != nil {
-		if errors.Is(err, pflag.ErrHelp) {
-			return exitOK, nil
-		}
-		return exitUsage, usageError(err)
+		return exitUsage, err
 	}
 	var in io.Reader = stdin
 	if *jsonFile != "" && *jsonFile != "-" {
@@ -106,10 +103,7 @@ func runCIMatrix(args []string, stdin io.Reader, stdout io.Writer) (int, error) 
 		fmt.Fprint(stdout, fs.FlagUsages())
 	}
 	if err := parseFlags(fs, args, usage); err != nil {
-		if errors.Is(err, pflag.ErrHelp) {
-			return exitOK, nil
-		}
-		return exitUsage, usageError(err)
+		return exitUsage, err
 	}
 	if *partitions < 2 {
 		return exitUsage, usageError(errors.New("tool ci-matrix: --partitions must be 2 or more"))
@@ -144,14 +138,6 @@ func runCIMatrix(args []string, stdin io.Reader, stdout io.Writer) (int, error) 
 		return exitUsage, usageError(fmt.Errorf("tool ci-matrix: %w", err))
 	}
 	mod := gomod.ModulePath(".")
-	rel := func(p string) string {
-		switch {
-		case mod == "":
-			return p
-		case p == mod:
-			return "."
-		}
-		return strings.TrimPrefix(p, mod+"/")
-	}
+	rel := func(p string) string { return gomod.Relative(mod, p) }
 	return exitOK, cimatrix.Write(stdout, cimatrix.Split(cimatrix.Percentile85(timing), pkgs, *partitions), rel)
 }

@@ -238,3 +238,4 @@ func TestE2ECrashInASelectionListsOnlySelectedGroups(t *testing.T) {
 		t.Errorf("testcases %v, want TestCrash only", got)
 	}
 }
+

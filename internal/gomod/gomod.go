@@ -54,3 +54,16 @@ func Parse(gomod []byte) string {
 	}
 	return ""
 }
+
+// Relative returns a package path relative to the module, as gotestsum
+// prints it: "." for the module's root package, the path as it is outside
+// the module or when module is "".
+func Relative(module, pkg string) string {
+	switch {
+	case module == "":
+		return pkg
+	case pkg == module:
+		return "."
+	}
+	return strings.TrimPrefix(pkg, module+"/")
+}

@@ -32,3 +32,16 @@ func TestModulePathWalksUp(t *testing.T) {
 		t.Errorf("outside a module: %q", got)
 	}
 }
+
+func TestRelative(t *testing.T) {
+	for _, tc := range []struct{ mod, pkg, want string }{
+		{"example.com/m", "example.com/m", "."},
+		{"example.com/m", "example.com/m/a/b", "a/b"},
+		{"example.com/m", "example.com/other", "example.com/other"},
+		{"", "example.com/m/a", "example.com/m/a"},
+	} {
+		if got := Relative(tc.mod, tc.pkg); got != tc.want {
+			t.Errorf("Relative(%q, %q) = %q, want %q", tc.mod, tc.pkg, got, tc.want)
+		}
+	}
+}

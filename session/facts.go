@@ -1,0 +1,199 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/gorerun/gorerun/history"
+	"github.com/gorerun/gorerun/internal/gitinfo"
+	"github.com/gorerun/gorerun/lastfailed"
+	"github.com/gorerun/gorerun/quarantine"
+	"github.com/gorerun/gorerun/runner"
+	"github.com/gorerun/gorerun/shard"
+)
+
+// facts are what a run asks about its surroundings (the module's root,
+// the go version, the commit, what the history says), each found once,
+// whichever output asks first: every answer costs a process or a query.
+type facts struct {
+	ctx context.Context
+	cfg Config
+
+	root, goVer, commitID, branchName once[string]
+	stats                             once[[]history.Stat] // every group of the history (nil: none)
+}
+
+// once holds a value computed the first time it is asked for.
+type once[T any] struct {
+	done bool
+	v    T
+}
+
+func (o *once[T]) get(f func() T) T {
+	if !o.done {
+		o.v, o.done = f(), true
+	}
+	return o.v
+}
+
+func (f *facts) runnerConfig() runner.Config { return runner.Config{Dir: f.cfg.Dir} }
+
+func (f *facts) moduleRoot() string {
+	return f.root.get(func() string { return runner.ModuleRoot(f.ctx, f.runnerConfig()) })
+}
+
+func (f *facts) goVersion() string {
+	return f.goVer.get(func() string { return runner.GoVersion(f.ctx, f.runnerConfig()) })
+}
+
+func (f *facts) commit() string {
+	return f.commitID.get(func() string { return gitinfo.Commit(f.ctx, f.cfg.Dir, os.Environ()) })
+}
+
+func (f *facts) branch() string {
+	return f.branchName.get(func() string { return gitinfo.Branch(f.ctx, f.cfg.Dir, os.Environ()) })
+}
+
+// historyPath is the history database: --history, else history.db in the
+// cache directory (.gorerun in the module root); "" outside a module
+// without either. --no-history stops recording, not reading.
+func (f *facts) historyPath() string {
+	return HistoryPath(f.cfg.History, f.cfg.CacheDir, f.moduleRoot)
+}
+
+// HistoryPath is where the history database is: file if set, else
+// history.db in cacheDir, else in .gorerun under the module root (root is
+// asked only then); "" when there is none of them.
+func HistoryPath(file, cacheDir string, root func() string) string {
+	switch {
+	case file != "":
+		return file
+	case cacheDir != "":
+		return filepath.Join(cacheDir, history.DefaultName)
+	}
+	if r := root(); r != "" {
+		return filepath.Join(r, lastfailed.DirName, history.DefaultName)
+	}
+	return ""
+}
+
+// past returns every group of the history before this run (at least one
+// run each, flakiest first), reading the database once; nil when there is
+// no database yet.
+func (f *facts) past() []history.Stat {
+	return f.stats.get(func() []history.Stat {
+		var stats []history.Stat
+		f.withHistory(func(db *history.DB) {
+			stats, _ = db.Stats(time.Time{}, 1)
+		})
+		return stats
+	})
+}
+
+// withHistory calls use with the history database when one exists
+// (reading never creates it).
+func (f *facts) withHistory(use func(*history.DB)) {
+	path := f.historyPath()
+	if path == "" {
+		return
+	}
+	if _, err := os.Stat(path); err != nil {
+		return
+	}
+	db, err := history.Open(path)
+	if err != nil {
+		return
+	}
+	defer db.Close()
+	use(db)
+}
+
+// quarantined reads --quarantine and, with --quarantine-auto, adds the
+// groups that flake more often than the rate in the history.
+func (f *facts) quarantined() (*quarantine.List, error) {
+	cfg := f.cfg
+	q := &quarantine.List{}
+	if cfg.QuarantineFile != "" {
+		var err error
+		if q, err = quarantine.ReadFile(cfg.QuarantineFile); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.QuarantineAuto <= 0 {
+		return q, nil
+	}
+	if f.historyPath() == "" {
+		return nil, errors.New("--quarantine-auto reads the history: give --history FILE (outside a module)")
+	}
+	for _, s := range f.past() {
+		if s.Runs >= cfg.QuarantineMinRuns && s.Rate > cfg.QuarantineAuto {
+			q.Add(s.Package, s.Group)
+		}
+	}
+	return q, nil
+}
+
+// historyLookup gives the HTML report each group's flake rate and latest
+// runs from the history before this run; nil without a history or with
+// --no-history.
+func (f *facts) historyLookup() func(pkg, group string) (float64, int, []string, bool) {
+	if f.cfg.NoHistory || len(f.past()) == 0 {
+		return nil
+	}
+	by := map[[2]string]history.Stat{}
+	for _, s := range f.past() {
+		by[[2]string{s.Package, s.Group}] = s
+	}
+	return func(pkg, group string) (float64, int, []string, bool) {
+		s, ok := by[[2]string{pkg, group}]
+		return s.Rate, s.Runs, s.Recent, ok
+	}
+}
+
+// flakiest returns the groups that flaked in the history, flakiest first
+// (at least 5 runs), for the step summary; none without a history or with
+// --no-history.
+func (f *facts) flakiest() []history.Stat {
+	if f.cfg.NoHistory {
+		return nil
+	}
+	var out []history.Stat
+	for _, s := range f.past() {
+		if s.Runs >= 5 && s.Flakes > 0 {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// groupTimings reads the group durations that balance workers and group
+// shards: --shard-timings, else the history database, else this run's
+// --jsonfile as the previous run left it (best effort: it may not exist
+// yet).
+func (f *facts) groupTimings() (map[string]time.Duration, error) {
+	cfg := f.cfg
+	timings, err := shard.ReadGroupTimings(cfg.ShardTimings)
+	if err != nil {
+		return nil, fmt.Errorf("--shard-timings: %w", err)
+	}
+	if len(cfg.ShardTimings) > 0 {
+		return timings, nil
+	}
+	if !cfg.NoHistory {
+		var durations map[string]time.Duration
+		f.withHistory(func(db *history.DB) { durations, _ = db.Durations() })
+		if len(durations) > 0 {
+			return durations, nil
+		}
+	}
+	if cfg.JSONFile != "" {
+		if prev, err := shard.ReadGroupTimings([]string{cfg.JSONFile}); err == nil {
+			timings = prev
+		}
+	}
+	return timings, nil
+}

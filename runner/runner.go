@@ -662,6 +662,7 @@ type round struct {
 	mu      *sync.Mutex // serializes trackers and observer calls; shared with workers
 	tracker *grouping.Tracker
 	worker  int     // the --workers process sequence this round follows (0: none)
+	pkg     string  // with worker: the package its processes run
 	join    *joiner // the round's workers
 }
 
@@ -705,12 +706,12 @@ func (rd *round) exec(ctx context.Context, args []string) error {
 	pkgEnded := rd.worker == 0
 	if !pkgEnded {
 		rd.mu.Lock()
-		rd.join.active[args[len(args)-1]]++
+		rd.join.active[rd.pkg]++
 		rd.mu.Unlock()
 		defer func() {
 			if !pkgEnded {
 				rd.mu.Lock()
-				rd.join.active[args[len(args)-1]]--
+				rd.join.active[rd.pkg]--
 				rd.mu.Unlock()
 			}
 		}()
@@ -724,7 +725,7 @@ func (rd *round) exec(ctx context.Context, args []string) error {
 		if rd.worker > 0 {
 			ev.Worker = rd.worker
 			if ev.Test == "" && (ev.Action == testjson.ActionStart || ev.Action.IsTerminal()) {
-				ev.Workers = rd.join.workers[args[len(args)-1]]
+				ev.Workers = rd.join.workers[rd.pkg]
 			}
 			if pkg != nil && ev.Test == "" && ev.Action.IsTerminal() && !pkgEnded {
 				pkgEnded = true

@@ -231,7 +231,7 @@ func (rd *round) workerRound(pkg string, worker int) *round {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	w := &round{cfg: rd.cfg, attempt: rd.attempt, mu: rd.mu, tracker: grouping.NewTracker(opts), worker: worker, join: rd.join}
+	w := &round{cfg: rd.cfg, attempt: rd.attempt, mu: rd.mu, tracker: grouping.NewTracker(opts), worker: worker, pkg: pkg, join: rd.join}
 	rd.join.parts[pkg] = append(rd.join.parts[pkg], w)
 	rd.join.rounds = append(rd.join.rounds, w)
 	return w

@@ -239,3 +239,14 @@ func TestE2ECrashInASelectionListsOnlySelectedGroups(t *testing.T) {
 	}
 }
 
+// Test binary arguments after -args stay the binary's, and the package's
+// workers still end in one line.
+func TestE2EWorkersWithTestBinaryArgs(t *testing.T) {
+	t.Parallel()
+	r := gorerun(t, fixture("e2e"), nil, "", "--workers", "2", "./workers", "--", "-count=1", "-args", "-test.v=true")
+	r.expectCode(t, 1)
+	if n := len(regexp.MustCompile(`(?m)^✖  workers \(`).FindAllString(r.stdout, -1)); n != 1 {
+		t.Errorf("%d package lines, want 1:\n%s", n, r.stdout)
+	}
+	r.expectOutput(t, "DONE 32 tests")
+}

@@ -146,7 +146,7 @@ func capMessage(msg string) string {
 func lastMessage(out []byte) string {
 	var msg []string
 	inMsg := false
-	for _, line := range strings.Split(string(out), "\n") {
+	for line := range strings.SplitSeq(string(out), "\n") {
 		l := strings.TrimSpace(line)
 		switch {
 		case strings.HasPrefix(l, "--- FAIL"):
@@ -176,6 +176,8 @@ type Group struct {
 	// Race is set when the race detector reported a data race in the
 	// group's output: a bug, not a flake (see PlanOptions.RerunDataRaces).
 	Race bool
+	// spare holds tests allocated for the group and not used yet.
+	spare []Test
 }
 
 // Top returns the top-level test.
@@ -422,7 +424,7 @@ func logText(line string) string {
 }
 
 func firstLogLine(out []byte) string {
-	for _, line := range strings.Split(string(out), "\n") {
+	for line := range strings.SplitSeq(string(out), "\n") {
 		if strings.TrimSpace(line) == "" || isFraming(line) {
 			continue
 		}
@@ -443,7 +445,10 @@ func lastLogLine(out []byte) string {
 }
 
 func firstMatching(out []byte, prefix string) string {
-	for _, line := range strings.Split(string(out), "\n") {
+	if !bytes.Contains(out, []byte(prefix)) {
+		return ""
+	}
+	for line := range strings.SplitSeq(string(out), "\n") {
 		if strings.HasPrefix(strings.TrimSpace(line), prefix) {
 			return strings.TrimSpace(line)
 		}

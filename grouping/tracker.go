@@ -92,19 +92,41 @@ func (tr *Tracker) test(p *Package, name string) *Test {
 	top, _, nested := strings.Cut(name, "/")
 	g := p.groups[top]
 	if g == nil {
-		g = &Group{Name: top, Attempt: tr.opts.Attempt}
+		// One allocation for the group, its top-level test and the
+		// first entry of its list.
+		b := &groupBlock{group: Group{Name: top, Attempt: tr.opts.Attempt}, top: Test{Name: top}}
+		g = &b.group
+		b.list[0] = &b.top
+		g.Tests = b.list[:1]
 		p.groups[top] = g
 		p.Groups = append(p.Groups, g)
-		t := &Test{Name: top}
-		p.tests[top] = t
-		g.Tests = append(g.Tests, t)
+		p.tests[top] = &b.top
 	}
 	if !nested {
 		return p.tests[top]
 	}
-	t := &Test{Name: name}
+	t := g.newTest(name)
 	p.tests[name] = t
 	g.Tests = append(g.Tests, t)
+	return t
+}
+
+// groupBlock is a new group as it is allocated.
+type groupBlock struct {
+	group Group
+	top   Test
+	list  [4]*Test // a group of up to three subtests lists them here
+}
+
+// newTest returns a new test of the group. Subtests are allocated a few
+// at a time: they live exactly as long as their group.
+func (g *Group) newTest(name string) *Test {
+	if len(g.spare) == 0 {
+		g.spare = make([]Test, min(max(3, len(g.Tests)), 32))
+	}
+	t := &g.spare[0]
+	g.spare = g.spare[1:]
+	t.Name = name
 	return t
 }
 
@@ -163,7 +185,7 @@ func (tr *Tracker) Add(ev *testjson.Event) {
 		switch ev.OutputType {
 		case "error": // the first marked failure is the message
 			if t.ErrorText == "" {
-				t.ErrorText = logText(ev.Output)
+				t.ErrorText = strings.Clone(logText(ev.Output)) // Output is the decoder's buffer
 			} else {
 				t.errorDone = true
 			}
@@ -229,10 +251,10 @@ func (tr *Tracker) addPackageEvent(p *Package, ev *testjson.Event) {
 			strings.HasPrefix(line, "testing: warning: no tests to run"):
 			p.NoTests = true
 		case strings.HasPrefix(line, "-test.shuffle "):
-			p.ShuffleSeed = strings.TrimRight(line, "\n")
+			p.ShuffleSeed = strings.Clone(strings.TrimRight(line, "\n"))
 		}
 		if i := strings.Index(line, "coverage:"); i >= 0 && strings.Contains(line[i:], "% of statements") {
-			p.Coverage = strings.TrimRight(line[i:], "\n")
+			p.Coverage = strings.Clone(strings.TrimRight(line[i:], "\n"))
 		}
 		p.Output = appendCapped(p.Output, line, tr.opts.MaxOutput, nil)
 	case testjson.ActionPass:

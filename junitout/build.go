@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -173,18 +174,24 @@ func (o Options) names(pkg, name string) (classname, testname string) {
 }
 
 func (o Options) testcase(pkg string, h *grouping.History, name string) Testcase {
-	// runs of this test, in attempt order
+	// runs of this test, in attempt order, and the failure messages of
+	// those that failed
 	var runs []*grouping.Test
-	message := map[*grouping.Test]string{}
+	var messages []string
 	for _, g := range h.Runs {
 		for _, t := range g.Tests {
 			if t.Name == name {
 				runs = append(runs, t)
-				message[t] = sanitizeString(g.FailureMessage(t))
+				msg := ""
+				if t.Status.Failed() {
+					msg = sanitizeString(g.FailureMessage(t))
+				}
+				messages = append(messages, msg)
 			}
 		}
 	}
 	final := runs[len(runs)-1]
+	message := func(i int) string { return messages[i] }
 	tc := Testcase{Time: seconds(final.Elapsed)}
 	tc.Classname, tc.Name = o.names(pkg, name)
 	switch final.Status {
@@ -198,19 +205,19 @@ func (o Options) testcase(pkg string, h *grouping.History, name string) Testcase
 			tc.SystemOut = &Text{o.capped(final.Output, final.Dropped)}
 		}
 	case grouping.Fail:
-		tc.Failure = &Result{Message: message[final], Type: "failure", Body: o.body(final)}
+		tc.Failure = &Result{Message: message(len(runs) - 1), Type: "failure", Body: o.body(final)}
 	default:
-		tc.Error = &Result{Message: message[final], Type: typeOf(final), Body: o.body(final)}
+		tc.Error = &Result{Message: message(len(runs) - 1), Type: typeOf(final), Body: o.body(final)}
 	}
 	if o.OnlyLast {
 		return tc
 	}
 	passed := !final.Status.Failed()
-	for _, t := range runs[:len(runs)-1] {
+	for i, t := range runs[:len(runs)-1] {
 		if !t.Status.Failed() {
 			continue
 		}
-		a := Attempt{Message: message[t], Type: typeOf(t), StackTrace: Text{o.body(t)}}
+		a := Attempt{Message: message(i), Type: typeOf(t), StackTrace: Text{o.body(t)}}
 		if len(t.Output) > 0 {
 			a.SystemOut = &Text{o.capped(t.Output, t.Dropped)}
 		}
@@ -316,16 +323,7 @@ func (o Options) capped(out []byte, dropped int) string {
 // ("U+0000"), a byte that is not UTF-8 becomes "\xff", so that names that
 // differ only in such characters stay distinct.
 func sanitize(b []byte) string {
-	clean := true
-	for i := 0; i < len(b); {
-		r, n := utf8.DecodeRune(b[i:])
-		if (r == utf8.RuneError && n == 1) || !xmlChar(r) {
-			clean = false
-			break
-		}
-		i += n
-	}
-	if clean {
+	if xmlClean(b) {
 		return string(b)
 	}
 	var sb strings.Builder
@@ -342,6 +340,25 @@ func sanitize(b []byte) string {
 		i += n
 	}
 	return sb.String()
+}
+
+// xmlClean reports whether b is UTF-8 of XML characters only. Printable
+// ASCII, the bulk of test output, is checked a byte at a time without
+// decoding.
+func xmlClean(b []byte) bool {
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c >= 0x20 && c < utf8.RuneSelf || c == '\n' || c == '\t' || c == '\r' {
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(b[i:])
+		if (r == utf8.RuneError && n == 1) || !xmlChar(r) {
+			return false
+		}
+		i += n
+	}
+	return true
 }
 
 // sanitizeString is sanitize for names and messages.
@@ -361,7 +378,7 @@ func xmlChar(r rune) bool {
 }
 
 func seconds(d time.Duration) string {
-	return fmt.Sprintf("%.3f", d.Seconds())
+	return strconv.FormatFloat(d.Seconds(), 'f', 3, 64) // as fmt's %.3f
 }
 
 // Encode writes the report as indented XML with a declaration.

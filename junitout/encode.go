@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"io"
 	"strconv"
+	"strings"
 )
 
 // encodeSuite writes one testsuite element, indented one level, and a
@@ -185,11 +186,4 @@ func appendCDATA(b []byte, s string) []byte {
 	return append(b, "]]>"...)
 }
 
-func indexCDATAEnd(s string) int {
-	for i := 0; i+2 < len(s); i++ {
-		if s[i] == ']' && s[i+1] == ']' && s[i+2] == '>' {
-			return i
-		}
-	}
-	return -1
-}
+func indexCDATAEnd(s string) int { return strings.Index(s, "]]>") }

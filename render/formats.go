@@ -215,7 +215,7 @@ func (t *Terminal) githubActions(attempt int, ev *testjson.Event, p *grouping.Pa
 	key := ev.Package + "\x00" + ev.Test
 	if ev.Test != "" && ev.Action == testjson.ActionOutput {
 		if !isFramingLine(ev.Output, ev.Test) {
-			t.testOutput[key] = append(t.testOutput[key], ev.Output)
+			t.testOutput[key] = append(t.testOutput[key], strings.Clone(ev.Output)) // the decoder's buffer
 		}
 		return
 	}

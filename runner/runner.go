@@ -25,7 +25,8 @@ const AttemptEnv = "GORERUN_ATTEMPT"
 // Observer is told about the run as it happens. Calls are serialized.
 type Observer interface {
 	// Event is called for every event of every attempt; line is the raw
-	// line as go test wrote it (valid only during the call).
+	// line as go test wrote it. Both are valid only during the call: ev's
+	// Output shares the decoder's buffer, clone it to keep it.
 	// pkg is the package's result so far in this attempt (nil for events
 	// of no package); it must not be kept after the call.
 	Event(attempt int, ev *testjson.Event, line []byte, pkg *grouping.Package)
@@ -174,18 +175,30 @@ func Read(r io.Reader, name string, obs Observer, opts grouping.Options) (*group
 	}
 	go func() {
 		defer close(batches)
-		b := <-free
-		b.reset()
-		for d.Scan() {
-			ev := d.Event()
+		next := func() *eventBatch {
+			b := <-free
+			// The batch's events are handled: the buffers retired while
+			// it was filled can be read into again.
+			d.Recycle(b.retired)
+			b.reset()
+			return b
+		}
+		b := next()
+		for {
+			b.events = append(b.events, testjson.Event{})
+			ev := &b.events[len(b.events)-1]
+			if !d.ScanInto(ev) {
+				b.events = b.events[:len(b.events)-1]
+				break
+			}
 			if ev.NotJSON && firstBad == "" {
 				firstBad = fmt.Sprintf("line %d: %.60q", d.LineNumber(), strings.TrimSuffix(ev.Output, "\n"))
 			}
-			b.add(ev, d.Line())
+			b.lines = append(b.lines, d.Line())
 			if len(b.events) == cap(b.events) {
+				b.retired = d.AppendRetired(b.retired)
 				batches <- b
-				b = <-free
-				b.reset()
+				b = next()
 			}
 		}
 		batches <- b
@@ -243,11 +256,12 @@ func Read(r io.Reader, name string, obs Observer, opts grouping.Options) (*group
 }
 
 // eventBatch carries decoded events and their lines from the reading
-// goroutine to the tracking one.
+// goroutine to the tracking one. The lines are the decoder's: it never
+// writes over them.
 type eventBatch struct {
-	events []testjson.Event
-	lines  []byte
-	ends   []int
+	events  []testjson.Event
+	lines   [][]byte
+	retired [][]byte // the decoder's buffers, to recycle once the events are handled
 }
 
 const batchSize = 1024
@@ -255,24 +269,15 @@ const batchSize = 1024
 func (b *eventBatch) reset() {
 	if b.events == nil {
 		b.events = make([]testjson.Event, 0, batchSize)
-		b.ends = make([]int, 0, batchSize)
+		b.lines = make([][]byte, 0, batchSize)
 	}
-	b.events, b.lines, b.ends = b.events[:0], b.lines[:0], b.ends[:0]
+	clear(b.events) // the events keep their buffers alive
+	clear(b.lines)
+	clear(b.retired)
+	b.events, b.lines, b.retired = b.events[:0], b.lines[:0], b.retired[:0]
 }
 
-func (b *eventBatch) add(ev *testjson.Event, line []byte) {
-	b.events = append(b.events, *ev)
-	b.lines = append(b.lines, line...)
-	b.ends = append(b.ends, len(b.lines))
-}
-
-func (b *eventBatch) line(i int) []byte {
-	start := 0
-	if i > 0 {
-		start = b.ends[i-1]
-	}
-	return b.lines[start:b.ends[i]]
-}
+func (b *eventBatch) line(i int) []byte { return b.lines[i] }
 
 // streamAttempts routes the events of a recorded stream to one tracker per
 // attempt.
@@ -734,6 +739,7 @@ func (rd *round) exec(ctx context.Context, args []string) error {
 		}
 		rd.cfg.Observer.Event(rd.attempt, ev, d.Line(), pkg)
 		rd.mu.Unlock()
+		d.Reuse()
 	}
 	readErr := d.Err()
 	waitErr := cmd.Wait()

@@ -47,6 +47,7 @@ func BenchmarkScan(b *testing.B) {
 			d := testjson.NewDecoder(bytes.NewReader(in))
 			for d.Scan() {
 				tr.Add(d.Event())
+				d.Reuse()
 			}
 			tr.Finish()
 		}
@@ -57,6 +58,7 @@ func BenchmarkScan(b *testing.B) {
 		for b.Loop() {
 			d := testjson.NewDecoder(bytes.NewReader(in))
 			for d.Scan() {
+				d.Reuse()
 			}
 		}
 	})

@@ -151,15 +151,28 @@ func FuzzFastDecode(f *testing.F) {
 	})
 }
 
-func TestPlainASCII(t *testing.T) {
+func TestSpecial(t *testing.T) {
 	for i := 0; i < 256; i++ {
 		c := byte(i)
-		want := c >= 0x20 && c < 0x80 && c != '\\'
-		for pos := 0; pos < 17; pos++ {
-			b := []byte(strings.Repeat("a", 17))
-			b[pos] = c
-			if got := plainASCII(b); got != want {
-				t.Fatalf("plainASCII with byte %#x at %d = %v", c, pos, got)
+		isSpecial := c == '"' || c == '\\' || c < 0x20 || c >= 0x80
+		for n := 1; n < 20; n++ {
+			for pos := 0; pos < n; pos++ {
+				b := []byte(strings.Repeat("a", n))
+				b[pos] = c
+				want := n
+				if isSpecial {
+					want = pos
+				}
+				if got := special(b); got != want {
+					t.Fatalf("special(%q) = %d, want %d", b, got, want)
+				}
+				// a special byte after another one does not hide it
+				if pos+1 < n {
+					b[pos+1] = '"'
+					if got, want := special(b), min(want, pos+1); got != want {
+						t.Fatalf("special(%q) = %d, want %d", b, got, want)
+					}
+				}
 			}
 		}
 	}

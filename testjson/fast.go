@@ -1,32 +1,69 @@
 package testjson
 
 import (
-	"bytes"
 	"encoding/binary"
+	"math/bits"
 	"strconv"
 	"time"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // fastDecode decodes the compact objects test2json and cmd/go write: no
 // white space, string and number values only, known keys. It returns false
 // for anything else, and the caller falls back to encoding/json, so any
-// valid JSON object is still decoded correctly.
+// valid JSON object is still decoded correctly. The event's strings may
+// share b's bytes: b must not change while the event is in use.
 func fastDecode(b []byte, ev *Event) bool {
 	var st decodeState
 	return st.decode(b, ev)
 }
 
 // decodeState is what the fast decoder keeps between lines: interned
-// package and test names (they repeat on every event of a test) and
-// scratch space, so that a typical event costs one allocation, its Output.
+// package and test names (they repeat on every event of a test), the start
+// of the last time's minute, and space for unescaped strings, so that a
+// typical event costs no allocation.
 type decodeState struct {
 	lastPkg, lastTest string // the previous event's, compared first
 	names             map[string]string
-	scratch           []byte
-	zones             map[int]*time.Location
-	slowTimes         int // times left to time.Parse: tests expect none for test2json's own
+	// arena holds unescaped strings: appended to, never written over, so
+	// the strings made of it stay as they are; a new one replaces it when
+	// full.
+	arena     []byte
+	pool      *pool // the Decoder's: where arenas come from and go; nil in tests
+	zones     map[int]*time.Location
+	minute    minuteCache
+	slowTimes int // times left to time.Parse: tests expect none for test2json's own
+}
+
+// minuteCache remembers the minute of the last time parsed: times of one
+// stream share it for thousands of events, and the rest of a time is
+// seconds and nanoseconds added to it.
+type minuteCache struct {
+	prefix [16]byte // "2026-11-23T10:00"
+	zone   [6]byte  // "Z" or "+01:00", as written
+	zlen   int      // 0 when nothing is cached
+	unix   int64    // the minute's start in Unix seconds
+	loc    *time.Location
+}
+
+// arenaSize is the size of an arena for unescaped strings.
+const arenaSize = 64 << 10
+
+// text returns raw as a string that shares its bytes: the input line's
+// (the Decoder's buffer) or the arena's, for unescaped bytes parseString
+// just wrote at its free end. It is used for Output only: see Decoder.
+func (st *decodeState) text(raw []byte, unescaped bool) string {
+	if len(raw) == 0 {
+		return ""
+	}
+	if unescaped { // raw is at the free end of the arena: keep it
+		start := len(st.arena)
+		st.arena = st.arena[:start+len(raw)]
+		raw = st.arena[start:len(st.arena):len(st.arena)]
+	}
+	return unsafe.String(&raw[0], len(raw))
 }
 
 // maxNames bounds the intern table; it is cleared when full.
@@ -103,7 +140,7 @@ func (st *decodeState) decode(b []byte, ev *Event) bool {
 			ev.Elapsed = f
 			i = j
 		} else {
-			raw, n, ok := st.parseString(b[i:])
+			raw, n, unescaped, ok := st.parseString(b[i:])
 			if !ok {
 				return false
 			}
@@ -128,7 +165,7 @@ func (st *decodeState) decode(b []byte, ev *Event) bool {
 				}
 				ev.Test = st.lastTest
 			case "Output":
-				ev.Output = string(raw)
+				ev.Output = st.text(raw, unescaped)
 			case "FailedBuild":
 				ev.FailedBuild = string(raw)
 			case "ImportPath":
@@ -175,53 +212,57 @@ func internAction(b []byte) Action {
 }
 
 // parseString parses a JSON string at the start of b and returns its
-// unquoted bytes (valid until the next call) and the number of bytes it
-// took. Invalid UTF-8 is rejected so that the fallback decoder applies
-// encoding/json's replacement rules.
-func (st *decodeState) parseString(b []byte) ([]byte, int, bool) {
+// unquoted bytes, the number of bytes it took, and whether the bytes are
+// unescaped ones at the free end of the arena (valid until the next call;
+// text keeps them) rather than b's. Invalid UTF-8 is rejected so that the
+// fallback decoder applies encoding/json's replacement rules.
+func (st *decodeState) parseString(b []byte) (raw []byte, n int, unescaped, ok bool) {
 	if len(b) == 0 || b[0] != '"' {
-		return nil, 0, false
+		return nil, 0, false, false
 	}
-	// Fast path: find the closing quote with IndexByte, then check 8 bytes
-	// at a time that the string holds only printable ASCII and no escapes.
-	if q := bytes.IndexByte(b[1:], '"'); q >= 0 && plainASCII(b[1:1+q]) {
-		return b[1 : 1+q], q + 2, true
+	i := 1 + special(b[1:])
+	if i < len(b) && b[i] == '"' {
+		return b[1:i], i + 1, false, true
 	}
 	ascii := true
-	i := 1
-	for i < len(b) {
-		c := b[i]
-		if c == '"' {
-			raw := b[1:i]
-			if !ascii && !utf8.Valid(raw) {
-				return nil, 0, false
-			}
-			return raw, i + 1, true
-		}
-		if c == '\\' {
-			return st.unescape(b)
-		}
-		if c < 0x20 {
-			return nil, 0, false
-		}
-		if c >= utf8.RuneSelf {
-			ascii = false
-		}
-		i++
-	}
-	return nil, 0, false
-}
-
-// unescape is the slow path of parseString for strings with escapes.
-func (st *decodeState) unescape(b []byte) ([]byte, int, bool) {
-	out := st.scratch[:0]
-	defer func() { st.scratch = out[:0] }()
-	i := 1
 	for i < len(b) {
 		c := b[i]
 		switch {
 		case c == '"':
-			if !utf8.Valid(out) {
+			raw := b[1:i]
+			if !ascii && !utf8.Valid(raw) {
+				return nil, 0, false, false
+			}
+			return raw, i + 1, false, true
+		case c == '\\':
+			raw, n, ok := st.unescape(b, i)
+			return raw, n, true, ok
+		case c < 0x20:
+			return nil, 0, false, false
+		}
+		ascii = false
+		i++
+		i += special(b[i:])
+	}
+	return nil, 0, false, false
+}
+
+// unescape is the slow path of parseString for strings with escapes, the
+// first at b[at]. It writes at the free end of the arena, which has room:
+// unescaped text is never longer than its JSON.
+func (st *decodeState) unescape(b []byte, at int) ([]byte, int, bool) {
+	out := st.room(len(b))
+	out = append(out, b[1:at]...)
+	ascii := true
+	for _, c := range b[1:at] {
+		ascii = ascii && c < utf8.RuneSelf
+	}
+	i := at
+	for i < len(b) {
+		c := b[i]
+		switch {
+		case c == '"':
+			if !ascii && !utf8.Valid(out) {
 				return nil, 0, false
 			}
 			return out, i + 1, true
@@ -229,9 +270,9 @@ func (st *decodeState) unescape(b []byte) ([]byte, int, bool) {
 			return nil, 0, false
 		case c != '\\':
 			// copy a run of plain bytes at once
-			j := i + 1
-			for j < len(b) && b[j] != '"' && b[j] != '\\' && b[j] >= 0x20 {
-				j++
+			j := i + 1 + special(b[i+1:])
+			if c >= utf8.RuneSelf {
+				ascii = false
 			}
 			out = append(out, b[i:j]...)
 			i = j
@@ -278,6 +319,20 @@ func (st *decodeState) unescape(b []byte) ([]byte, int, bool) {
 	return nil, 0, false
 }
 
+// room returns the free end of the arena with room for n bytes, replacing
+// a full arena.
+func (st *decodeState) room(n int) []byte {
+	if n > cap(st.arena)-len(st.arena) {
+		st.pool.retire(st.arena)
+		if n > arenaSize {
+			st.arena = make([]byte, 0, n)
+		} else {
+			st.arena = st.pool.take(arenaSize)
+		}
+	}
+	return st.arena[len(st.arena):len(st.arena):cap(st.arena)]
+}
+
 // parseTime parses the RFC 3339 times test2json writes
 // (2026-11-23T10:00:00.123456789Z or with a +hh:mm offset) without
 // allocating; anything else goes to time.Parse.
@@ -299,6 +354,9 @@ func (st *decodeState) parseTime(b []byte) (time.Time, bool) {
 	}
 	if len(b) < 20 || b[4] != '-' || b[7] != '-' || b[10] != 'T' || b[13] != ':' || b[16] != ':' {
 		return slow()
+	}
+	if t, ok := st.sameMinute(b); ok {
+		return t, true
 	}
 	year, ok1 := num(b[0:4])
 	month, ok2 := num(b[5:7])
@@ -361,7 +419,52 @@ func (st *decodeState) parseTime(b []byte) (time.Time, bool) {
 	if t.Day() != day { // 31 February and the like
 		return slow()
 	}
+	if len(rest) <= len(st.minute.zone) {
+		m := &st.minute
+		copy(m.prefix[:], b[:16])
+		m.zlen = copy(m.zone[:], rest)
+		m.unix = t.Unix() - int64(sec)
+		m.loc = loc
+	}
 	return t, true
+}
+
+// sameMinute computes a time in the minute of the last one parsed from its
+// seconds and fraction alone; ok is false for a time of another minute or
+// zone, or one to look at closely.
+func (st *decodeState) sameMinute(b []byte) (time.Time, bool) {
+	m := &st.minute
+	if m.zlen == 0 || string(b[:16]) != string(m.prefix[:]) {
+		return time.Time{}, false
+	}
+	s0, s1 := b[17], b[18]
+	if s0 < '0' || s0 > '5' || s1 < '0' || s1 > '9' {
+		return time.Time{}, false
+	}
+	rest := b[19:]
+	nsec := 0
+	if len(rest) > 0 && rest[0] == '.' {
+		j := 1
+		for j < len(rest) && j <= 9 && rest[j] >= '0' && rest[j] <= '9' {
+			nsec = nsec*10 + int(rest[j]-'0')
+			j++
+		}
+		if j == 1 || (j < len(rest) && rest[j] >= '0' && rest[j] <= '9') {
+			return time.Time{}, false // no digits, or more than nine
+		}
+		for k := j; k <= 9; k++ {
+			nsec *= 10
+		}
+		rest = rest[j:]
+	}
+	if string(rest) != string(m.zone[:m.zlen]) {
+		return time.Time{}, false
+	}
+	t := time.Unix(m.unix+int64(s0-'0')*10+int64(s1-'0'), int64(nsec))
+	if m.loc == time.UTC {
+		return t.UTC(), true
+	}
+	return t.In(m.loc), true
 }
 
 // parseU parses a \uXXXX escape at the start of b.
@@ -422,21 +525,25 @@ const (
 	msb = 0x8080808080808080
 )
 
-// plainASCII reports whether b holds only bytes from 0x20 to 0x7f and no
-// backslash: a JSON string body that needs no unescaping or validation.
-func plainASCII(b []byte) bool {
-	for len(b) >= 8 {
-		x := binary.LittleEndian.Uint64(b)
+// special returns the index of the first byte of b that ends a plain run
+// of a JSON string: a quote, a backslash, a control character or a byte
+// outside ASCII; len(b) if there is none. It looks at 8 bytes at a time.
+func special(b []byte) int {
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		q := x ^ (0x22 * lsb) // quote becomes zero
 		y := x ^ (0x5c * lsb) // backslash becomes zero
-		if (x&msb)|((x-0x20*lsb)&^x&msb)|((y-lsb)&^y&msb) != 0 {
-			return false
-		}
-		b = b[8:]
-	}
-	for _, c := range b {
-		if c < 0x20 || c >= 0x80 || c == '\\' {
-			return false
+		// The lowest flagged byte is exact: borrows only run upwards.
+		m := (x & msb) | ((x - 0x20*lsb) &^ x & msb) | ((q - lsb) &^ q & msb) | ((y - lsb) &^ y & msb)
+		if m != 0 {
+			return i + bits.TrailingZeros64(m)/8
 		}
 	}
-	return true
+	for ; i < len(b); i++ {
+		if c := b[i]; c == '"' || c == '\\' || c < 0x20 || c >= utf8.RuneSelf {
+			return i
+		}
+	}
+	return i
 }

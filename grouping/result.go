@@ -236,6 +236,7 @@ func (s PackageStatus) String() string { return packageStatusNames[s] }
 
 // Package is one package in one attempt.
 type Package struct {
+	gen        uint32 // counts compactions: see Tracker.test
 	ImportPath string
 	Attempt    int
 	// Worker is the --workers process this part of the package ran in
@@ -337,6 +338,7 @@ func (p *Package) compactGroup(g *Group) {
 	for _, t := range g.Tests {
 		delete(p.tests, t.Name)
 	}
+	p.gen++ // the tracker's cache of tests is stale
 }
 
 // Ended is when the package's end event happened (zero when it did not
@@ -463,7 +465,7 @@ func StripFraming(out []byte) []byte {
 	if !bytes.Contains(out, []byte("=== ")) {
 		return out
 	}
-	var b []byte
+	b := make([]byte, 0, len(out))
 	for line := range bytes.Lines(out) {
 		if l := bytes.TrimLeft(line, " "); hasAnyPrefix(string(l[:min(len(l), 9)]), runFraming) {
 			continue

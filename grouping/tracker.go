@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/gorerun/gorerun/testjson"
 )
@@ -51,6 +52,8 @@ type Tracker struct {
 	lastPkg     *Package // the previous event's package and test: events
 	lastTest    *Test    // come in runs, so most lookups end here
 	lastTestPkg *Package
+	pkgCache    [cacheSlots]pkgSlot // then these, before the maps
+	testCache   [cacheSlots]testSlot
 	free        [][]byte // output buffers of passed tests, for reuse
 
 	clamped      int     // events whose Elapsed was out of range
@@ -64,9 +67,38 @@ func NewTracker(opts Options) *Tracker {
 		expected: map[*Test]bool{}}
 }
 
+// cacheSlots is the size of the tracker's direct-mapped caches of
+// packages and tests, which spare a map lookup for most events of streams
+// that interleave packages.
+const cacheSlots = 256
+
+type pkgSlot struct {
+	path string
+	p    *Package
+}
+
+type testSlot struct {
+	p    *Package
+	gen  uint32 // p.gen when cached: a compacted package drops tests
+	name string
+	t    *Test
+}
+
+// slot picks a cache slot for a name by its address: the testjson decoder
+// interns names, so every event of a package or test carries the same
+// string. Other strings only miss the cache.
+func slot(s string) int {
+	return int(uintptr(unsafe.Pointer(unsafe.StringData(s)))>>4) & (cacheSlots - 1)
+}
+
 func (tr *Tracker) pkg(path string) *Package {
 	if tr.lastPkg != nil && tr.lastPkg.ImportPath == path {
 		return tr.lastPkg
+	}
+	c := &tr.pkgCache[slot(path)]
+	if c.p != nil && c.path == path {
+		tr.lastPkg = c.p
+		return c.p
 	}
 	p := tr.pkgs[path]
 	if p == nil {
@@ -75,6 +107,7 @@ func (tr *Tracker) pkg(path string) *Package {
 		tr.pkgs[path] = p
 		tr.order = append(tr.order, p)
 	}
+	*c = pkgSlot{path, p}
 	tr.lastPkg = p
 	return p
 }
@@ -85,7 +118,13 @@ func (tr *Tracker) test(p *Package, name string) *Test {
 	if t := tr.lastTest; t != nil && tr.lastTestPkg == p && t.Name == name {
 		return t
 	}
+	c := &tr.testCache[slot(name)]
+	if c.p == p && c.gen == p.gen && c.name == name {
+		tr.lastTest, tr.lastTestPkg = c.t, p
+		return c.t
+	}
 	if t := p.tests[name]; t != nil {
+		*c = testSlot{p, p.gen, name, t}
 		tr.lastTest, tr.lastTestPkg = t, p
 		return t
 	}
@@ -108,6 +147,7 @@ func (tr *Tracker) test(p *Package, name string) *Test {
 	t := g.newTest(name)
 	p.tests[name] = t
 	g.Tests = append(g.Tests, t)
+	*c = testSlot{p, p.gen, name, t}
 	return t
 }
 

@@ -244,7 +244,7 @@ func indent(out []byte, depth int) []byte {
 		return out
 	}
 	pad := strings.Repeat("    ", depth)
-	var b []byte
+	b := make([]byte, 0, len(out)+len(out)/16)
 	for line := range bytes.Lines(out) {
 		if len(bytes.TrimSpace(line)) > 0 {
 			b = append(b, pad...)

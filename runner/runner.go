@@ -223,6 +223,7 @@ func Read(r io.Reader, name string, obs Observer, opts grouping.Options) (*group
 			obs.Event(attempt, ev, b.line(i), pkg)
 			if pkg != nil && ev.Test == "" && ev.Action.IsTerminal() {
 				st.ended[ev.Package] = true
+				st.lastOK = false
 				// gorerun's own --jsonfile may hold another process of
 				// the same attempt (a crash resumed): its packages are
 				// written at the end.
@@ -287,7 +288,12 @@ type streamAttempts struct {
 	attempt  map[string]int  // the attempt each package is in
 	ended    map[string]bool // packages whose attempt has ended
 	last     int             // the attempt of the previous event
-	base     int             // the first "Attempt" tag of a --jsonfile stream
+	// lastPkg is the package of the previous untagged event, in attempt
+	// lastAttempt; lastOK is cleared when a package ends.
+	lastPkg     string
+	lastAttempt int
+	lastOK      bool
+	base        int // the first "Attempt" tag of a --jsonfile stream
 
 	workers      map[[2]int]*grouping.Tracker // by attempt and worker
 	workerOrder  [][2]int
@@ -399,12 +405,21 @@ func (s *streamAttempts) route(ev *testjson.Event) (*grouping.Tracker, int) {
 		return s.tracker(n), n
 	}
 	pkg := ev.Package
+	if s.lastOK && pkg == s.lastPkg {
+		// the package of the previous such event, still in its attempt
+		s.last = s.lastAttempt
+		return s.tracker(s.last), s.last
+	}
 	n := max(s.attempt[pkg], 1)
 	if s.ended[pkg] {
 		n++ // the package runs again: its next attempt
 		delete(s.ended, pkg)
 	}
-	s.attempt[pkg], s.last = n, n
+	if s.attempt[pkg] != n {
+		s.attempt[pkg] = n
+	}
+	s.last = n
+	s.lastPkg, s.lastAttempt, s.lastOK = pkg, n, true
 	return s.tracker(n), n
 }
 

@@ -81,6 +81,65 @@ func (st *decodeState) intern(b []byte) string {
 	return s
 }
 
+// field is a key of the events test2json and cmd/go write.
+type field uint8
+
+const (
+	fieldUnknown field = iota
+	fieldTime
+	fieldAction
+	fieldPackage
+	fieldTest
+	fieldElapsed
+	fieldOutput
+	fieldFailedBuild
+	fieldImportPath
+	fieldKey
+	fieldValue
+	fieldPath
+	fieldOutputType
+	fieldAttempt
+	fieldWorker
+	fieldWorkers
+)
+
+// fieldOf returns the field a key names.
+func fieldOf(key []byte) field {
+	switch string(key) {
+	case "Time":
+		return fieldTime
+	case "Action":
+		return fieldAction
+	case "Package":
+		return fieldPackage
+	case "Test":
+		return fieldTest
+	case "Elapsed":
+		return fieldElapsed
+	case "Output":
+		return fieldOutput
+	case "FailedBuild":
+		return fieldFailedBuild
+	case "ImportPath":
+		return fieldImportPath
+	case "Key":
+		return fieldKey
+	case "Value":
+		return fieldValue
+	case "Path":
+		return fieldPath
+	case "OutputType":
+		return fieldOutputType
+	case "Attempt":
+		return fieldAttempt
+	case "Worker":
+		return fieldWorker
+	case "Workers":
+		return fieldWorkers
+	}
+	return fieldUnknown
+}
+
 func (st *decodeState) decode(b []byte, ev *Event) bool {
 	if len(b) < 2 || b[0] != '{' {
 		return false
@@ -90,27 +149,23 @@ func (st *decodeState) decode(b []byte, ev *Event) bool {
 		return len(b) == 2
 	}
 	for {
-		// key
+		// key: a plain name, then a colon
 		if i >= len(b) || b[i] != '"' {
 			return false
 		}
 		j := i + 1
-		for j < len(b) && b[j] != '"' && b[j] != '\\' {
+		for j < len(b) && b[j] >= 'A' && b[j] <= 'z' {
 			j++
 		}
-		if j >= len(b) || b[j] != '"' {
+		if j+1 >= len(b) || b[j] != '"' || b[j+1] != ':' {
 			return false
 		}
-		key := b[i+1 : j]
-		i = j + 1
-		if i >= len(b) || b[i] != ':' {
+		f := fieldOf(b[i+1 : j])
+		i = j + 2
+		switch f {
+		case fieldUnknown:
 			return false
-		}
-		i++
-		if i >= len(b) {
-			return false
-		}
-		if string(key) == "Attempt" || string(key) == "Worker" || string(key) == "Workers" {
+		case fieldAttempt, fieldWorker, fieldWorkers:
 			j = i
 			for j < len(b) && b[j] >= '0' && b[j] <= '9' {
 				j++
@@ -119,67 +174,65 @@ func (st *decodeState) decode(b []byte, ev *Event) bool {
 			if err != nil || !jsonNumber(b[i:j]) {
 				return false
 			}
-			switch string(key) {
-			case "Attempt":
+			switch f {
+			case fieldAttempt:
 				ev.Attempt = n
-			case "Worker":
+			case fieldWorker:
 				ev.Worker = n
 			default:
 				ev.Workers = n
 			}
 			i = j
-		} else if string(key) == "Elapsed" {
+		case fieldElapsed:
 			j = i
 			for j < len(b) && (b[j] == '-' || b[j] == '+' || b[j] == '.' || b[j] == 'e' || b[j] == 'E' || (b[j] >= '0' && b[j] <= '9')) {
 				j++
 			}
-			f, err := strconv.ParseFloat(string(b[i:j]), 64)
+			v, err := strconv.ParseFloat(string(b[i:j]), 64)
 			if err != nil || !jsonNumber(b[i:j]) {
 				return false
 			}
-			ev.Elapsed = f
+			ev.Elapsed = v
 			i = j
-		} else {
+		default:
 			raw, n, unescaped, ok := st.parseString(b[i:])
 			if !ok {
 				return false
 			}
 			i += n
-			switch string(key) {
-			case "Time":
+			switch f {
+			case fieldTime:
 				t, ok := st.parseTime(raw)
 				if !ok {
 					return false
 				}
 				ev.Time = t
-			case "Action":
+			case fieldAction:
 				ev.Action = internAction(raw)
-			case "Package":
+			case fieldPackage:
 				if string(raw) != st.lastPkg {
 					st.lastPkg = st.intern(raw)
 				}
 				ev.Package = st.lastPkg
-			case "Test":
+			case fieldTest:
 				if string(raw) != st.lastTest {
 					st.lastTest = st.intern(raw)
 				}
 				ev.Test = st.lastTest
-			case "Output":
+			case fieldOutput:
 				ev.Output = st.text(raw, unescaped)
-			case "FailedBuild":
+			case fieldFailedBuild:
 				ev.FailedBuild = string(raw)
-			case "ImportPath":
+			case fieldImportPath:
 				ev.ImportPath = st.intern(raw)
-			case "Key":
+			case fieldKey:
 				ev.Key = string(raw)
-			case "Value":
+			case fieldValue:
 				ev.Value = string(raw)
-			case "Path":
+			case fieldPath:
 				ev.Path = string(raw)
-			case "OutputType":
+			case fieldOutputType:
 				ev.OutputType = st.intern(raw)
-			default:
-				return false
 			}
 		}
 		if i >= len(b) {
@@ -235,7 +288,7 @@ func (st *decodeState) parseString(b []byte) (raw []byte, n int, unescaped, ok b
 			}
 			return raw, i + 1, false, true
 		case c == '\\':
-			raw, n, ok := st.unescape(b, i)
+			raw, n, ok := st.unescape(b, i, ascii)
 			return raw, n, true, ok
 		case c < 0x20:
 			return nil, 0, false, false
@@ -248,15 +301,12 @@ func (st *decodeState) parseString(b []byte) (raw []byte, n int, unescaped, ok b
 }
 
 // unescape is the slow path of parseString for strings with escapes, the
-// first at b[at]. It writes at the free end of the arena, which has room:
-// unescaped text is never longer than its JSON.
-func (st *decodeState) unescape(b []byte, at int) ([]byte, int, bool) {
+// first at b[at]; ascii tells whether b[1:at] is ASCII. It writes at the
+// free end of the arena, which has room: unescaped text is never longer
+// than its JSON.
+func (st *decodeState) unescape(b []byte, at int, ascii bool) ([]byte, int, bool) {
 	out := st.room(len(b))
 	out = append(out, b[1:at]...)
-	ascii := true
-	for _, c := range b[1:at] {
-		ascii = ascii && c < utf8.RuneSelf
-	}
 	i := at
 	for i < len(b) {
 		c := b[i]

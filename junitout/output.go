@@ -112,7 +112,7 @@ func (o *FileOutput) Abort() {
 type UpdateOutput struct {
 	output.Hooks
 	path   string
-	old    []byte
+	old    *OldReport
 	opts   Options
 	stdout io.Writer
 	totals Totals
@@ -120,20 +120,28 @@ type UpdateOutput struct {
 
 // NewUpdateOutput checks the existing report (old, read from path) before
 // anything runs: a report Update cannot merge into is refused.
+// The report is parsed once, here, and written out by Finish as it is
+// merged, without a second copy in memory.
 func NewUpdateOutput(path string, old []byte, opts Options, stdout io.Writer) (*UpdateOutput, error) {
-	if _, _, err := Update(old, &Testsuites{}, UpdateOptions{}); err != nil {
+	doc, err := ParseReport(old)
+	if err != nil {
 		return nil, fmt.Errorf("--update-xml %s: %w; it was left unchanged", path, err)
 	}
-	return &UpdateOutput{path: path, old: old, opts: opts, stdout: stdout}, nil
+	return &UpdateOutput{path: path, old: doc, opts: opts, stdout: stdout}, nil
 }
 
 // Finish merges the run into the report.
 func (u *UpdateOutput) Finish(r output.Result) error {
-	out, totals, err := Update(u.old, Build(r.Report, u.opts), UpdateOptions{OnlyLast: u.opts.OnlyLast})
+	f, err := atomicfile.Create(u.path)
 	if err != nil {
+		return fmt.Errorf("--update-xml: %w", err)
+	}
+	totals, err := u.old.WriteUpdate(f, Build(r.Report, u.opts), UpdateOptions{OnlyLast: u.opts.OnlyLast})
+	if err != nil {
+		f.Abort()
 		return fmt.Errorf("--update-xml %s: %w", u.path, err)
 	}
-	if err := atomicfile.WriteFile(u.path, out); err != nil {
+	if err := f.Commit(); err != nil {
 		return fmt.Errorf("--update-xml: %w", err)
 	}
 	u.totals = totals

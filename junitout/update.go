@@ -1,6 +1,7 @@
 package junitout
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/xml"
 	"errors"
@@ -55,14 +56,40 @@ func tooDeep() error {
 // to their package's testsuite, created if needed. Every count is
 // recomputed.
 func Update(old []byte, run *Testsuites, opts UpdateOptions) ([]byte, Totals, error) {
-	if opts.Indent == "" {
-		opts.Indent = "\t"
-	}
-	doc, err := parseReport(old)
+	doc, err := ParseReport(old)
 	if err != nil {
 		return nil, Totals{}, err
 	}
-	return doc.merge(run, opts)
+	var b bytes.Buffer
+	b.Grow(len(old) + len(old)/8)
+	totals, err := doc.WriteUpdate(&b, run, opts)
+	if err != nil {
+		return nil, Totals{}, err
+	}
+	return b.Bytes(), totals, nil
+}
+
+// OldReport is an existing report read for Update: parsed once, when it is
+// checked before anything runs, and merged into when the run is over.
+type OldReport struct{ r *report }
+
+// ParseReport reads an existing report (see Update) or says why it cannot
+// be updated. The report keeps old, which must not change.
+func ParseReport(old []byte) (*OldReport, error) {
+	r, err := parseReport(old)
+	if err != nil {
+		return nil, err
+	}
+	return &OldReport{r}, nil
+}
+
+// WriteUpdate writes the report merged with run to w, as Update returns
+// it, without holding it in memory.
+func (o *OldReport) WriteUpdate(w io.Writer, run *Testsuites, opts UpdateOptions) (Totals, error) {
+	if opts.Indent == "" {
+		opts.Indent = "\t"
+	}
+	return o.r.merge(w, run, opts)
 }
 
 // span is a byte range [start, end) of the old report.
@@ -70,14 +97,21 @@ type span struct{ start, end int }
 
 type oldCase struct {
 	el        span
-	startTag  span
-	attrs     []xml.Attr
 	classname string
 	name      string
 	state     State
 	clean     bool   // valid for the Surefire schema as it is
 	child     string // the element open at depth 1 inside it
 	indent    string
+	children  []oldChild // its elements, unless nested is set
+	nested    bool       // an element holds elements: decode it in full
+}
+
+// oldChild is an element in an old testcase: what an earlier attempt
+// needs of it, read while parsing, so that it is not decoded again.
+type oldChild struct {
+	name, message, typ string
+	content            span // between its tags
 }
 
 type oldSuite struct {
@@ -178,14 +212,14 @@ func parseReport(data []byte) (*report, error) {
 					suite.propsDirty = true
 				}
 			case name == "testcase" && suite != nil && tc == nil:
-				tc = &oldCase{el: span{start: off}, startTag: span{off, end}, attrs: t.Attr, clean: true,
-					indent: indentBefore(data, off)}
+				tc = &oldCase{el: span{start: off}, clean: true, indent: indentBefore(data, off)}
 				tc.classname, tc.name = attr(t.Attr, "classname"), attr(t.Attr, "name")
 				caseDepth = depth
 				if !timePattern.MatchString(attr(t.Attr, "time")) || !hasAttr(t.Attr, "time") {
 					tc.clean = false
 				}
 			case tc != nil && depth > caseDepth+1:
+				tc.nested = true
 				// Only an earlier attempt holds elements, and only these.
 				attempt := strings.HasPrefix(tc.child, "rerun") || strings.HasPrefix(tc.child, "flaky")
 				if depth > caseDepth+2 || !attempt || (name != "stackTrace" && name != "system-out" && name != "system-err") {
@@ -193,6 +227,8 @@ func parseReport(data []byte) (*report, error) {
 				}
 			case tc != nil && depth == caseDepth+1:
 				tc.child = name
+				tc.children = append(tc.children, oldChild{name: name, message: attr(t.Attr, "message"),
+					typ: attr(t.Attr, "type"), content: span{end, end}})
 				switch name {
 				case "failure", "error", "skipped", "rerunFailure", "rerunError", "flakyFailure", "flakyError", "system-out", "system-err":
 				default:
@@ -231,6 +267,8 @@ func parseReport(data []byte) (*report, error) {
 					suite.junk = append(suite.junk, span{suite.junkStart, end})
 					suite.junkDepth = 0
 				}
+			case tc != nil && depth == caseDepth+1 && !tc.nested:
+				tc.children[len(tc.children)-1].content.end = off
 			case tc != nil && depth == caseDepth:
 				tc.el.end = end
 				suite.cases = append(suite.cases, tc)
@@ -298,11 +336,14 @@ func hasAttr(attrs []xml.Attr, name string) bool {
 type edit struct {
 	at   span
 	text []byte
+	// lazy makes the text when it is written, so that the rendered
+	// testcases of a large report are not all held at once.
+	lazy func() ([]byte, error)
 }
 
 type caseKey struct{ classname, name string }
 
-func (r *report) merge(run *Testsuites, opts UpdateOptions) ([]byte, Totals, error) {
+func (r *report) merge(w io.Writer, run *Testsuites, opts UpdateOptions) (Totals, error) {
 	// The testcases of this run, by key, and their suites.
 	fresh := map[caseKey]*Testcase{}
 	freshSuite := map[caseKey]string{}
@@ -331,38 +372,50 @@ func (r *report) merge(run *Testsuites, opts UpdateOptions) ([]byte, Totals, err
 		counts := &Totals{}
 		suiteCounts[s] = counts
 		// Collapse repeated attempts: the last testcase of a key wins.
-		byKey := map[caseKey][]*oldCase{} // repeated attempts, in order
+		last := make(map[caseKey]*oldCase, len(s.cases))
+		repeated := map[caseKey][]*oldCase{} // repeated attempts, in order
 		for _, c := range s.cases {
 			k := caseKey{c.classname, c.name}
-			byKey[k] = append(byKey[k], c)
+			if prev := last[k]; prev != nil {
+				if repeated[k] == nil {
+					repeated[k] = []*oldCase{prev}
+				}
+				repeated[k] = append(repeated[k], c)
+			}
+			last[k] = c
 		}
 		for _, c := range s.cases {
 			k := caseKey{c.classname, c.name}
-			same := byKey[k]
-			if same[len(same)-1] != c {
+			if last[k] != c {
 				edits = append(edits, edit{at: lineSpan(r.data, c.el)})
 				continue
 			}
-			earlier := same[:len(same)-1]
+			var earlier []*oldCase
+			if same := repeated[k]; same != nil {
+				earlier = same[:len(same)-1]
+			}
 			n := fresh[k]
 			var st State
 			switch {
 			case n != nil:
 				used[k] = true
-				merged, err := r.mergeCase(append(earlier, c), *n, opts)
-				if err != nil {
-					return nil, Totals{}, err
-				}
-				st = merged.State()
-				edits = append(edits, edit{at: c.el, text: render(merged, c.indent, opts.Indent)})
+				st = n.State() // earlier attempts add no failure of their own
+				all := append(earlier, c)
+				edits = append(edits, edit{at: c.el, lazy: func() ([]byte, error) {
+					merged, err := r.mergeCase(all, *n, opts)
+					if err != nil {
+						return nil, err
+					}
+					return render(merged, c.indent, opts.Indent), nil
+				}})
 			case len(earlier) > 0 || !c.clean:
 				prev, err := r.decodeCase(c)
 				if err != nil {
-					return nil, Totals{}, err
+					return Totals{}, err
 				}
 				merged, err := r.mergeCase(earlier, prev, opts)
 				if err != nil {
-					return nil, Totals{}, err
+					return Totals{}, err
 				}
 				st = merged.State()
 				edits = append(edits, edit{at: c.el, text: render(merged, c.indent, opts.Indent)})
@@ -484,12 +537,14 @@ func (r *report) merge(run *Testsuites, opts UpdateOptions) ([]byte, Totals, err
 			*Testsuite
 		}{Testsuite: ns}, opts.Indent, opts.Indent)
 		if err != nil {
-			return nil, Totals{}, fmt.Errorf("rendering testsuite %s: %w", ns.Name, err)
+			return Totals{}, fmt.Errorf("rendering testsuite %s: %w", ns.Name, err)
 		}
 		suitesXML = append(append(suitesXML, b...), '\n')
 	}
-	out := applyEdits(r.data, edits, r, totals, suitesXML)
-	return out, totals, nil
+	if err := writeEdits(w, r.data, edits, r, totals, suitesXML); err != nil {
+		return Totals{}, err
+	}
+	return totals, nil
 }
 
 func propsBlock(props []byte, indent string) []byte {
@@ -574,7 +629,9 @@ func normalizeTime(t string) string {
 
 func escapeAttr(s string) string { return string(appendEscaped(nil, s)) }
 
-func applyEdits(data []byte, edits []edit, r *report, totals Totals, newSuites []byte) []byte {
+// writeEdits writes data with the edits applied to w.
+func writeEdits(w io.Writer, data []byte, edits []edit, r *report, totals Totals, newSuites []byte) error {
+	wrap := r.root == "testsuite" && len(newSuites) > 0
 	if r.root == "testsuites" {
 		edits = append(edits, edit{at: r.rootTag, text: []byte(rootTag(r.rootAttr, totals))})
 		if len(newSuites) > 0 {
@@ -586,33 +643,70 @@ func applyEdits(data []byte, edits []edit, r *report, totals Totals, newSuites [
 			}
 		}
 	}
+	if wrap {
+		// Wrap a single-suite report so that new packages have a place:
+		// a root before the suite (first of the edits there), the new
+		// suites after it.
+		root := r.rootTag.start - len(indentBefore(data, r.rootTag.start))
+		edits = append([]edit{{at: span{root, root}, text: []byte(rootTag(nil, totals) + "\n")}}, edits...)
+	}
 	sort.SliceStable(edits, func(i, j int) bool { return edits[i].at.start < edits[j].at.start })
-	var out []byte
+	bw := bufio.NewWriterSize(w, 256<<10)
+	tw := &heldNewlines{w: bw}
 	pos := 0
 	for _, e := range edits {
 		if e.at.start < pos {
 			continue // overlapping edits cannot happen with well-formed input
 		}
-		out = append(out, data[pos:e.at.start]...)
-		out = append(out, e.text...)
+		text := e.text
+		if e.lazy != nil {
+			var err error
+			if text, err = e.lazy(); err != nil {
+				return err
+			}
+		}
+		tw.Write(data[pos:e.at.start])
+		tw.Write(text)
 		pos = e.at.end
 	}
-	out = append(out, data[pos:]...)
-	if r.root == "testsuite" && len(newSuites) > 0 {
-		// Wrap a single-suite report so that new packages have a place.
-		root := r.rootTag.start - len(indentBefore(data, r.rootTag.start))
-		head := out[:root]
-		body := bytes.TrimRight(out[root:], "\n")
-		var w []byte
-		w = append(w, head...)
-		w = append(w, rootTag(nil, totals)+"\n"...)
-		w = append(w, body...)
-		w = append(w, '\n')
-		w = append(w, newSuites...)
-		w = append(w, "</testsuites>\n"...)
-		out = w
+	tw.Write(data[pos:])
+	if wrap {
+		tw.held = 1 // the body's trailing newlines become one
+		tw.Write(newSuites)
+		tw.Write([]byte("</testsuites>\n"))
 	}
-	return out
+	tw.flushHeld()
+	if tw.err != nil {
+		return tw.err
+	}
+	return bw.Flush()
+}
+
+// heldNewlines writes through, holding back newlines at the end of what it
+// was given until more text follows.
+type heldNewlines struct {
+	w    *bufio.Writer
+	held int
+	err  error
+}
+
+func (h *heldNewlines) Write(p []byte) {
+	text := bytes.TrimRight(p, "\n")
+	if len(text) > 0 {
+		h.flushHeld()
+		if _, err := h.w.Write(text); err != nil && h.err == nil {
+			h.err = err
+		}
+	}
+	h.held += len(p) - len(text)
+}
+
+func (h *heldNewlines) flushHeld() {
+	for ; h.held > 0; h.held-- {
+		if err := h.w.WriteByte('\n'); err != nil && h.err == nil {
+			h.err = err
+		}
+	}
 }
 
 // decodeCase reads an old testcase into the model.
@@ -638,11 +732,14 @@ func (r *report) mergeCase(earlier []*oldCase, final Testcase, opts UpdateOption
 	}
 	var failures, errs []Attempt
 	for _, e := range earlier {
-		prev, err := r.decodeCase(e)
-		if err != nil {
-			return Testcase{}, err
+		f, x, ok := r.oldAttempts(e)
+		if !ok {
+			prev, err := r.decodeCase(e)
+			if err != nil {
+				return Testcase{}, err
+			}
+			f, x = attempts(prev)
 		}
-		f, x := attempts(prev)
 		failures, errs = append(failures, f...), append(errs, x...)
 	}
 	if final.Failure != nil || final.Error != nil {
@@ -653,6 +750,60 @@ func (r *report) mergeCase(earlier []*oldCase, final Testcase, opts UpdateOption
 		final.FlakyErrors = append(errs, final.FlakyErrors...)
 	}
 	return final, nil
+}
+
+// oldAttempts is attempts(decodeCase(c)) for the common testcase whose
+// elements hold text only, read from what parsing recorded; ok is false
+// for any other, which is decoded in full.
+func (r *report) oldAttempts(c *oldCase) (failures, errs []Attempt, ok bool) {
+	if c.nested || !c.clean {
+		return nil, nil, false
+	}
+	var tc Testcase
+	seen := map[string]bool{}
+	for _, ch := range c.children {
+		if seen[ch.name] {
+			return nil, nil, false
+		}
+		seen[ch.name] = true
+		body, ok := plainContent(r.data[ch.content.start:ch.content.end])
+		if !ok {
+			return nil, nil, false
+		}
+		switch ch.name {
+		case "failure":
+			tc.Failure = &Result{Message: ch.message, Type: typeOr(ch.typ, "failure"), Body: body}
+		case "error":
+			tc.Error = &Result{Message: ch.message, Type: typeOr(ch.typ, "failure"), Body: body}
+		case "system-out":
+			tc.SystemOut = &Text{body}
+		case "skipped", "system-err":
+		default: // an attempt element: decoded in full
+			return nil, nil, false
+		}
+	}
+	failures, errs = attempts(tc)
+	return failures, errs, true
+}
+
+// plainContent returns the character data of an element's content when
+// it needs no XML decoding to get: one CDATA section, or text without
+// references and markup, without carriage returns (which XML turns into
+// newlines) either way.
+func plainContent(b []byte) (string, bool) {
+	if bytes.IndexByte(b, '\r') >= 0 {
+		return "", false
+	}
+	if inner, ok := bytes.CutPrefix(b, []byte("<![CDATA[")); ok {
+		if i := bytes.Index(inner, []byte("]]>")); i >= 0 && i == len(inner)-3 {
+			return string(inner[:i]), true
+		}
+		return "", false
+	}
+	if bytes.IndexByte(b, '<') >= 0 || bytes.IndexByte(b, '&') >= 0 {
+		return "", false
+	}
+	return string(b), true
 }
 
 // attempts lists the failed attempts a testcase records, oldest first:

@@ -10,14 +10,20 @@ import (
 
 // bigReport is a report of one testsuite with n testcases, every tenth
 // failing, as CI systems accumulate them.
-func bigReport(n int) []byte {
+func bigReport(n int) []byte { return bigReportBody(n, 0) }
+
+// bigReportBody is bigReport with failures of about body more bytes of
+// output each.
+func bigReportBody(n, body int) []byte {
+	line := "    big_test.go:40: got a response that differs from the golden file in line 12\n"
+	extra := strings.Repeat(line, body/len(line))
 	var b strings.Builder
 	b.WriteString("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites tests=\"0\" failures=\"0\" errors=\"0\" time=\"0\">\n")
 	b.WriteString("\t<testsuite name=\"example.com/big\" tests=\"0\" failures=\"0\" errors=\"0\" skipped=\"0\" time=\"1.000\">\n")
 	for i := range n {
 		fmt.Fprintf(&b, "\t\t<testcase name=\"TestCase%06d/sub\" classname=\"example.com/big\" time=\"0.001\">", i)
 		if i%10 == 0 {
-			fmt.Fprintf(&b, "<failure message=\"broken %d\" type=\"failure\"><![CDATA[    big_test.go:12: broken %d\n]]></failure>", i, i)
+			fmt.Fprintf(&b, "<failure message=\"broken %d\" type=\"failure\"><![CDATA[%s    big_test.go:12: broken %d\n]]></failure>", i, extra, i)
 		}
 		b.WriteString("</testcase>\n")
 	}
@@ -69,6 +75,30 @@ func BenchmarkUpdate(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkUpdateLarge updates a report of GORERUN_BENCH_REPORT_MB
+// megabytes (default 20): 520 testcases a megabyte, every tenth failing
+// with about 20 KB of output, all of those passing now. scripts/bench.sh
+// runs it at 500 MB.
+func BenchmarkUpdateLarge(b *testing.B) {
+	mb := 20
+	if v := os.Getenv("GORERUN_BENCH_REPORT_MB"); v != "" {
+		var err error
+		if mb, err = strconv.Atoi(v); err != nil {
+			b.Fatalf("GORERUN_BENCH_REPORT_MB: %v", err)
+		}
+	}
+	n := mb * 520
+	old, run := bigReportBody(n, 19500), freshRun(n)
+	b.Run(fmt.Sprintf("MB=%d", len(old)>>20), func(b *testing.B) {
+		b.SetBytes(int64(len(old)))
+		for range b.N {
+			if _, _, err := Update(old, run, UpdateOptions{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
 
 // BenchmarkMerge is merge's side of the same.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"testing"
 
@@ -227,6 +228,54 @@ func TestUpdateDropsWhatTheSchemaRefuses(t *testing.T) {
 				t.Fatal(err)
 			}
 			validate(t, path)
+		})
+	}
+}
+
+// TestOldAttemptsAgreeWithDecoding holds the parse-time reading of an old
+// testcase's attempts to what decoding it in full gives.
+func TestOldAttemptsAgreeWithDecoding(t *testing.T) {
+	cases := []struct {
+		name, inner string
+		fast        bool
+	}{
+		{"cdata", `<failure message="m &amp; n" type="failure"><![CDATA[a < b & "c"]]></failure>`, true},
+		{"text", `<failure message="m" type="failure">plain text</failure>`, true},
+		{"empty", `<failure message="m" type="failure"></failure>`, true},
+		{"self-closing", `<failure message="m" type="failure"/>`, true},
+		{"error", `<error message="boom" type="crash">x</error>`, true},
+		{"without type", `<error message="boom">x</error>`, false}, // not clean: decoded
+		{"with output", `<failure message="m" type="failure"><![CDATA[f]]></failure><system-out><![CDATA[out]]></system-out><system-err>e</system-err>`, true},
+		{"skipped", `<skipped message="s"></skipped>`, true},
+		{"reference", `<failure message="m" type="failure">a &lt; b</failure>`, false},
+		{"carriage return", "<failure message=\"m\" type=\"failure\"><![CDATA[a\r\nb]]></failure>", false},
+		{"two sections", `<failure message="m" type="failure"><![CDATA[a]]><![CDATA[b]]></failure>`, false},
+		{"earlier attempt", `<flakyFailure message="m" type="failure"><stackTrace>s</stackTrace></flakyFailure>`, false},
+		{"two failures", `<failure message="a" type="failure">1</failure><failure message="b" type="failure">2</failure>`, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			doc := `<testsuites><testsuite name="p"><testcase name="T" classname="p" time="1">` + c.inner + `</testcase></testsuite></testsuites>`
+			r, err := parseReport([]byte(doc))
+			if err != nil {
+				t.Fatal(err)
+			}
+			oc := r.suites[0].cases[0]
+			f, x, ok := r.oldAttempts(oc)
+			if ok != c.fast {
+				t.Fatalf("read at parse time: %v, want %v", ok, c.fast)
+			}
+			if !ok {
+				return
+			}
+			prev, err := r.decodeCase(oc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wf, wx := attempts(prev)
+			if !reflect.DeepEqual(f, wf) || !reflect.DeepEqual(x, wx) {
+				t.Fatalf("got %+v %+v, decoding gives %+v %+v", f, x, wf, wx)
+			}
 		})
 	}
 }

@@ -17,7 +17,7 @@ func encodeSuite(w io.Writer, s *Testsuite) error { return encodeSuitePrefixed(w
 // encodeSuitePrefixed is encodeSuite with testcases already encoded,
 // which prefix writes, before s's own; s's counts include them.
 func encodeSuitePrefixed(w io.Writer, s *Testsuite, prefix func(io.Writer) error) error {
-	e := suiteEncoder{b: make([]byte, 0, 256+len(s.Testcases)*128)}
+	e := suiteEncoder{b: make([]byte, 0, 64<<10)}
 	e.open("\t", "testsuite")
 	e.attr("name", s.Name)
 	e.attrInt("tests", s.Tests)
@@ -50,6 +50,12 @@ func encodeSuitePrefixed(w io.Writer, s *Testsuite, prefix func(io.Writer) error
 	}
 	for i := range s.Testcases {
 		e.testcase(&s.Testcases[i])
+		if len(e.b) >= 32<<10 { // written as it goes: a suite may be large
+			if _, err := w.Write(e.b); err != nil {
+				return err
+			}
+			e.b = e.b[:0]
+		}
 	}
 	e.b = append(e.b, "\n\t"...)
 	e.b = append(e.b, "</testsuite>\n"...)

@@ -1,9 +1,13 @@
 package junitout
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/xml"
+	"errors"
 	"fmt"
+	"io"
+	"os"
 	"strconv"
 	"strings"
 
@@ -22,13 +26,18 @@ type Duplicate struct {
 // report are kept and returned as duplicates, so the caller can report
 // them: by construction of shards they should not exist.
 func Merge(reports [][]byte, names []string) (*Testsuites, []Duplicate, error) {
+	return merge(names, func(i int) ([]Testsuite, error) { return ReadSuites(reports[i]) })
+}
+
+// merge is Merge of the reports read reads, by index into names.
+func merge(names []string, read func(i int) ([]Testsuite, error)) (*Testsuites, []Duplicate, error) {
 	out := &Testsuites{}
 	index := map[string]int{}
 	var suites []*Testsuite
 	seen := map[caseKey][]string{}
 	var times []float64
-	for i, b := range reports {
-		parsed, err := ReadSuites(b)
+	for i := range names {
+		parsed, err := read(i)
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", names[i], err)
 		}
@@ -81,10 +90,12 @@ func Merge(reports [][]byte, names []string) (*Testsuites, []Duplicate, error) {
 // root; nested testsuites are flattened. Suite attributes the model has no
 // field for (timestamp, hostname, id from other tools) become properties,
 // as Update does, so they are kept and the suite stays schema-valid.
-func ReadSuites(b []byte) ([]Testsuite, error) {
-	if err := checkStructure(b); err != nil {
-		return nil, err
-	}
+func ReadSuites(b []byte) ([]Testsuite, error) { return readSuites(bytes.NewReader(b)) }
+
+// readSuites is ReadSuites reading from r, in one pass: the tokens reach
+// the decoder through a guard that refuses text outside the root and
+// nesting deeper than MaxDepth before decoding recurses into it.
+func readSuites(r io.Reader) ([]Testsuite, error) {
 	type suite struct {
 		Testsuite
 		Extra  []xml.Attr `xml:",any,attr"`
@@ -94,8 +105,28 @@ func ReadSuites(b []byte) ([]Testsuite, error) {
 		XMLName xml.Name
 		suite
 	}
-	if err := xml.Unmarshal(b, &root); err != nil {
+	g := &guardedTokens{d: xml.NewDecoder(r)}
+	if err := xml.NewTokenDecoder(g).Decode(&root); err != nil {
+		if g.err != nil {
+			return nil, g.err
+		}
+		var se *xml.SyntaxError
+		if errors.As(err, &se) {
+			// The decoder on top sees tokens, not lines: the line is the
+			// tokenizer's.
+			se.Line, _ = g.d.InputPos()
+		}
 		return nil, fmt.Errorf("%w: %v", ErrInvalidReport, err)
+	}
+	// What follows the root element is not decoded, but text there is
+	// refused all the same.
+	for {
+		if _, err := g.Token(); err != nil {
+			break
+		}
+	}
+	if g.err != nil {
+		return nil, g.err
 	}
 	var top []suite
 	switch root.XMLName.Local {
@@ -135,41 +166,60 @@ func hasProperty(props []Property, name string) bool {
 
 // checkStructure refuses documents whose elements nest deeper than
 // MaxDepth or that have text outside the root element.
-func checkStructure(b []byte) error {
-	d := xml.NewDecoder(bytes.NewReader(b))
-	depth := 0
-	for {
-		tok, err := d.RawToken()
-		if err != nil {
-			return nil // EOF, or a syntax error Unmarshal reports
-		}
-		switch t := tok.(type) {
-		case xml.CharData:
-			if depth == 0 && len(bytes.TrimSpace(t)) > 0 {
-				return textOutsideRoot()
-			}
-		case xml.StartElement:
-			if depth++; depth > MaxDepth {
-				return tooDeep()
-			}
-		case xml.EndElement:
-			depth--
-		}
+// guardedTokens hands a report's raw tokens to a decoder, refusing text
+// outside the root element and elements nested deeper than MaxDepth.
+type guardedTokens struct {
+	d     *xml.Decoder
+	depth int
+	err   error // the refusal, once made
+}
+
+// Token implements xml.TokenReader.
+func (g *guardedTokens) Token() (xml.Token, error) {
+	tok, err := g.d.RawToken()
+	if err != nil {
+		return tok, err
 	}
+	switch t := tok.(type) {
+	case xml.CharData:
+		if g.depth == 0 && len(bytes.TrimSpace(t)) > 0 {
+			g.err = textOutsideRoot()
+		}
+	case xml.StartElement:
+		if g.depth++; g.depth > MaxDepth {
+			g.err = tooDeep()
+		}
+	case xml.EndElement:
+		g.depth--
+	}
+	if g.err != nil {
+		return nil, g.err
+	}
+	return tok, nil
 }
 
 // MergeFiles reads the reports at paths (regular files of at most
 // inputfile.MaxSize) and merges them (see Merge).
 func MergeFiles(paths []string) (*Testsuites, []Duplicate, error) {
-	var reports [][]byte
-	for _, name := range paths {
-		b, err := inputfile.Read(name, inputfile.MaxSize)
+	for _, name := range paths { // every input checked before any is read
+		st, err := os.Stat(name)
+		if err == nil {
+			err = inputfile.Check(name, st, inputfile.MaxSize)
+		}
 		if err != nil {
 			return nil, nil, err
 		}
-		reports = append(reports, b)
 	}
-	return Merge(reports, paths)
+	// Each file is read as it is decoded: its bytes are not held besides
+	// the model.
+	return merge(paths, func(i int) ([]Testsuite, error) {
+		f, err := os.Open(paths[i])
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		return readSuites(bufio.NewReaderSize(f, 256<<10))
+	})
 }
 
 // IsReport tells a JUnit report from a go test -json stream, as every

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -70,5 +71,18 @@ func TestMerge(t *testing.T) {
 	}
 	if _, _, err := Merge([][]byte{[]byte("<html/>")}, []string{"x.html"}); err == nil {
 		t.Error("merged a non-JUnit file")
+	}
+}
+
+// TestReadSuitesRefusesTextAfterTheRoot: text after the root element is
+// refused though decoding stops at the element's end.
+func TestReadSuitesRefusesTextAfterTheRoot(t *testing.T) {
+	for _, doc := range []string{
+		`<testsuites><testsuite name="p"></testsuite></testsuites> junk`,
+		`junk <testsuites></testsuites>`,
+	} {
+		if _, err := ReadSuites([]byte(doc)); err == nil || !strings.Contains(err.Error(), "text outside the root element") {
+			t.Errorf("%q: err %v, want text outside the root element", doc, err)
+		}
 	}
 }

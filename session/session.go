@@ -89,6 +89,10 @@ type Config struct {
 	Debug             io.Writer // where the go commands run are logged (nil: nowhere)
 
 	Stdout, Stderr io.Writer
+	// Hold, when set, is told the size of a file the run keeps in memory
+	// to its end (the --update-xml report), so that the caller can size
+	// the process's memory limit.
+	Hold func(bytes int64)
 }
 
 // UsageError is an invocation refused before anything ran: exit 2.
@@ -403,6 +407,9 @@ func open(f *facts, cfg Config, start time.Time) (*outputs, error) {
 		if err != nil {
 			o.all.Abort()
 			return nil, usage(fmt.Errorf("--update-xml: %w", err))
+		}
+		if cfg.Hold != nil {
+			cfg.Hold(int64(len(old)))
 		}
 		u, err := junitout.NewUpdateOutput(cfg.UpdateXML, old, o.junitOpts, cfg.Stdout)
 		if err != nil {

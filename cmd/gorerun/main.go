@@ -46,10 +46,25 @@ func main() {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(softMemoryLimit)
 	}
+
 	ctx, stop := signalContext(os.Exit)
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
 	stop()
 	os.Exit(code)
+}
+
+// memoryHolder returns what a run calls with the size of a file it must
+// hold to its end (a report to update, the reports to merge): the soft
+// memory limit rises to 1.4 times that, unless GOMEMLIMIT is set. Measured
+// on a 531 MB report: under 380 MiB the collector ran without pause (GC
+// 31 of 61 CPU seconds); at 1.4 times the update takes 8.2 s instead of
+// 11.9 s, with a peak RSS of 1.43 times the file.
+func memoryHolder(getenv func(string) string) func(int64) {
+	return func(n int64) {
+		if getenv("GOMEMLIMIT") == "" && n*7/5 > softMemoryLimit {
+			debug.SetMemoryLimit(n * 7 / 5)
+		}
+	}
 }
 
 // signalContext returns a context canceled on the first SIGINT or SIGTERM;
@@ -103,7 +118,7 @@ func runErr(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		case "shard-plan":
 			return runShardPlan(ctx, args[1:], stdout, getenv)
 		case "merge":
-			return runMerge(args[1:], stdout, stderr)
+			return runMerge(args[1:], stdout, stderr, memoryHolder(getenv))
 		case "html":
 			return runHTML(args[1:], stdout, stderr)
 		case "flaky":

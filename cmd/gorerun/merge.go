@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -13,12 +14,19 @@ import (
 )
 
 // runMerge is `gorerun merge -o FILE report.xml...`.
-func runMerge(args []string, stdout, stderr io.Writer) (int, error) {
+func runMerge(args []string, stdout, stderr io.Writer, hold func(int64)) (int, error) {
 	fs := pflag.NewFlagSet("gorerun merge", pflag.ContinueOnError)
 	out := fs.StringP("output", "o", "", "write the merged report to `FILE`")
 	if err := parseFilesCommand(fs, "merge", "report.xml...", args, out, stdout, stderr); err != nil {
 		return exitUsage, err
 	}
+	var size int64
+	for _, name := range fs.Args() {
+		if st, err := os.Stat(name); err == nil {
+			size += st.Size()
+		}
+	}
+	hold(size) // the merged report is held whole before it is written
 	merged, dups, err := junitout.MergeFiles(fs.Args())
 	if err != nil {
 		return exitUsage, usageError(fmt.Errorf("merge: %w", err))

@@ -600,6 +600,7 @@ func (o *options) config(stdin io.Reader, stdout, stderr io.Writer, getenv func(
 		PostRunCommand:    o.postRun,
 		Stdout:            stdout,
 		Stderr:            stderr,
+		Hold:              memoryHolder(getenv),
 	}
 	if o.debug {
 		cfg.Debug = stderr

@@ -43,8 +43,19 @@ type Observer interface {
 // PackageDoner is an Observer that Read also tells when a package of a
 // recorded stream has ended: its results are final (there are no reruns),
 // so it may write them out and Compact the package.
+//
+// Read does not touch a package again once it is done, until the stream
+// has been read: PackageDone may hand it to another goroutine, if the
+// observer is also a Drainer.
 type PackageDoner interface {
 	PackageDone(pkg *grouping.Package)
+}
+
+// Drainer is a PackageDoner that finishes its PackageDone work elsewhere:
+// Read calls Drain when the stream has been read, before it finishes the
+// packages, and Drain returns once every package handed over is done.
+type Drainer interface {
+	Drain()
 }
 
 // Config says what to run and how.
@@ -233,6 +244,9 @@ func Read(r io.Reader, name string, obs Observer, opts grouping.Options) (*group
 			}
 		}
 		free <- b
+	}
+	if dr, ok := obs.(Drainer); ok {
+		dr.Drain()
 	}
 	report := &grouping.Report{}
 	for n, tr := range st.trackers {

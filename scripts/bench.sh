@@ -10,7 +10,9 @@
 #   4. Reruns: 10 flaky groups in 5 packages (testdata/modules/flaky10),
 #        gorerun --rerun-class-max=1 vs gotestsum --rerun-fails=1 --rerun-fails-run-root-test.
 #   5. Report updates: --update-xml and merge of one testsuite of 10k, 40k and
-#      160k testcases (BenchmarkUpdate, BenchmarkMerge), to show linear growth.
+#      160k testcases (BenchmarkUpdate, BenchmarkMerge), to show linear growth,
+#      and of a 500 MB report (scripts/genreport; REPORT_MB to change it):
+#      wall and peak RSS.
 #   6. How soon after its delay a rerun round's process starts
 #      (BenchmarkRerunRoundStart).
 #   8. One package of 1,000,000 tests, passing and half failing: wall and
@@ -95,7 +97,21 @@ gr=$(median "$work/gr.txt"); gt=$(median "$work/gt.txt")
 awk -v a="$gr" -v b="$gt" 'BEGIN{printf "gorerun %.2fs, gotestsum %.2fs: gotestsum takes %.2fx as long\n", a, b, b/a}'
 
 echo "== report updates: one testsuite of 10k, 40k, 160k testcases"
-GORERUN_BENCH_SIZES=10000,40000,160000 go test ./junitout -run '^$' -bench 'BenchmarkUpdate|BenchmarkMerge' -benchtime 2x | grep Benchmark
+GORERUN_BENCH_SIZES=10000,40000,160000 go test ./junitout -run '^$' -bench 'BenchmarkUpdate$|BenchmarkMerge' -benchtime 2x | grep Benchmark
+
+echo "== --update-xml and merge of a ${REPORT_MB:-500} MB report (targets: 15 s, peak RSS 1.5x the file)"
+go run ./scripts/genreport -mb "${REPORT_MB:-500}" -o "$work/big.xml" -rerun "$work/rerun.json"
+size=$(stat -c %s "$work/big.xml")
+: >"$work/upd.txt"; : >"$work/mrg.txt"
+for _ in $(seq "$runs"); do
+  cp "$work/big.xml" "$work/upd.xml"
+  /usr/bin/time -q -f "%e %M" -a -o "$work/upd.txt" "$GOBIN/gorerun" --no-history --input "$work/rerun.json" --update-xml "$work/upd.xml" >/dev/null
+  /usr/bin/time -q -f "%e %M" -a -o "$work/mrg.txt" "$GOBIN/gorerun" merge -o "$work/merged.xml" "$work/big.xml" >/dev/null
+done
+for f in upd mrg; do
+  sort -n "$work/$f.txt" | awk -v s="$f" -v size="$size" '{w[NR]=$1; if ($2>m) m=$2} END{printf "%s: %.0f MB report, %.2f s (median), peak RSS %.0f MB (%.2fx the file)\n", (s=="upd" ? "--update-xml" : "merge"), size/1048576, w[int((NR+1)/2)], m/1024, m*1024/size}'
+done
+rm -f "$work/big.xml" "$work/upd.xml" "$work/merged.xml"
 
 echo "== workers: 8 groups of 1 s in one package ($runs runs each)"
 : >"$work/serial.txt"; : >"$work/w4.txt"

@@ -143,7 +143,9 @@ func (r *prefixRecorder) Finish(output.Result) error { return nil }
 
 func TestGroupsOfARunningPackageAreDropped(t *testing.T) {
 	rec := &prefixRecorder{}
-	report, err := runner.Read(strings.NewReader(bigStream()), "big", streamed{List: output.List{rec}, compact: true}, grouping.Options{})
+	obs := newStreamed(output.List{rec}, true)
+	defer obs.stop()
+	report, err := runner.Read(strings.NewReader(bigStream()), "big", obs, grouping.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

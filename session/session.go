@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gorerun/gorerun/grouping"
@@ -242,7 +243,9 @@ func runRaw(ctx context.Context, cfg Config, o *outputs) (*grouping.Report, bool
 	if cfg.Debug != nil {
 		fmt.Fprintf(cfg.Debug, "gorerun: debug: running %s\n", strings.Join(cfg.GoFlags, " "))
 	}
-	report, readErr := runner.Read(stdout, "--raw-command output", streamed{List: o.all, compact: cfg.UpdateXML == ""}, cfg.Tracker)
+	obs := newStreamed(o.all, cfg.UpdateXML == "")
+	defer obs.stop()
+	report, readErr := runner.Read(stdout, "--raw-command output", obs, cfg.Tracker)
 	io.Copy(io.Discard, stdout) // let the command finish writing
 	waitErr := cmd.Wait()
 	if errors.Is(readErr, runner.ErrTruncated) {
@@ -432,10 +435,28 @@ func junitOptions(f *facts, cfg Config, start time.Time) junitout.Options {
 
 // streamed hands the packages of a recorded stream to the outputs as they
 // end, then drops their passing groups (a package that runs again in the
-// stream keeps them, for its histories).
+// stream keeps them, for its histories). It does that on a goroutine of
+// its own, while the stream is read on: runner.Read does not touch an
+// ended package again (see runner.PackageDoner).
 type streamed struct {
 	output.List
 	compact bool
+	jobs    chan *grouping.Package
+	pending *sync.WaitGroup // packages handed over and not done
+	stopped chan struct{}   // closed when the goroutine has returned
+}
+
+func newStreamed(l output.List, compact bool) *streamed {
+	s := &streamed{List: l, compact: compact, jobs: make(chan *grouping.Package, 64),
+		pending: &sync.WaitGroup{}, stopped: make(chan struct{})}
+	go func() {
+		defer close(s.stopped)
+		for p := range s.jobs {
+			s.packageDone(p)
+			s.pending.Done()
+		}
+	}()
+	return s
 }
 
 // dropBatch is how many ended groups of a running package are written
@@ -445,18 +466,34 @@ const dropBatch = 256
 // Event passes the event on; then, when enough leading groups of a
 // package have ended, they are written and those that passed dropped, so
 // that one package of a million passing tests does not stay in memory.
-func (s streamed) Event(attempt int, ev *testjson.Event, line []byte, pkg *grouping.Package) {
+func (s *streamed) Event(attempt int, ev *testjson.Event, line []byte, pkg *grouping.Package) {
 	s.List.Event(attempt, ev, line, pkg)
 	if !s.compact || pkg == nil || pkg.Attempt != 1 || ev.Attempt > 0 || ev.Test == "" || !ev.Action.IsTerminal() || strings.Contains(ev.Test, "/") {
 		return
 	}
 	if k := pkg.CompletePrefix(); k-pkg.Written >= dropBatch {
+		s.pending.Wait() // the outputs take packages in order
 		s.List.PrefixDone(pkg, k)
 		pkg.DropPassedPrefix(k)
 	}
 }
 
-func (s streamed) PackageDone(p *grouping.Package) {
+// PackageDone hands p to the goroutine.
+func (s *streamed) PackageDone(p *grouping.Package) {
+	s.pending.Add(1)
+	s.jobs <- p
+}
+
+// Drain waits for the packages handed over.
+func (s *streamed) Drain() { s.pending.Wait() }
+
+// stop ends the goroutine, after the packages handed over.
+func (s *streamed) stop() {
+	close(s.jobs)
+	<-s.stopped
+}
+
+func (s *streamed) packageDone(p *grouping.Package) {
 	s.List.PackageDone(p)
 	if s.compact && p.Attempt == 1 {
 		p.Compact()
@@ -464,7 +501,8 @@ func (s streamed) PackageDone(p *grouping.Package) {
 }
 
 func readInput(cfg Config, o *outputs) (*grouping.Report, error) {
-	obs := streamed{List: o.all, compact: cfg.UpdateXML == ""}
+	obs := newStreamed(o.all, cfg.UpdateXML == "")
+	defer obs.stop()
 	var report *grouping.Report
 	var err error
 	if cfg.Input == "-" {

@@ -176,8 +176,9 @@ func (o Options) names(pkg, name string) (classname, testname string) {
 func (o Options) testcase(pkg string, h *grouping.History, name string) Testcase {
 	// runs of this test, in attempt order, and the failure messages of
 	// those that failed
-	var runs []*grouping.Test
-	var messages []string
+	var runsBuf [4]*grouping.Test
+	var messagesBuf [4]string
+	runs, messages := runsBuf[:0], messagesBuf[:0]
 	for _, g := range h.Runs {
 		for _, t := range g.Tests {
 			if t.Name == name {
@@ -378,8 +379,20 @@ func xmlChar(r rune) bool {
 }
 
 func seconds(d time.Duration) string {
+	if d >= 0 && d < time.Duration(len(hundredths))*10*time.Millisecond && d%(10*time.Millisecond) == 0 {
+		return hundredths[d/(10*time.Millisecond)] // test2json's two decimals
+	}
 	return strconv.FormatFloat(d.Seconds(), 'f', 3, 64) // as fmt's %.3f
 }
+
+// hundredths holds seconds(n * 10ms) for the times most tests take, made
+// once: a report of many tests formats the same few times.
+var hundredths = func() (t [1000]string) {
+	for i := range t {
+		t[i] = strconv.FormatFloat((time.Duration(i) * 10 * time.Millisecond).Seconds(), 'f', 3, 64)
+	}
+	return t
+}()
 
 // Encode writes the report as indented XML with a declaration.
 func Encode(w io.Writer, ts *Testsuites) error {

@@ -3,6 +3,7 @@ package junitout
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -235,4 +236,13 @@ func TestNamesDifferingInIllegalCharactersStayDistinct(t *testing.T) {
 		t.Fatal(err)
 	}
 	validate(t, path)
+}
+
+func TestSecondsAsFmt(t *testing.T) {
+	for _, d := range []time.Duration{0, 10 * time.Millisecond, 20 * time.Millisecond, 990 * time.Millisecond,
+		time.Second, 9990 * time.Millisecond, 10 * time.Second, 15 * time.Millisecond, 1234567 * time.Microsecond, -time.Second} {
+		if got, want := seconds(d), fmt.Sprintf("%.3f", d.Seconds()); got != want {
+			t.Errorf("seconds(%v) = %q, want %q", d, got, want)
+		}
+	}
 }

@@ -17,7 +17,7 @@ func encodeSuite(w io.Writer, s *Testsuite) error { return encodeSuitePrefixed(w
 // encodeSuitePrefixed is encodeSuite with testcases already encoded,
 // which prefix writes, before s's own; s's counts include them.
 func encodeSuitePrefixed(w io.Writer, s *Testsuite, prefix func(io.Writer) error) error {
-	e := suiteEncoder{b: make([]byte, 0, 64<<10)}
+	e := suiteEncoder{b: make([]byte, 0, min(256+len(s.Testcases)*128, 64<<10))}
 	e.open("\t", "testsuite")
 	e.attr("name", s.Name)
 	e.attrInt("tests", s.Tests)

@@ -27,6 +27,7 @@ func fastDecode(b []byte, ev *Event) bool {
 type decodeState struct {
 	lastPkg, lastTest string // the previous event's, compared first
 	names             map[string]string
+	recent            [recentNames]string // see intern
 	// arena holds unescaped strings: appended to, never written over, so
 	// the strings made of it stay as they are; a new one replaces it when
 	// full.
@@ -70,15 +71,39 @@ func (st *decodeState) text(raw []byte, unescaped bool) string {
 const maxNames = 1 << 14
 
 func (st *decodeState) intern(b []byte) string {
-	if s, ok := st.names[string(b)]; ok {
-		return s
+	slot := &st.recent[nameSlot(b)]
+	if *slot == string(b) && len(b) > 0 {
+		return *slot
 	}
-	if st.names == nil || len(st.names) >= maxNames {
-		st.names = make(map[string]string, 256)
+	s, ok := st.names[string(b)]
+	if !ok {
+		if st.names == nil || len(st.names) >= maxNames {
+			st.names = make(map[string]string, 256)
+		}
+		s = string(b)
+		st.names[s] = s
 	}
-	s := string(b)
-	st.names[s] = s
+	*slot = s
 	return s
+}
+
+// recentNames is the size of the direct-mapped cache in front of the
+// intern table: streams interleave a few packages and their running tests,
+// and a hit costs a comparison instead of hashing the name.
+const recentNames = 256
+
+// nameSlot picks a slot of the cache from a name's length and a few of its
+// bytes (names of one package share their beginning, so the end counts).
+func nameSlot(b []byte) int {
+	n := len(b)
+	if n == 0 {
+		return 0
+	}
+	h := uint(n)*0x9E37 ^ uint(b[n-1])*0x85EB ^ uint(b[n/2])*0xC2B2 ^ uint(b[n*3/4])*0x27D4
+	if n > 2 {
+		h ^= uint(b[n-2]) * 0x1657
+	}
+	return int(h^h>>8) & (recentNames - 1)
 }
 
 // field is a key of the events test2json and cmd/go write.

@@ -963,19 +963,31 @@ func ListPackages(ctx context.Context, cfg Config) ([]string, error) {
 
 // ModuleRoot returns the directory of the main module's go.mod, or "" when
 // there is none.
-func ModuleRoot(ctx context.Context, cfg Config) string {
-	gomod, err := goQuery(ctx, cfg, "env", "GOMOD")
-	if err != nil || gomod == "" || gomod == os.DevNull {
-		return ""
-	}
-	return filepath.Dir(gomod)
-}
+func ModuleRoot(ctx context.Context, cfg Config) string { return GoEnv(ctx, cfg).ModuleRoot }
 
 // GoVersion returns the version of the go command that runs the tests, or
 // "" if it cannot be asked.
-func GoVersion(ctx context.Context, cfg Config) string {
-	v, _ := goQuery(ctx, cfg, "env", "GOVERSION")
-	return v
+func GoVersion(ctx context.Context, cfg Config) string { return GoEnv(ctx, cfg).Version }
+
+// Env is what a run asks the go command about its surroundings.
+type Env struct {
+	ModuleRoot string // the directory of the main module's go.mod; "" outside a module
+	Version    string // the go command's version; "" if it cannot be asked
+}
+
+// GoEnv asks the go command for both in one go env: each process costs
+// tens of milliseconds before anything runs.
+func GoEnv(ctx context.Context, cfg Config) Env {
+	out, err := goOutput(ctx, cfg, "env", "GOMOD", "GOVERSION") // one line each, the first empty outside a module
+	if err != nil {
+		return Env{}
+	}
+	gomod, version, _ := strings.Cut(out, "\n")
+	e := Env{Version: strings.TrimSpace(version)}
+	if gomod = strings.TrimSpace(gomod); gomod != "" && gomod != os.DevNull {
+		e.ModuleRoot = filepath.Dir(gomod)
+	}
+	return e
 }
 
 // TestFiles returns a package's directory and its _test.go files (go

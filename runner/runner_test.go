@@ -1,7 +1,10 @@
 package runner
 
 import (
+	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -118,5 +121,17 @@ func TestRead(t *testing.T) {
 	}
 	for _, tc := range testCases {
 		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+	}
+}
+
+func TestGoEnvOutsideAModule(t *testing.T) {
+	dir := t.TempDir()
+	e := GoEnv(context.Background(), Config{Dir: dir, Env: append(os.Environ(), "GO111MODULE=on", "GOFLAGS=")})
+	if e.ModuleRoot != "" || !strings.HasPrefix(e.Version, "go1.") {
+		t.Fatalf("outside a module: %+v", e)
+	}
+	e = GoEnv(context.Background(), Config{Dir: "."})
+	if root, _ := filepath.Abs(".."); e.ModuleRoot != root || !strings.HasPrefix(e.Version, "go1.") {
+		t.Fatalf("in the module: %+v, want root %s", e, root)
 	}
 }

@@ -16,15 +16,17 @@ import (
 	"github.com/gorerun/gorerun/shard"
 )
 
-// facts are what a run asks about its surroundings (the module's root,
-// the go version, the commit, what the history says), each found once,
-// whichever output asks first: every answer costs a process or a query.
+// facts are what a run asks about its surroundings (the module's root and
+// the go version, together; the commit, what the history says), each found
+// once, whichever output asks first: every answer costs a process or a
+// query.
 type facts struct {
 	ctx context.Context
 	cfg Config
 
-	root, goVer, commitID, branchName once[string]
-	stats                             once[[]history.Stat] // every group of the history (nil: none)
+	env                  once[runner.Env]
+	commitID, branchName once[string]
+	stats                once[[]history.Stat] // every group of the history (nil: none)
 }
 
 // once holds a value computed the first time it is asked for.
@@ -42,13 +44,13 @@ func (o *once[T]) get(f func() T) T {
 
 func (f *facts) runnerConfig() runner.Config { return runner.Config{Dir: f.cfg.Dir} }
 
-func (f *facts) moduleRoot() string {
-	return f.root.get(func() string { return runner.ModuleRoot(f.ctx, f.runnerConfig()) })
+func (f *facts) goEnv() runner.Env {
+	return f.env.get(func() runner.Env { return runner.GoEnv(f.ctx, f.runnerConfig()) })
 }
 
-func (f *facts) goVersion() string {
-	return f.goVer.get(func() string { return runner.GoVersion(f.ctx, f.runnerConfig()) })
-}
+func (f *facts) moduleRoot() string { return f.goEnv().ModuleRoot }
+
+func (f *facts) goVersion() string { return f.goEnv().Version }
 
 func (f *facts) commit() string {
 	return f.commitID.get(func() string { return gitinfo.Commit(f.ctx, f.cfg.Dir, os.Environ()) })

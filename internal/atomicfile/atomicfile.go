@@ -8,6 +8,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"math"
 	"math/rand/v2"
@@ -121,6 +122,16 @@ func RemoveStale(path string, age time.Duration) (int, error) {
 
 // Write buffers p for the new file.
 func (f *File) Write(p []byte) (int, error) { return f.w.Write(p) }
+
+// ReadFrom copies r to the new file. From another file (or a part of one,
+// an io.LimitedReader), the kernel copies (copy_file_range on Linux): the
+// bytes do not pass through the process.
+func (f *File) ReadFrom(r io.Reader) (int64, error) {
+	if err := f.w.Flush(); err != nil {
+		return 0, err
+	}
+	return f.tmp.ReadFrom(r)
+}
 
 // Commit flushes, syncs and closes the temporary file and renames it over
 // the target. On any error the target is left as it was.

@@ -1,6 +1,7 @@
 package atomicfile
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -164,5 +165,38 @@ func TestRemoveStale(t *testing.T) {
 	}
 	if strings.Join(left, " ") != ".other.xml.tmp1 .report.xml.tmp789 .report.xml.tmpx1" {
 		t.Errorf("left %v", left)
+	}
+}
+
+func TestReadFromAfterWrites(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src")
+	if err := os.WriteFile(src, []byte("0123456789"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	in, err := os.Open(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	path := filepath.Join(dir, "out")
+	f, err := Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write([]byte("head:"))
+	if _, err := io.CopyN(f, in, 4); err != nil { // a part of a file, then the rest
+		t.Fatal(err)
+	}
+	f.Write([]byte("|"))
+	if _, err := io.Copy(f, in); err != nil {
+		t.Fatal(err)
+	}
+	f.Write([]byte(":tail"))
+	if err := f.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "head:0123|456789:tail" {
+		t.Fatalf("got %q", b)
 	}
 }

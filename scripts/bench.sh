@@ -47,24 +47,24 @@ echo "== generating a $size stream"
 go run ./scripts/genstream -size "$size" -fail-every "${FAIL_EVERY:-10}" -o "$work/stream.json"
 ls -l "$work/stream.json" | awk '{printf "stream: %.0f MB\n", $5/1048576}'
 
-# measure NAME CMD...: median wall seconds and max peak RSS (KB) over $runs runs
-measure() {
+# once NAME CMD...: one timed run, appended to $work/NAME.times ("wall rss")
+once() {
   local name=$1; shift
-  local walls=() rss=0
-  for _ in $(seq "$runs"); do
-    /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >/dev/null 2>"$work/err.txt" || true
-    read -r w m < <(tail -n 1 "$work/time.txt")
-    walls+=("$w"); [ "$m" -gt "$rss" ] && rss=$m
-  done
-  local med
-  med=$(printf '%s\n' "${walls[@]}" | sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
-  echo "$name $med $rss" >>"$work/e2e.txt"
+  /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >/dev/null 2>"$work/err.txt" || true
+  tail -n 1 "$work/time.txt" >>"$work/$name.times"
+}
+# summarize NAME: median wall and max peak RSS (KB) of its runs, into e2e.txt
+summarize() {
+  sort -g "$work/$1.times" | awk -v n="$1" '{w[NR]=$1; if ($2>m) m=$2} END{print n, w[int((NR+1)/2)], m}' >>"$work/e2e.txt"
 }
 : >"$work/e2e.txt"
-echo "== end to end ($runs runs each)"
-measure gorerun "$GOBIN/gorerun" --no-history --input "$work/stream.json" --junitfile "$work/g.xml"
-measure gotestsum "$GOBIN/gotestsum" --format pkgname --raw-command --junitfile "$work/t.xml" -- cat "$work/stream.json"
-measure go-junit-report "$GOBIN/go-junit-report" -parser gojson -in "$work/stream.json" -out "$work/j.xml"
+echo "== end to end ($runs runs each, the tools taking turns)"
+for _ in $(seq "$runs"); do
+  once gorerun "$GOBIN/gorerun" --no-history --input "$work/stream.json" --junitfile "$work/g.xml"
+  once gotestsum "$GOBIN/gotestsum" --format pkgname --raw-command --junitfile "$work/t.xml" -- cat "$work/stream.json"
+  once go-junit-report "$GOBIN/go-junit-report" -parser gojson -in "$work/stream.json" -out "$work/j.xml"
+done
+for t in gorerun gotestsum go-junit-report; do summarize "$t"; done
 awk 'NR==1{gw=$2; gm=$3} {rows[NR]=$0}
      END{printf "%-16s %10s %12s %12s %12s\n","tool","wall (s)","peak RSS MB","wall ratio","RSS ratio";
          for(i=1;i<=NR;i++){split(rows[i],f," "); printf "%-16s %10.2f %12.0f %11.2fx %11.2fx\n", f[1], f[2], f[3]/1024, f[2]/gw, f[3]/gm}}' "$work/e2e.txt"

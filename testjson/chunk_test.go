@@ -6,6 +6,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -176,5 +177,67 @@ func TestParseTimeSequence(t *testing.T) {
 		if ok && !reflect.DeepEqual(got, want) {
 			t.Fatalf("%s: got %v (%#v), want %v", s, got, got, want)
 		}
+	}
+}
+
+// TestDecoderReuse reads a stream of many buffers, recycling them after
+// each event as a reader that handles events one at a time does: the
+// outputs, cloned at once, are the stream's, and the decoder reads into the
+// same few buffers instead of new ones.
+func TestDecoderReuse(t *testing.T) {
+	in := generated(t, 4<<20)
+	want := reference(t, in)
+	d := NewDecoder(bytes.NewReader(in))
+	i := 0
+	for d.Scan() {
+		if got := strings.Clone(d.Event().Output); got != want[i].Output {
+			t.Fatalf("event %d: output %q, want %q", i, got, want[i].Output)
+		}
+		d.Reuse()
+		i++
+	}
+	if i != len(want) {
+		t.Fatalf("%d events, want %d", i, len(want))
+	}
+	allocated := func(reuse bool) uint64 {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		d := NewDecoder(bytes.NewReader(in))
+		for d.Scan() {
+			if reuse {
+				d.Reuse()
+			}
+		}
+		runtime.ReadMemStats(&after)
+		return after.TotalAlloc - before.TotalAlloc
+	}
+	kept, reused := allocated(false), allocated(true)
+	if kept < uint64(len(in)) || reused > kept/3 {
+		t.Fatalf("bytes allocated reading %d bytes: %d keeping the buffers, %d reusing them", len(in), kept, reused)
+	}
+}
+
+// TestDecoderRetiredThenRecycled hands retired buffers back as a reader
+// on another goroutine does, once the events in them are handled.
+func TestDecoderRetiredThenRecycled(t *testing.T) {
+	in := generated(t, 3<<20)
+	want := reference(t, in)
+	d := NewDecoder(iotest.HalfReader(bytes.NewReader(in)))
+	var pending [][]byte
+	var outputs []string
+	for d.Scan() {
+		outputs = append(outputs, d.Event().Output) // kept until the batch is handled
+		if len(outputs)%500 == 0 {
+			for j, o := range outputs[len(outputs)-500:] {
+				if k := len(outputs) - 500 + j; o != want[k].Output {
+					t.Fatalf("event %d: output %q, want %q", k, o, want[k].Output)
+				}
+			}
+			d.Recycle(pending) // the batch before this one is handled
+			pending = d.AppendRetired(nil)
+		}
+	}
+	if len(outputs) != len(want) {
+		t.Fatalf("%d events, want %d", len(outputs), len(want))
 	}
 }

@@ -2,6 +2,7 @@ package grouping
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -523,15 +524,38 @@ func (p *Package) CompactedGroups(yield func(CompactedGroup) bool) {
 // passing results have been written (a streamed JUnit report) and will not
 // be rerun.
 func (p *Package) Compact() {
+	dropped := p.Compacted.Tests
 	kept := p.Groups[:0]
 	for _, g := range p.Groups {
 		if !g.allPassed() {
 			kept = append(kept, g)
+			for _, t := range g.Tests {
+				// Output grew by doubling; kept to the end of the run,
+				// it gets a buffer of its size.
+				if n := len(t.Output); n > 0 && cap(t.Output)-n > max(n/8, 512) {
+					t.Output = bytes.Clone(t.Output)
+				}
+			}
 			continue
 		}
 		p.compactGroup(g)
 	}
 	clear(p.Groups[len(kept):])
-	p.Groups = kept
+	p.Groups = slices.Clip(kept)
 	p.Written, p.scan = 0, 0
+	if dropped = p.Compacted.Tests - dropped; len(p.tests)*4 >= dropped {
+		return
+	}
+	// A map keeps the room of the entries deleted from it: when most
+	// went, the lookups of the groups kept move to maps of their size.
+	groups := make(map[string]*Group, len(p.groups))
+	for name, g := range p.groups {
+		groups[name] = g
+	}
+	tests := make(map[string]*Test, len(p.tests))
+	for name, t := range p.tests {
+		tests[name] = t
+	}
+	p.groups, p.tests = groups, tests
+	p.gen++
 }

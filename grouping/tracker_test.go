@@ -2,6 +2,7 @@ package grouping
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -441,5 +442,45 @@ func TestGroupStatusIsTheWorstOfItsTests(t *testing.T) {
 	}
 	for _, tc := range testCases {
 		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+	}
+}
+
+// TestCompactedPackageStillFindsWhatItKept: after most of a package's
+// groups are compacted (its lookups move to smaller maps), the kept groups
+// and tests are found and the dropped ones are not, also through the
+// tracker's caches, which a later event of the same package uses.
+func TestCompactedPackageStillFindsWhatItKept(t *testing.T) {
+	var b strings.Builder
+	for i := range 40 {
+		status := "pass"
+		if i%10 == 3 {
+			status = "fail"
+		}
+		fmt.Fprintf(&b, `{"Action":"run","Package":"m","Test":"TestG%02d"}`+"\n", i)
+		fmt.Fprintf(&b, `{"Action":"run","Package":"m","Test":"TestG%02d/sub"}`+"\n", i)
+		fmt.Fprintf(&b, `{"Action":"output","Package":"m","Test":"TestG%02d/sub","Output":"log %d\n"}`+"\n", i, i)
+		fmt.Fprintf(&b, `{"Action":"%s","Package":"m","Test":"TestG%02d/sub"}`+"\n", status, i)
+		fmt.Fprintf(&b, `{"Action":"%s","Package":"m","Test":"TestG%02d"}`+"\n", status, i)
+	}
+	tr := NewTracker(Options{Attempt: 1, KeepPassingOutput: false})
+	d := testjson.NewDecoder(strings.NewReader(b.String()))
+	for d.Scan() {
+		tr.Add(d.Event())
+	}
+	p := tr.Package("m")
+	p.Compact()
+	if len(p.Groups) != 4 {
+		t.Fatalf("%d groups kept, want 4", len(p.Groups))
+	}
+	for i := range 40 {
+		name := fmt.Sprintf("TestG%02d/sub", i)
+		if kept := i%10 == 3; (p.Test(name) != nil) != kept || (p.Group(fmt.Sprintf("TestG%02d", i)) != nil) != kept {
+			t.Fatalf("%s found %v after Compact, kept %v", name, p.Test(name) != nil, kept)
+		}
+	}
+	// A later output line of a kept test reaches it, not a stale copy.
+	tr.Add(&testjson.Event{Action: testjson.ActionOutput, Package: "m", Test: "TestG13/sub", Output: "more\n"})
+	if got := string(p.Test("TestG13/sub").Output); got != "log 13\nmore\n" {
+		t.Fatalf("output of a kept test after Compact: %q", got)
 	}
 }

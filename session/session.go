@@ -173,27 +173,8 @@ func run(ctx context.Context, cfg Config) (int, error) {
 			n, first, testjson.MaxElapsed)
 	}
 	result := output.Result{Report: report, Elapsed: time.Since(start), Interrupted: interrupted}
-	// The JUnit report is written while the terminal shows the summary:
-	// both only read the report, and the file output prints nothing. Its
-	// outcome is taken in its turn.
-	var junitDone sync.WaitGroup
-	var junitErr error
-	if o.junit != nil {
-		junitDone.Add(1)
-		go func() {
-			defer junitDone.Done()
-			junitErr = o.junit.Finish(result)
-		}()
-	}
-	defer junitDone.Wait() // before the outputs are aborted
 	for _, x := range o.inFinishOrder() {
-		var err error
-		if o.junit != nil && x == output.Output(o.junit) {
-			junitDone.Wait()
-			err = junitErr
-		} else {
-			err = x.Finish(result)
-		}
+		err := x.Finish(result)
 		switch {
 		case output.IsWarning(err):
 			fmt.Fprintf(cfg.Stderr, "gorerun: warning: %v\n", err)

@@ -34,7 +34,8 @@ func merge(names []string, read func(i int) ([]Testsuite, error)) (*Testsuites, 
 	out := &Testsuites{}
 	index := map[string]int{}
 	var suites []*Testsuite
-	seen := map[caseKey][]string{}
+	first := map[caseKey]int{}      // the report a testcase is first in
+	again := map[caseKey][]string{} // the reports of a testcase found more than once
 	var times []float64
 	for i := range names {
 		parsed, err := read(i)
@@ -57,9 +58,21 @@ func merge(names []string, read func(i int) ([]Testsuite, error)) (*Testsuites, 
 			}
 			f, _ := strconv.ParseFloat(strings.ReplaceAll(s.Time, ",", ""), 64)
 			times[j] += f
-			for _, tc := range s.Testcases {
+			if suites[j].Testcases == nil {
+				// The suite's first testcases: kept where they were read
+				// (a large report is not copied).
+				suites[j].Testcases = s.Testcases[:0]
+			}
+			for ci := range s.Testcases {
+				tc := s.Testcases[ci]
 				k := caseKey{tc.Classname, tc.Name}
-				seen[k] = append(seen[k], names[i])
+				if f, dup := first[k]; !dup {
+					first[k] = i
+				} else if again[k] == nil {
+					again[k] = []string{names[f], names[i]}
+				} else {
+					again[k] = append(again[k], names[i])
+				}
 				tc.Time = normalizeTime(tc.Time)
 				suites[j].AddTestcase(tc)
 			}
@@ -76,9 +89,9 @@ func merge(names []string, read func(i int) ([]Testsuite, error)) (*Testsuites, 
 	for _, s := range suites {
 		for _, tc := range s.Testcases {
 			k := caseKey{tc.Classname, tc.Name}
-			if files := seen[k]; len(files) > 1 {
+			if files := again[k]; files != nil {
 				dups = append(dups, Duplicate{Classname: k.classname, Name: k.name, Files: files})
-				delete(seen, k)
+				delete(again, k)
 			}
 		}
 	}

@@ -241,3 +241,21 @@ func TestDecoderRetiredThenRecycled(t *testing.T) {
 		t.Fatalf("%d events, want %d", len(outputs), len(want))
 	}
 }
+
+// TestDecoderLongLineKeepsNoGrowthBuffers: a line far longer than a read
+// buffer is gathered in buffers of doubling size; those that cannot be
+// reused must not stay remembered (a 64 MB line would otherwise hold about
+// twice its size more).
+func TestDecoderLongLineKeepsNoGrowthBuffers(t *testing.T) {
+	line := `{"Action":"output","Package":"p","Output":"` + strings.Repeat("x", 64<<20) + `"}` + "\n"
+	d := NewDecoder(strings.NewReader(line + `{"Action":"pass","Package":"p"}` + "\n"))
+	for d.Scan() {
+	}
+	var kept int
+	for _, b := range d.pool.retired {
+		kept += cap(b)
+	}
+	if kept > 4*readSize {
+		t.Fatalf("%d MB of retired buffers remembered after a 64 MB line", kept>>20)
+	}
+}

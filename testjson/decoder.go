@@ -199,12 +199,13 @@ func (p *pool) take(size int) []byte {
 	return make([]byte, 0, size)
 }
 
-// retire records that b will not be read into or returned from again. A
-// reader that never recycles does not make the list grow: past maxRetired
-// the oldest are forgotten and left to the garbage collector.
+// retire records that b will not be read into or returned from again, if
+// it is of a size that is reused (a buffer grown for one long line is
+// left to the garbage collector at once). A reader that never recycles
+// does not make the list grow: past maxRetired the oldest are forgotten.
 func (p *pool) retire(b []byte) {
-	if p == nil || b == nil {
-		return
+	if p == nil || (cap(b) != readSize && cap(b) != arenaSize) {
+		return // only buffers of the standard sizes are reused; the rest is the collector's
 	}
 	if len(p.retired) >= maxRetired {
 		n := copy(p.retired, p.retired[maxRetired/2:])

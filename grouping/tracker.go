@@ -455,7 +455,14 @@ func (tr *Tracker) Finish() *Attempt {
 func (tr *Tracker) Packages() []*Package { return tr.order }
 
 // Package returns the package's result so far, or nil if it has no events.
-func (tr *Tracker) Package(path string) *Package { return tr.pkgs[path] }
+// Asked after Add for the event's package (as every reader does), it is
+// the package Add just found.
+func (tr *Tracker) Package(path string) *Package {
+	if tr.lastPkg != nil && tr.lastPkg.ImportPath == path {
+		return tr.lastPkg
+	}
+	return tr.pkgs[path]
+}
 
 // appendCapped appends s to b, keeping at most max bytes (the end) when max
 // is positive; dropped counts the bytes removed.

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 
@@ -215,18 +214,14 @@ func (g *guardedTokens) Token() (xml.Token, error) {
 // inputfile.MaxSize) and merges them (see Merge).
 func MergeFiles(paths []string) (*Testsuites, []Duplicate, error) {
 	for _, name := range paths { // every input checked before any is read
-		st, err := os.Stat(name)
-		if err == nil {
-			err = inputfile.Check(name, st, inputfile.MaxSize)
-		}
-		if err != nil {
+		if err := inputfile.CheckPath(name, inputfile.MaxSize); err != nil {
 			return nil, nil, err
 		}
 	}
-	// Each file is read as it is decoded: its bytes are not held besides
-	// the model.
+	// Each is read as it is decoded: its bytes are not held besides the
+	// model.
 	return merge(paths, func(i int) ([]Testsuite, error) {
-		f, err := os.Open(paths[i])
+		f, err := inputfile.Open(paths[i], inputfile.MaxSize)
 		if err != nil {
 			return nil, err
 		}

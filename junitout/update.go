@@ -100,9 +100,7 @@ type oldCase struct {
 	classname string
 	name      string
 	state     State
-	clean     bool   // valid for the Surefire schema as it is
-	child     string // the element open at depth 1 inside it
-	indent    string
+	clean     bool       // valid for the Surefire schema as it is
 	children  []oldChild // its elements, unless nested is set
 	nested    bool       // an element holds elements: decode it in full
 }
@@ -212,7 +210,7 @@ func parseReport(data []byte) (*report, error) {
 					suite.propsDirty = true
 				}
 			case name == "testcase" && suite != nil && tc == nil:
-				tc = &oldCase{el: span{start: off}, clean: true, indent: indentBefore(data, off)}
+				tc = &oldCase{el: span{start: off}, clean: true}
 				tc.classname, tc.name = attr(t.Attr, "classname"), attr(t.Attr, "name")
 				caseDepth = depth
 				if !timePattern.MatchString(attr(t.Attr, "time")) || !hasAttr(t.Attr, "time") {
@@ -221,12 +219,12 @@ func parseReport(data []byte) (*report, error) {
 			case tc != nil && depth > caseDepth+1:
 				tc.nested = true
 				// Only an earlier attempt holds elements, and only these.
-				attempt := strings.HasPrefix(tc.child, "rerun") || strings.HasPrefix(tc.child, "flaky")
+				child := tc.children[len(tc.children)-1].name // the element open at depth 1 inside it
+				attempt := strings.HasPrefix(child, "rerun") || strings.HasPrefix(child, "flaky")
 				if depth > caseDepth+2 || !attempt || (name != "stackTrace" && name != "system-out" && name != "system-err") {
 					tc.clean = false // unknown content: rendered anew, without it
 				}
 			case tc != nil && depth == caseDepth+1:
-				tc.child = name
 				tc.children = append(tc.children, oldChild{name: name, message: attr(t.Attr, "message"),
 					typ: attr(t.Attr, "type"), content: span{end, end}})
 				switch name {
@@ -406,7 +404,7 @@ func (r *report) merge(w io.Writer, run *Testsuites, opts UpdateOptions) (Totals
 					if err != nil {
 						return nil, err
 					}
-					return render(merged, c.indent, opts.Indent), nil
+					return render(merged, indentBefore(r.data, c.el.start), opts.Indent), nil
 				}})
 			case len(earlier) > 0 || !c.clean:
 				prev, err := r.decodeCase(c)
@@ -418,7 +416,7 @@ func (r *report) merge(w io.Writer, run *Testsuites, opts UpdateOptions) (Totals
 					return Totals{}, err
 				}
 				st = merged.State()
-				edits = append(edits, edit{at: c.el, text: render(merged, c.indent, opts.Indent)})
+				edits = append(edits, edit{at: c.el, text: render(merged, indentBefore(r.data, c.el.start), opts.Indent)})
 			default:
 				st = c.state
 			}

@@ -429,10 +429,7 @@ func (s *streamAttempts) route(ev *testjson.Event) (*grouping.Tracker, int) {
 		n++ // the package runs again: its next attempt
 		delete(s.ended, pkg)
 	}
-	if s.attempt[pkg] != n {
-		s.attempt[pkg] = n
-	}
-	s.last = n
+	s.attempt[pkg], s.last = n, n
 	s.lastPkg, s.lastAttempt, s.lastOK = pkg, n, true
 	return s.tracker(n), n
 }

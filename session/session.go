@@ -442,13 +442,12 @@ type streamed struct {
 	output.List
 	compact bool
 	jobs    chan *grouping.Package
-	pending *sync.WaitGroup // packages handed over and not done
-	stopped chan struct{}   // closed when the goroutine has returned
+	pending sync.WaitGroup // packages handed over and not done
+	stopped chan struct{}  // closed when the goroutine has returned
 }
 
 func newStreamed(l output.List, compact bool) *streamed {
-	s := &streamed{List: l, compact: compact, jobs: make(chan *grouping.Package, 64),
-		pending: &sync.WaitGroup{}, stopped: make(chan struct{})}
+	s := &streamed{List: l, compact: compact, jobs: make(chan *grouping.Package, 64), stopped: make(chan struct{})}
 	go func() {
 		defer close(s.stopped)
 		for p := range s.jobs {

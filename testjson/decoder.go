@@ -169,9 +169,7 @@ func (d *Decoder) Recycle(bufs [][]byte) {
 // returned before the last one are no longer used. A reader that handles
 // each event before it scans the next calls it after each Scan.
 func (d *Decoder) Reuse() {
-	for _, b := range d.pool.retired {
-		d.pool.recycle(b)
-	}
+	d.Recycle(d.pool.retired)
 	clear(d.pool.retired)
 	d.pool.retired = d.pool.retired[:0]
 }
@@ -204,8 +202,8 @@ func (p *pool) take(size int) []byte {
 // left to the garbage collector at once). A reader that never recycles
 // does not make the list grow: past maxRetired the oldest are forgotten.
 func (p *pool) retire(b []byte) {
-	if p == nil || (cap(b) != readSize && cap(b) != arenaSize) {
-		return // only buffers of the standard sizes are reused; the rest is the collector's
+	if p == nil || !reusable(b) {
+		return
 	}
 	if len(p.retired) >= maxRetired {
 		n := copy(p.retired, p.retired[maxRetired/2:])
@@ -218,12 +216,16 @@ func (p *pool) retire(b []byte) {
 // maxRetired bounds the retired buffers remembered.
 const maxRetired = 32
 
-// recycle keeps b for reuse if it has a standard size.
+// recycle keeps b for reuse.
 func (p *pool) recycle(b []byte) {
-	if (cap(b) == readSize || cap(b) == arenaSize) && len(p.free) < maxFree {
+	if reusable(b) && len(p.free) < maxFree {
 		p.free = append(p.free, b)
 	}
 }
+
+// reusable reports whether b is a read buffer or an arena of the standard
+// size: buffers grown for one long line or string are not reused.
+func reusable(b []byte) bool { return cap(b) == readSize || cap(b) == arenaSize }
 
 // Event returns the event read by the last Scan. It is overwritten by the
 // next call to Scan.

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"go/ast"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -56,18 +55,11 @@ func runSlowest(ctx context.Context, args []string, stdin io.Reader, stdout io.W
 	}
 	var in io.Reader = stdin
 	if *jsonFile != "" && *jsonFile != "-" {
-		f, err := os.Open(*jsonFile)
+		f, err := inputfile.Open(*jsonFile, inputfile.MaxSize)
 		if err != nil {
 			return exitUsage, usageError(fmt.Errorf("tool slowest: --jsonfile: %w", err))
 		}
 		defer f.Close()
-		st, err := f.Stat()
-		if err == nil {
-			err = inputfile.Check(*jsonFile, st, inputfile.MaxSize)
-		}
-		if err != nil {
-			return exitUsage, usageError(fmt.Errorf("tool slowest: --jsonfile: %w", err))
-		}
 		in = f
 	}
 	var stmt ast.Stmt

@@ -16,25 +16,71 @@ const MaxSize int64 = 2 << 30
 // Read returns the contents of the regular file at path, at most max bytes
 // long. Errors name the file.
 func Read(path string, max int64) ([]byte, error) {
-	// Stat before opening: opening a FIFO blocks until a writer comes.
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if err := Check(path, st, max); err != nil {
-		return nil, err
-	}
-	f, err := os.Open(path)
+	f, size, err := open(path, max)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	b := make([]byte, 0, st.Size()+1)
+	b := make([]byte, 0, size+1)
 	b, err = readAll(f, b, max)
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", path, err)
 	}
 	return b, nil
+}
+
+// Open opens the regular file at path to read it as a stream, after the
+// checks Read makes; reading fails past max bytes, as Read does.
+func Open(path string, max int64) (io.ReadCloser, error) {
+	f, _, err := open(path, max)
+	if err != nil {
+		return nil, err
+	}
+	return &limited{File: f, path: path, max: max, left: max}, nil
+}
+
+// CheckPath says why the file at path cannot be read (see Check), without
+// opening it.
+func CheckPath(path string, max int64) error {
+	_, err := stat(path, max)
+	return err
+}
+
+func stat(path string, max int64) (os.FileInfo, error) {
+	// Stat before opening: opening a FIFO blocks until a writer comes.
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	return st, Check(path, st, max)
+}
+
+// open checks path and opens it; size is its size when checked.
+func open(path string, max int64) (f *os.File, size int64, err error) {
+	st, err := stat(path, max)
+	if err != nil {
+		return nil, 0, err
+	}
+	f, err = os.Open(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	return f, st.Size(), nil
+}
+
+// limited is an open file that refuses to give more than max bytes.
+type limited struct {
+	*os.File
+	path      string
+	max, left int64
+}
+
+func (l *limited) Read(p []byte) (int, error) {
+	n, err := l.File.Read(p)
+	if l.left -= int64(n); l.left < 0 {
+		return 0, fmt.Errorf("reading %s: larger than the %s limit", l.path, human(l.max))
+	}
+	return n, err
 }
 
 // Check says why a file with this information cannot be read whole.

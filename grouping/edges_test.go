@@ -119,7 +119,7 @@ func TestCompactedGroupsOfAnEarlierRunCount(t *testing.T) {
 	// Run 1 of m passed TestPass (compacted) and failed TestFail; run 2
 	// reran only TestFail.
 	a1 := track(t, "ok.jsonl", Options{Attempt: 1})
-	a1.Packages[0].Compact()
+	a1.Packages[0].Compact(nil)
 	r := &Report{Attempts: []*Attempt{a1}}
 	r.Add(trackString(t, `{"Action":"run","Package":"example.com/shapes/ok","Test":"TestFail"}
 {"Action":"pass","Package":"example.com/shapes/ok","Test":"TestFail"}
@@ -138,7 +138,7 @@ func TestStatusNames(t *testing.T) {
 }
 
 func TestNotRunMessageIsItsFirstLine(t *testing.T) {
-	tst := &Test{Name: "TestX", Status: NotRun, Output: []byte("not run: the binary exited\nmore detail\n")}
+	tst := &Test{Name: "TestX", Status: NotRun, out: []byte("not run: the binary exited\nmore detail\n")}
 	if got := tst.FailureMessage(); got != "not run: the binary exited" {
 		t.Errorf("FailureMessage = %q", got)
 	}
@@ -164,8 +164,8 @@ func TestOutputOfAFailingTestAfterARecycledBuffer(t *testing.T) {
 {"Action":"output","Package":"m","Test":"TestBad","Output":"second\n"}
 {"Action":"fail","Package":"m","Test":"TestBad"}
 `, Options{Attempt: 1}).Packages[0].Group("TestBad").Top()
-	if string(tst.Output) != "first\nsecond\n" {
-		t.Errorf("output %q", tst.Output)
+	if string(tst.Output()) != "first\nsecond\n" {
+		t.Errorf("output %q", tst.Output())
 	}
 }
 
@@ -189,8 +189,8 @@ func TestCutOffTestsReportHowLongTheyRan(t *testing.T) {
 	}
 	// The package's trailing output goes to the innermost running test only.
 	const trailer = "FAIL\texample.com/shapes/timeout"
-	if strings.Contains(string(slow.Top().Output), trailer) || !strings.Contains(string(slow.Tests[1].Output), trailer) {
-		t.Errorf("timeout output attached to the wrong test:\nparent %q\nsub %q", slow.Top().Output, slow.Tests[1].Output)
+	if strings.Contains(string(slow.Top().Output()), trailer) || !strings.Contains(string(slow.Tests[1].Output()), trailer) {
+		t.Errorf("timeout output attached to the wrong test:\nparent %q\nsub %q", slow.Top().Output(), slow.Tests[1].Output())
 	}
 	// Without times in the stream, nothing is made up.
 	a := trackString(t, `{"Action":"run","Package":"m","Test":"TestX"}
@@ -245,17 +245,17 @@ func TestLongFailureMessagesAreCapped(t *testing.T) {
 		b.WriteString("        \"field\": \"a value that goes on\",\n")
 	}
 	b.WriteString("--- FAIL: TestX (0.00s)\n")
-	tst := &Test{Name: "TestX", Status: Fail, Output: []byte(b.String())}
+	tst := &Test{Name: "TestX", Status: Fail, out: []byte(b.String())}
 	msg := tst.FailureMessage()
 	if n := strings.Count(msg, "\n"); n != maxMessageLines-1 || !strings.HasSuffix(msg, " …") || !strings.HasPrefix(msg, "unexpected response:\n") {
 		t.Errorf("%d lines, %q", n+1, msg)
 	}
-	long := &Test{Name: "TestY", Status: Fail, Output: []byte("    y_test.go:1: " + strings.Repeat("é", 800) + "\n")}
+	long := &Test{Name: "TestY", Status: Fail, out: []byte("    y_test.go:1: " + strings.Repeat("é", 800) + "\n")}
 	if msg := long.FailureMessage(); len(msg) > maxMessageBytes+len(" …") || !strings.HasSuffix(msg, "é …") {
 		t.Errorf("long message: %d bytes, ends %q", len(msg), msg[len(msg)-8:])
 	}
 	// Plain output without a file:line message is capped too.
-	plain := &Test{Name: "TestZ", Status: Fail, Output: []byte(strings.Repeat("x", 5000) + "\n")}
+	plain := &Test{Name: "TestZ", Status: Fail, out: []byte(strings.Repeat("x", 5000) + "\n")}
 	if msg := plain.FailureMessage(); len(msg) > maxMessageBytes+len(" …") {
 		t.Errorf("plain-output message: %d bytes", len(msg))
 	}

@@ -45,8 +45,8 @@ func FuzzTracker(f *testing.F) {
 					if tst.Status == Pass && !passedOrParent(passes, p.ImportPath, tst.Name) && !p.Completed {
 						t.Fatalf("%s %s passed without a pass event", p.ImportPath, tst.Name)
 					}
-					if len(tst.Output) > 2*256+1024 {
-						t.Fatalf("output not capped: %d bytes", len(tst.Output))
+					if len(tst.Output()) > 2*256+1024 {
+						t.Fatalf("output not capped: %d bytes", len(tst.Output()))
 					}
 				}
 			}

@@ -2,10 +2,14 @@ package grouping
 
 import (
 	"bytes"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
+	"unsafe"
+
+	"github.com/gorerun/gorerun/internal/spool"
 )
 
 // Status is the outcome of a test or group in one attempt.
@@ -41,10 +45,10 @@ type Test struct {
 	Name    string // full name as go test prints it: TestA/sub_case#01
 	Status  Status
 	Elapsed time.Duration
-	// Output is the test's own output (not its subtests'), capped by
-	// Options.MaxOutput, keeping the end. Passed tests keep no output unless
-	// Options.KeepPassingOutput is set.
-	Output []byte
+	// out is the test's own output (see Output) while it is in memory.
+	out []byte
+	// spooled is where Compact moved out to.
+	spooled *spooled
 	// Dropped counts output bytes dropped from the front of Output.
 	Dropped int
 	// Attrs holds the attributes the test set with testing.T.Attr.
@@ -62,13 +66,77 @@ type Test struct {
 	errorDone bool
 }
 
+// Output is the test's own output (not its subtests'), capped by
+// Options.MaxOutput, keeping the end. Passed tests keep no output unless
+// Options.KeepPassingOutput is set. Once its package was compacted to a
+// spool, each call reads it back from there: call it once per use.
+func (t *Test) Output() []byte {
+	if t.spooled != nil {
+		return t.spooled.read()
+	}
+	return t.out
+}
+
+// AppendOutput appends Output to dst: what a caller that reads many
+// outputs uses, with a buffer of its own, instead of allocating for each.
+func (t *Test) AppendOutput(dst []byte) []byte {
+	if t.spooled != nil {
+		b, err := t.spooled.s.AppendTo(dst, t.spooled.r)
+		if err != nil {
+			return append(dst, t.spooled.lost(err)...)
+		}
+		return b
+	}
+	return append(dst, t.out...)
+}
+
+// OutputLen is the length of Output, without reading it back.
+func (t *Test) OutputLen() int {
+	if t.spooled != nil {
+		return t.spooled.r.Len()
+	}
+	return len(t.out)
+}
+
+// SetOutput replaces the test's output.
+func (t *Test) SetOutput(b []byte) { t.out, t.spooled = b, nil }
+
 // OwnOutput is the test's output without the package output a cut-off
 // test is given (see CutOff).
 func (t *Test) OwnOutput() []byte {
+	out := t.Output()
 	if t.CutOff {
-		return t.Output[:min(t.own, len(t.Output))]
+		return out[:min(t.own, len(out))]
 	}
-	return t.Output
+	return out
+}
+
+// spooled is where a test's output was moved to (see Package.Compact).
+type spooled struct {
+	s *spool.File
+	r spool.Ref
+}
+
+// read returns the output, or a line saying why it is lost.
+func (sp *spooled) read() []byte {
+	b, err := sp.s.Get(sp.r)
+	if err != nil {
+		return sp.lost(err)
+	}
+	return b
+}
+
+// lost is what stands for output that could not be read back.
+func (sp *spooled) lost(err error) []byte {
+	return fmt.Appendf(nil, "[gorerun: %d bytes of output kept in a temporary file could not be read back: %v]\n", sp.r.Len(), err)
+}
+
+// unspool moves the output back to memory, for a test that gets more
+// output after its package was compacted (a stream that runs it again).
+func (t *Test) unspool() {
+	if t.spooled != nil {
+		t.out, t.spooled = t.spooled.read(), nil
+	}
 }
 
 // IsTop reports whether the test is a top-level test.
@@ -77,7 +145,7 @@ func (t *Test) IsTop() bool { return !strings.Contains(t.Name, "/") }
 // SkipReason returns the message of a skipped test: the last line the test
 // logged, without the file:line prefix.
 func (t *Test) SkipReason() string {
-	return lastLogLine(t.Output)
+	return lastLogLine(t.Output())
 }
 
 // FailureMessage says why the test failed: the first line the stream
@@ -85,14 +153,15 @@ func (t *Test) SkipReason() string {
 // file_test.go:N: message before the test's result line with its
 // continuation lines, or a description of the crash.
 func (t *Test) FailureMessage() string {
+	out := t.Output()
 	if t.Status == Error {
-		if line := firstMatching(t.Output, "panic: "); line != "" {
+		if line := firstMatching(out, "panic: "); line != "" {
 			return line
 		}
 		return "test binary exited while the test was running"
 	}
 	if t.Status == NotRun {
-		if msg := strings.TrimSpace(string(t.Output)); msg != "" {
+		if msg := strings.TrimSpace(string(out)); msg != "" {
 			return firstLine(msg)
 		}
 		return "not run"
@@ -100,13 +169,13 @@ func (t *Test) FailureMessage() string {
 	if t.ErrorText != "" {
 		return capMessage(t.ErrorText)
 	}
-	if line := firstMatching(t.Output, "panic: "); line != "" {
+	if line := firstMatching(out, "panic: "); line != "" {
 		return line
 	}
-	if msg := lastMessage(t.Output); msg != "" {
+	if msg := lastMessage(out); msg != "" {
 		return capMessage(msg)
 	}
-	if line := firstLogLine(t.Output); line != "" {
+	if line := firstLogLine(out); line != "" {
 		return capMessage(line) // no file:line message: plain output
 	}
 	return "Failed"
@@ -145,23 +214,52 @@ func capMessage(msg string) string {
 // lastMessage returns the last "file.go:N: message" the test logged before
 // its result line, with the continuation lines that belong to it.
 func lastMessage(out []byte) string {
-	var msg []string
-	inMsg := false
-	for line := range strings.SplitSeq(string(out), "\n") {
+	s := view(out)
+	var first string // the message's first line, without its file:line
+	found, inMsg := false, false
+	rest, end := 0, 0 // its continuation lines are s[rest:end]
+	off := 0
+	for line := range strings.SplitSeq(s, "\n") {
+		start := off
+		off += len(line) + 1
 		l := strings.TrimSpace(line)
 		switch {
 		case strings.HasPrefix(l, "--- FAIL"):
-			return strings.Join(msg, "\n")
+			return joinMessage(found, first, s[rest:end])
 		case isFraming(line) || l == "":
 			inMsg = false
 		case logText(line) != l: // a new file:line message
-			msg, inMsg = []string{logText(line)}, true
+			first, found, inMsg = logText(line), true, true
+			rest = min(off, len(s))
+			end = rest
 		case inMsg:
-			msg = append(msg, l)
+			end = start + len(line)
 		}
 	}
-	return strings.Join(msg, "\n")
+	return joinMessage(found, first, s[rest:end])
 }
+
+// joinMessage is a message's first line and its continuation lines, each
+// trimmed, as a string of its own.
+func joinMessage(found bool, first, rest string) string {
+	if !found {
+		return ""
+	}
+	var b strings.Builder
+	b.Grow(len(first) + len(rest))
+	b.WriteString(first)
+	if rest != "" {
+		for line := range strings.SplitSeq(rest, "\n") {
+			b.WriteByte('\n')
+			b.WriteString(strings.TrimSpace(line))
+		}
+	}
+	return b.String()
+}
+
+// view is b as a string, without a copy, for reading it: what is kept of
+// it must be copied (b is often a buffer that is written again).
+func view(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
 // Group is one top-level test and its subtests in one attempt.
 type Group struct {
@@ -427,22 +525,25 @@ func logText(line string) string {
 }
 
 func firstLogLine(out []byte) string {
-	for line := range strings.SplitSeq(string(out), "\n") {
+	for line := range strings.SplitSeq(view(out), "\n") {
 		if strings.TrimSpace(line) == "" || isFraming(line) {
 			continue
 		}
-		return logText(line)
+		return strings.Clone(logText(line))
 	}
 	return ""
 }
 
 func lastLogLine(out []byte) string {
-	lines := strings.Split(string(out), "\n")
-	for i := len(lines) - 1; i >= 0; i-- {
-		if strings.TrimSpace(lines[i]) == "" || isFraming(lines[i]) {
+	s := view(out)
+	for len(s) > 0 {
+		i := strings.LastIndexByte(s, '\n')
+		line := s[i+1:]
+		s = s[:max(i, 0)]
+		if strings.TrimSpace(line) == "" || isFraming(line) {
 			continue
 		}
-		return logText(lines[i])
+		return strings.Clone(logText(line))
 	}
 	return ""
 }
@@ -451,9 +552,9 @@ func firstMatching(out []byte, prefix string) string {
 	if !bytes.Contains(out, []byte(prefix)) {
 		return ""
 	}
-	for line := range strings.SplitSeq(string(out), "\n") {
+	for line := range strings.SplitSeq(view(out), "\n") {
 		if strings.HasPrefix(strings.TrimSpace(line), prefix) {
-			return strings.TrimSpace(line)
+			return strings.Clone(strings.TrimSpace(line))
 		}
 	}
 	return ""
@@ -466,14 +567,23 @@ func StripFraming(out []byte) []byte {
 	if !bytes.Contains(out, []byte("=== ")) {
 		return out
 	}
-	b := make([]byte, 0, len(out))
-	for line := range bytes.Lines(out) {
+	return StripFramingInPlace(bytes.Clone(out))
+}
+
+// StripFramingInPlace is StripFraming in b's own bytes: for a buffer the
+// caller owns (see Test.AppendOutput).
+func StripFramingInPlace(b []byte) []byte {
+	if !bytes.Contains(b, []byte("=== ")) {
+		return b
+	}
+	kept := b[:0] // never ahead of the line read
+	for line := range bytes.Lines(b) {
 		if l := bytes.TrimLeft(line, " "); hasAnyPrefix(string(l[:min(len(l), 9)]), runFraming) {
 			continue
 		}
-		b = append(b, line...)
+		kept = append(kept, line...)
 	}
-	return b
+	return kept
 }
 
 // AddNotRun records top-level tests that exist in the package but never
@@ -484,11 +594,11 @@ func (p *Package) AddNotRun(names []string, why string) {
 	for _, name := range names {
 		if g := p.groups[name]; g != nil {
 			if top := g.Top(); top.Status == NotRun && len(g.Tests) == 1 {
-				top.Output = []byte(why + "\n")
+				top.out = []byte(why + "\n")
 			}
 			continue
 		}
-		g := &Group{Name: name, Attempt: p.Attempt, Tests: []*Test{{Name: name, Status: NotRun, Output: []byte(why + "\n")}}}
+		g := &Group{Name: name, Attempt: p.Attempt, Tests: []*Test{{Name: name, Status: NotRun, out: []byte(why + "\n")}}}
 		if p.groups == nil {
 			p.groups = map[string]*Group{}
 			p.tests = map[string]*Test{}
@@ -496,6 +606,26 @@ func (p *Package) AddNotRun(names []string, why string) {
 		p.groups[name] = g
 		p.tests[name] = g.Tests[0]
 		p.Groups = append(p.Groups, g)
+	}
+}
+
+// minSpooled is the shortest output Compact moves to a spool: shorter ones
+// cost less in memory than their place in the spool.
+const minSpooled = 128
+
+// keep readies the output of a test kept to the end of the run: moved to
+// s, else (no spool, or it failed) in a buffer of its size, as it grew by
+// doubling.
+func (t *Test) keep(s *spool.File) {
+	n := len(t.out)
+	if s != nil && n >= minSpooled {
+		if r, err := s.Put(t.out); err == nil {
+			t.out, t.spooled = nil, &spooled{s: s, r: r}
+			return
+		}
+	}
+	if n > 0 && cap(t.out)-n > max(n/8, 512) {
+		t.out = bytes.Clone(t.out)
 	}
 }
 
@@ -522,19 +652,16 @@ func (p *Package) CompactedGroups(yield func(CompactedGroup) bool) {
 // passed, keeping only their counts, so that memory grows with failures
 // and skips, not with the size of the run. Use it once the package's
 // passing results have been written (a streamed JUnit report) and will not
-// be rerun.
-func (p *Package) Compact() {
+// be rerun. The output of the tests kept moves to s, when it is not nil,
+// to be read back by Test.Output: the end-of-run summary reads it once.
+func (p *Package) Compact(s *spool.File) {
 	dropped := p.Compacted.Tests
 	kept := p.Groups[:0]
 	for _, g := range p.Groups {
 		if !g.allPassed() {
 			kept = append(kept, g)
 			for _, t := range g.Tests {
-				// Output grew by doubling; kept to the end of the run,
-				// it gets a buffer of its size.
-				if n := len(t.Output); n > 0 && cap(t.Output)-n > max(n/8, 512) {
-					t.Output = bytes.Clone(t.Output)
-				}
+				t.keep(s)
 			}
 			continue
 		}

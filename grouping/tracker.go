@@ -200,9 +200,12 @@ func (tr *Tracker) Add(ev *testjson.Event) {
 		return
 	}
 	t := tr.test(p, ev.Test)
+	if t.spooled != nil {
+		t.unspool() // its package ended and was compacted: a stream that runs it again
+	}
 	if tr.expected[t] {
 		delete(tr.expected, t) // it ran after all
-		t.Output = nil
+		t.out = nil
 	}
 	switch ev.Action {
 	case testjson.ActionRun, testjson.ActionCont:
@@ -213,11 +216,11 @@ func (tr *Tracker) Add(ev *testjson.Event) {
 			t.started = ev.Time.UnixNano()
 		}
 	case testjson.ActionOutput:
-		if t.Output == nil && len(tr.free) > 0 {
-			t.Output = tr.free[len(tr.free)-1]
+		if t.out == nil && len(tr.free) > 0 {
+			t.out = tr.free[len(tr.free)-1]
 			tr.free = tr.free[:len(tr.free)-1]
 		}
-		t.Output = appendCapped(t.Output, ev.Output, tr.opts.MaxOutput, &t.Dropped)
+		t.out = appendCapped(t.out, ev.Output, tr.opts.MaxOutput, &t.Dropped)
 		if strings.HasPrefix(ev.Output, "WARNING: DATA RACE") {
 			top, _, _ := strings.Cut(t.Name, "/")
 			p.groups[top].Race = true
@@ -354,10 +357,10 @@ func (tr *Tracker) elapsed(ev *testjson.Event) time.Duration {
 
 // recycle drops a passed test's output and keeps its buffer for reuse.
 func (tr *Tracker) recycle(t *Test) {
-	if cap(t.Output) > 0 && cap(t.Output) <= 64<<10 && len(tr.free) < 64 {
-		tr.free = append(tr.free, t.Output[:0])
+	if cap(t.out) > 0 && cap(t.out) <= 64<<10 && len(tr.free) < 64 {
+		tr.free = append(tr.free, t.out[:0])
 	}
-	t.Output, t.Dropped = nil, 0
+	t.out, t.Dropped = nil, 0
 }
 
 // settle gives every test still running at the end of its package a result:
@@ -368,7 +371,8 @@ func (tr *Tracker) settle(p *Package) {
 	crashed := !p.Completed && p.Status != PackagePass && p.Status != PackageSkip
 	for _, g := range p.Groups {
 		for i, t := range g.Tests {
-			if crashed && t.Status == Fail && firstMatching(t.Output, "panic: ") != "" {
+			t.unspool() // a package ended again (a stream that runs it twice)
+			if crashed && t.Status == Fail && firstMatching(t.out, "panic: ") != "" {
 				t.Status = Error // it panicked and took the test binary down
 				continue
 			}
@@ -378,14 +382,14 @@ func (tr *Tracker) settle(p *Package) {
 			if (p.Completed && strings.HasPrefix(t.Name, "Benchmark")) || parentPassed(p, t) {
 				t.Status = Pass
 				if !tr.opts.KeepPassingOutput {
-					t.Output, t.Dropped = nil, 0
+					t.out, t.Dropped = nil, 0
 				}
 				continue
 			}
-			t.Status, t.CutOff, t.own = Error, true, len(t.Output)
+			t.Status, t.CutOff, t.own = Error, true, len(t.out)
 			t.Elapsed = tr.runningFor(p, t)
 			if !hasRunningChild(g.Tests[i+1:], t.Name) {
-				t.Output = appendCapped(t.Output, string(p.Output), tr.opts.MaxOutput, &t.Dropped)
+				t.out = appendCapped(t.out, string(p.Output), tr.opts.MaxOutput, &t.Dropped)
 			}
 		}
 	}
@@ -495,7 +499,7 @@ func (tr *Tracker) Expect(pkg string, groups []string, why string) {
 	for _, name := range groups {
 		if p.groups[name] == nil {
 			t := tr.test(p, name)
-			t.Output = []byte(why + "\n")
+			t.out = []byte(why + "\n")
 			tr.expected[t] = true
 		}
 	}

@@ -3,6 +3,7 @@ package grouping
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/gorerun/gorerun/internal/spool"
 	"os"
 	"path/filepath"
 	"strings"
@@ -138,12 +139,12 @@ func TestTrackerDetails(t *testing.T) {
 	t.Run("passing output dropped unless kept", func(t *testing.T) {
 		a := track(t, "ok.jsonl", Options{Attempt: 1})
 		g := a.Packages[0].Groups[0]
-		if len(g.Top().Output) != 0 {
-			t.Errorf("passing output kept: %q", g.Top().Output)
+		if len(g.Top().Output()) != 0 {
+			t.Errorf("passing output kept: %q", g.Top().Output())
 		}
 		a = track(t, "ok.jsonl", Options{Attempt: 1, KeepPassingOutput: true})
-		if g := a.Packages[0].Groups[0]; !strings.Contains(string(g.Top().Output), "--- PASS: TestPass") {
-			t.Errorf("passing output not kept: %q", g.Top().Output)
+		if g := a.Packages[0].Groups[0]; !strings.Contains(string(g.Top().Output()), "--- PASS: TestPass") {
+			t.Errorf("passing output not kept: %q", g.Top().Output())
 		}
 	})
 	t.Run("skip reason and failure message", func(t *testing.T) {
@@ -173,7 +174,7 @@ func TestTrackerDetails(t *testing.T) {
 		b.WriteString(`{"Action":"output","Package":"m","Test":"T","Output":"END"}` + "\n")
 		b.WriteString(`{"Action":"fail","Package":"m","Test":"T"}` + "\n")
 		tt := trackString(t, b.String(), Options{Attempt: 1, MaxOutput: 50}).Packages[0].Groups[0].Top()
-		out, dropped := Trim(tt.Output, 50)
+		out, dropped := Trim(tt.Output(), 50)
 		if len(out) != 50 || !strings.HasSuffix(string(out), "END") || dropped+tt.Dropped != 1003-50 {
 			t.Errorf("len %d dropped %d+%d tail %q", len(out), tt.Dropped, dropped, out[len(out)-5:])
 		}
@@ -376,7 +377,7 @@ func TestCountsFollowTheLastRunOfEachTest(t *testing.T) {
 func TestCompactedGroupsCountOnceAcrossRuns(t *testing.T) {
 	r := &Report{}
 	a1 := track(t, "ok.jsonl", Options{Attempt: 1})
-	a1.Packages[0].Compact()
+	a1.Packages[0].Compact(nil)
 	r.Add(a1)
 	r.Add(track(t, "ok.jsonl", Options{Attempt: 2})) // the same package again, whole
 	if c := r.Counts(); c.Tests != 8 || c.Groups != 4 {
@@ -389,7 +390,7 @@ func TestCompactKeepsCountsAndFailures(t *testing.T) {
 	r := &Report{}
 	r.Add(a)
 	before := r.Counts()
-	a.Packages[0].Compact()
+	a.Packages[0].Compact(nil)
 	after := r.Counts()
 	if before != after {
 		t.Errorf("counts changed: %+v -> %+v", before, after)
@@ -468,7 +469,7 @@ func TestCompactedPackageStillFindsWhatItKept(t *testing.T) {
 		tr.Add(d.Event())
 	}
 	p := tr.Package("m")
-	p.Compact()
+	p.Compact(nil)
 	if len(p.Groups) != 4 {
 		t.Fatalf("%d groups kept, want 4", len(p.Groups))
 	}
@@ -480,7 +481,65 @@ func TestCompactedPackageStillFindsWhatItKept(t *testing.T) {
 	}
 	// A later output line of a kept test reaches it, not a stale copy.
 	tr.Add(&testjson.Event{Action: testjson.ActionOutput, Package: "m", Test: "TestG13/sub", Output: "more\n"})
-	if got := string(p.Test("TestG13/sub").Output); got != "log 13\nmore\n" {
+	if got := string(p.Test("TestG13/sub").Output()); got != "log 13\nmore\n" {
 		t.Fatalf("output of a kept test after Compact: %q", got)
+	}
+}
+
+// A compacted package's kept tests move their output to the spool: they
+// read the same from it, and a test that gets output after compaction
+// (a stream that runs the package again) keeps all of it.
+func TestCompactMovesOutputToTheSpool(t *testing.T) {
+	var b strings.Builder
+	long := strings.Repeat("x", 6*40)
+	for i := range 6 {
+		status := []string{"pass", "fail", "skip"}[i%3]
+		fmt.Fprintf(&b, `{"Action":"run","Package":"m","Test":"TestG%d"}`+"\n", i)
+		fmt.Fprintf(&b, `{"Action":"output","Package":"m","Test":"TestG%d","Output":"=== RUN   TestG%d\n"}`+"\n", i, i)
+		fmt.Fprintf(&b, `{"Action":"output","Package":"m","Test":"TestG%d","Output":"    g_test.go:%d: why %d %s\n"}`+"\n", i, i, i, long[:i*40])
+		fmt.Fprintf(&b, `{"Action":"output","Package":"m","Test":"TestG%d","Output":"--- %s: TestG%d (0.00s)\n"}`+"\n", i, strings.ToUpper(status), i)
+		fmt.Fprintf(&b, `{"Action":"%s","Package":"m","Test":"TestG%d"}`+"\n", status, i)
+	}
+	b.WriteString(`{"Action":"fail","Package":"m"}` + "\n")
+	stream := b.String()
+	want := trackString(t, stream, Options{Attempt: 1}).Packages[0]
+
+	tr := NewTracker(Options{Attempt: 1})
+	d := testjson.NewDecoder(strings.NewReader(stream))
+	for d.Scan() {
+		tr.Add(d.Event())
+	}
+	p := tr.Package("m")
+	sp := spool.New(t.TempDir())
+	defer sp.Close()
+	p.Compact(sp)
+	if len(p.Groups) != 4 {
+		t.Fatalf("%d groups kept, want 4 (failed and skipped)", len(p.Groups))
+	}
+	moved := 0
+	for _, g := range p.Groups {
+		tst, w := g.Top(), want.Test(g.Name)
+		if tst.OutputLen() >= minSpooled {
+			if tst.out != nil || tst.spooled == nil {
+				t.Errorf("%s: %d bytes of output still in memory", tst.Name, tst.OutputLen())
+			}
+			moved++
+		}
+		if got := string(tst.Output()); got != string(w.Output()) || tst.OutputLen() != len(w.Output()) {
+			t.Errorf("%s: Output %q (len %d), want %q", tst.Name, got, tst.OutputLen(), w.Output())
+		}
+		if got := string(tst.AppendOutput([]byte("> "))); got != "> "+string(w.Output()) {
+			t.Errorf("%s: AppendOutput %q", tst.Name, got)
+		}
+		if tst.FailureMessage() != w.FailureMessage() || tst.SkipReason() != w.SkipReason() {
+			t.Errorf("%s: message %q reason %q, want %q %q", tst.Name, tst.FailureMessage(), tst.SkipReason(), w.FailureMessage(), w.SkipReason())
+		}
+	}
+	if moved < 2 || sp.Size() == 0 {
+		t.Fatalf("%d outputs moved, spool holds %d bytes", moved, sp.Size())
+	}
+	tr.Add(&testjson.Event{Action: testjson.ActionOutput, Package: "m", Test: "TestG4", Output: "again\n"})
+	if got, w := string(p.Test("TestG4").Output()), string(want.Test("TestG4").Output())+"again\n"; got != w {
+		t.Fatalf("output after compaction: %q, want %q", got, w)
 	}
 }

@@ -250,8 +250,8 @@ func groupOf(ph *grouping.PackageHistory, h *grouping.History, attempts []int, m
 			}
 			st := statusName(rt.Status)
 			tv.Cells = append(tv.Cells, cell{Attempt: n, Status: st, Time: fmt.Sprintf("%.2fs", rt.Elapsed.Seconds())})
-			if rt.Status.Failed() && len(rt.Output) > 0 {
-				if text := clean(rt.Output, rt.Dropped, maxOutput); !onlyResultLines(text) {
+			if rt.Status.Failed() && rt.OutputLen() > 0 {
+				if text := clean(rt.Output(), rt.Dropped, maxOutput); !onlyResultLines(text) {
 					tv.Outputs = append(tv.Outputs, attemptOutput{Attempt: n, Status: st, Text: text})
 				}
 			}
@@ -331,7 +331,7 @@ func failedAttempts(pkgs []*grouping.PackageHistory) int {
 		for _, h := range ph.Groups {
 			for _, g := range h.Runs {
 				for _, t := range g.Tests {
-					if t.Status.Failed() && len(t.Output) > 0 {
+					if t.Status.Failed() && t.OutputLen() > 0 {
 						n++
 					}
 				}

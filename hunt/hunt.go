@@ -115,7 +115,7 @@ func failureOutput(g *grouping.Group) string {
 	var b bytes.Buffer
 	for _, t := range g.Tests {
 		if t.Status.Failed() {
-			b.Write(grouping.StripFraming(t.Output))
+			b.Write(grouping.StripFraming(t.Output()))
 		}
 	}
 	return b.String()

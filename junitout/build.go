@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/gorerun/gorerun/grouping"
 	"github.com/gorerun/gorerun/internal/atomicfile"
@@ -197,13 +198,13 @@ func (o Options) testcase(pkg string, h *grouping.History, name string) Testcase
 	tc.Classname, tc.Name = o.names(pkg, name)
 	switch final.Status {
 	case grouping.Pass:
-		if o.OutputAll && len(final.Output) > 0 {
-			tc.SystemOut = &Text{o.capped(final.Output, final.Dropped)}
+		if o.OutputAll && final.OutputLen() > 0 {
+			tc.SystemOut = &Text{o.capped(final.Output(), final.Dropped)}
 		}
 	case grouping.Skip:
 		tc.Skipped = &Skipped{Message: sanitizeString(final.SkipReason())}
-		if o.OutputAll && len(final.Output) > 0 {
-			tc.SystemOut = &Text{o.capped(final.Output, final.Dropped)}
+		if o.OutputAll && final.OutputLen() > 0 {
+			tc.SystemOut = &Text{o.capped(final.Output(), final.Dropped)}
 		}
 	case grouping.Fail:
 		tc.Failure = &Result{Message: message(len(runs) - 1), Type: "failure", Body: o.body(final)}
@@ -219,8 +220,8 @@ func (o Options) testcase(pkg string, h *grouping.History, name string) Testcase
 			continue
 		}
 		a := Attempt{Message: message(i), Type: typeOf(t), StackTrace: Text{o.body(t)}}
-		if len(t.Output) > 0 {
-			a.SystemOut = &Text{o.capped(t.Output, t.Dropped)}
+		if t.OutputLen() > 0 {
+			a.SystemOut = &Text{o.capped(t.Output(), t.Dropped)}
 		}
 		isErr := t.Status != grouping.Fail
 		switch {
@@ -308,7 +309,16 @@ func (o Options) packageCase(ph *grouping.PackageHistory) (Testcase, bool) {
 
 // body is the failure text of a test: its output without === framing.
 func (o Options) body(t *grouping.Test) string {
-	return o.capped(grouping.StripFraming(t.Output), t.Dropped)
+	// One copy: framing is stripped in it, and it becomes the string.
+	b := grouping.StripFramingInPlace(t.AppendOutput(nil))
+	b, more := grouping.Trim(b, o.MaxOutput)
+	if n := t.Dropped + more; n > 0 {
+		return fmt.Sprintf("[... %d bytes truncated ...]\n", n) + sanitize(b)
+	}
+	if len(b) > 0 && xmlClean(b) {
+		return unsafe.String(&b[0], len(b)) // b is not written again
+	}
+	return sanitize(b)
 }
 
 func (o Options) capped(out []byte, dropped int) string {
@@ -462,7 +472,12 @@ type Stream struct {
 	total   Testsuites
 	elapsed time.Duration
 	written map[string]*writtenSuite
+	spare   []byte // a suite's encoding buffer, for the next suite
 }
+
+// maxSpare is the largest suite buffer kept for the next suite: one
+// package of a million tests does not pin its size to the end.
+const maxSpare = 4 << 20
 
 // writtenSuite is where a package's suite is in the spill file, and what
 // it added to the totals.
@@ -554,7 +569,8 @@ func (s *Stream) writePackage(ph *grouping.PackageHistory, prefix *Prefix) error
 	// Testcases are encoded as they are built, not kept: a package of half
 	// a million failures holds its bytes, not its objects.
 	var suite Testsuite
-	var body suiteEncoder
+	body := suiteEncoder{b: s.spare[:0]}
+	s.spare = nil
 	skip := 0
 	if prefix != nil {
 		defer prefix.close()
@@ -580,6 +596,9 @@ func (s *Stream) writePackage(ph *grouping.PackageHistory, prefix *Prefix) error
 	s.written[ph.ImportPath] = &writtenSuite{start: s.offset, end: s.offset + w.n, runs: len(ph.Runs),
 		suite: Testsuite{Tests: suite.Tests, Failures: suite.Failures, Errors: suite.Errors}, elapsed: d}
 	s.offset += w.n
+	if cap(body.b) <= maxSpare {
+		s.spare = body.b[:0]
+	}
 	return err
 }
 

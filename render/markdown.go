@@ -59,7 +59,7 @@ func Markdown(w io.Writer, r *grouping.Report, elapsed time.Duration) error {
 			var out strings.Builder
 			for _, t := range h.Final().Tests {
 				if t.Status.Failed() {
-					out.Write(grouping.StripFraming(t.Output))
+					out.Write(grouping.StripFraming(t.Output()))
 				}
 			}
 			note := ""
@@ -134,7 +134,7 @@ func Annotations(w io.Writer, r *grouping.Report, modulePath string) {
 				if strings.HasPrefix(msg, "subtest ") {
 					continue // the subtest has its own annotation
 				}
-				for _, l := range strings.Split(string(t.Output), "\n") {
+				for _, l := range strings.Split(string(t.Output()), "\n") {
 					if m := location.FindStringSubmatch(l); m != nil {
 						file, line, msg = m[1], m[2], m[3]
 						if dir != "" && !strings.Contains(file, "/") {

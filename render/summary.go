@@ -183,22 +183,28 @@ func (t *Terminal) groupOutput(g *grouping.Group) {
 	var show func(tst *grouping.Test, depth int)
 	show = func(tst *grouping.Test, depth int) {
 		shown[tst] = true
-		head, tail := splitResult(grouping.StripFraming(tst.Output))
 		failed := tst.Status.Failed()
 		pad := depth
 		if tst.Status == grouping.Error {
 			pad = 0 // a crash's stack trace reads best as the runtime wrote it
 		}
+		var tail []byte
 		if failed {
+			// Read into the terminal's buffer: the output of a compacted
+			// package comes back from a spool, once.
+			t.scratch = grouping.StripFramingInPlace(tst.AppendOutput(t.scratch[:0]))
+			var head []byte
+			head, tail = splitResult(t.scratch)
 			t.writeIndented(head, tst.Dropped, pad)
+			tail = bytes.Clone(tail) // the subtests below reuse the buffer
 		}
 		for _, sub := range g.Tests {
 			if !shown[sub] && parentName(sub.Name) == tst.Name {
 				show(sub, depth+1)
 			}
 		}
-		if failed && len(tail) > 0 {
-			fmt.Fprint(t.out, ensureNewline(string(indent(tail, pad))))
+		if len(tail) > 0 {
+			t.writeLines(tail, pad)
 		}
 	}
 	show(g.Top(), 0)
@@ -238,20 +244,23 @@ func hasResultPrefix(l []byte) bool {
 	return false
 }
 
-// indent indents every non-empty line of out by four spaces per level.
-func indent(out []byte, depth int) []byte {
-	if depth == 0 || len(out) == 0 {
-		return out
-	}
-	pad := strings.Repeat("    ", depth)
-	b := make([]byte, 0, len(out)+len(out)/16)
-	for line := range bytes.Lines(out) {
-		if len(bytes.TrimSpace(line)) > 0 {
-			b = append(b, pad...)
+// writeLines writes out with every non-empty line indented by four
+// spaces per level of depth, ending with a newline.
+func (t *Terminal) writeLines(out []byte, depth int) {
+	if depth == 0 {
+		t.out.Write(out)
+	} else {
+		pad := strings.Repeat("    ", depth)
+		for line := range bytes.Lines(out) {
+			if len(bytes.TrimSpace(line)) > 0 {
+				t.out.WriteString(pad)
+			}
+			t.out.Write(line)
 		}
-		b = append(b, line...)
 	}
-	return b
+	if len(out) > 0 && out[len(out)-1] != '\n' {
+		t.out.WriteByte('\n')
+	}
 }
 
 func (t *Terminal) write(out []byte, dropped int) { t.writeIndented(out, dropped, 0) }
@@ -263,7 +272,7 @@ func (t *Terminal) writeIndented(out []byte, dropped, depth int) {
 	if n := dropped + more; n > 0 {
 		fmt.Fprintf(t.out, "[... %d bytes truncated ...]\n", n)
 	}
-	fmt.Fprint(t.out, ensureNewline(string(indent(out, depth))))
+	t.writeLines(out, depth)
 }
 
 func (t *Terminal) buildErrors(pkgs []*grouping.PackageHistory) {

@@ -73,6 +73,7 @@ type Terminal struct {
 	drawn      int // dots-v2 lines on screen
 	// shownCutOff are the tests a package's end cut off that are shown.
 	shownCutOff map[*grouping.Test]bool
+	scratch     []byte // the summary reads each test's output into it
 }
 
 // NewTerminal returns a Terminal writing to out.

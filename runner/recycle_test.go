@@ -65,8 +65,8 @@ func TestReadKeepsOutputsAcrossRecycledBuffers(t *testing.T) {
 							continue
 						}
 						checked++
-						if !bytes.Equal(tst.Output, want[k]) {
-							t.Fatalf("%s %s kept\n%q\nthe stream has\n%q", k[0], k[1], tst.Output, want[k])
+						if !bytes.Equal(tst.Output(), want[k]) {
+							t.Fatalf("%s %s kept\n%q\nthe stream has\n%q", k[0], k[1], tst.Output(), want[k])
 						}
 					}
 				}

@@ -143,7 +143,7 @@ func (r *prefixRecorder) Finish(output.Result) error { return nil }
 
 func TestGroupsOfARunningPackageAreDropped(t *testing.T) {
 	rec := &prefixRecorder{}
-	obs := newStreamed(output.List{rec}, true)
+	obs := newStreamed(output.List{rec}, true, nil)
 	defer obs.stop()
 	report, err := runner.Read(strings.NewReader(bigStream()), "big", obs, grouping.Options{})
 	if err != nil {

@@ -20,6 +20,7 @@ import (
 	"github.com/gorerun/gorerun/internal/gomod"
 	"github.com/gorerun/gorerun/internal/inputfile"
 	"github.com/gorerun/gorerun/internal/outpath"
+	"github.com/gorerun/gorerun/internal/spool"
 	"github.com/gorerun/gorerun/jsonfile"
 	"github.com/gorerun/gorerun/junitout"
 	"github.com/gorerun/gorerun/lastfailed"
@@ -133,6 +134,7 @@ func run(ctx context.Context, cfg Config) (int, error) {
 		return ExitUsage, err
 	}
 	defer o.all.Abort() // a no-op for outputs already finished
+	defer o.spool.Close()
 	runCtx, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
 	if cfg.MaxFails > 0 {
@@ -243,7 +245,7 @@ func runRaw(ctx context.Context, cfg Config, o *outputs) (*grouping.Report, bool
 	if cfg.Debug != nil {
 		fmt.Fprintf(cfg.Debug, "gorerun: debug: running %s\n", strings.Join(cfg.GoFlags, " "))
 	}
-	obs := newStreamed(o.all, cfg.UpdateXML == "")
+	obs := newStreamed(o.all, cfg.UpdateXML == "", o.spool)
 	defer obs.stop()
 	report, readErr := runner.Read(stdout, "--raw-command output", obs, cfg.Tracker)
 	io.Copy(io.Discard, stdout) // let the command finish writing
@@ -320,6 +322,9 @@ type outputs struct {
 	update      *junitout.UpdateOutput
 	all         output.List // every output, for the run's hooks
 	junitOpts   junitout.Options
+	// spool holds the output of the failed tests of compacted packages
+	// (see streamed) until the outputs have finished.
+	spool *spool.File
 }
 
 // open opens every output that writes a file, so that a bad path is
@@ -328,7 +333,7 @@ func open(f *facts, cfg Config, start time.Time) (*outputs, error) {
 	if cfg.Terminal.ModulePath == "" {
 		cfg.Terminal.ModulePath = gomod.ModulePath(cmp.Or(cfg.Dir, "."))
 	}
-	o := &outputs{term: render.NewTerminal(cfg.Stdout, cfg.Terminal)}
+	o := &outputs{term: render.NewTerminal(cfg.Stdout, cfg.Terminal), spool: spool.New("")}
 	o.all = output.List{o.term}
 	if cfg.Terminal.Format == "github-actions" {
 		modulePath := "" // file names of a recorded stream stay as they are
@@ -441,13 +446,14 @@ func junitOptions(f *facts, cfg Config, start time.Time) junitout.Options {
 type streamed struct {
 	output.List
 	compact bool
+	spool   *spool.File // where the output of the failed tests kept goes
 	jobs    chan *grouping.Package
 	pending sync.WaitGroup // packages handed over and not done
 	stopped chan struct{}  // closed when the goroutine has returned
 }
 
-func newStreamed(l output.List, compact bool) *streamed {
-	s := &streamed{List: l, compact: compact, jobs: make(chan *grouping.Package, 64), stopped: make(chan struct{})}
+func newStreamed(l output.List, compact bool, sp *spool.File) *streamed {
+	s := &streamed{List: l, compact: compact, spool: sp, jobs: make(chan *grouping.Package, 64), stopped: make(chan struct{})}
 	go func() {
 		defer close(s.stopped)
 		for p := range s.jobs {
@@ -495,12 +501,12 @@ func (s *streamed) stop() {
 func (s *streamed) packageDone(p *grouping.Package) {
 	s.List.PackageDone(p)
 	if s.compact && p.Attempt == 1 {
-		p.Compact()
+		p.Compact(s.spool)
 	}
 }
 
 func readInput(cfg Config, o *outputs) (*grouping.Report, error) {
-	obs := newStreamed(o.all, cfg.UpdateXML == "")
+	obs := newStreamed(o.all, cfg.UpdateXML == "", o.spool)
 	defer obs.stop()
 	var report *grouping.Report
 	var err error

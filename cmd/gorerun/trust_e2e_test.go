@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -260,5 +261,47 @@ func TestE2EUpdateXMLErrorStillFails(t *testing.T) {
 	ts := readJUnit(t, report)
 	if ts.Errors != 1 || ts.Failures != 0 {
 		t.Errorf("merged report: failures=%d errors=%d", ts.Failures, ts.Errors)
+	}
+}
+
+// The output of failed tests of packages already written is kept in a
+// temporary file until the summary: the summary still shows all of it,
+// the same with or without a usable temporary directory, and no file is
+// left behind.
+func TestFailedOutputKeptOnDiskShowsInSummary(t *testing.T) {
+	var b strings.Builder
+	for p := range 3 {
+		for i := range 3 {
+			status := "pass"
+			if i == 1 {
+				status = "fail"
+			}
+			fmt.Fprintf(&b, `{"Action":"run","Package":"m/p%d","Test":"TestT%d"}`+"\n", p, i)
+			fmt.Fprintf(&b, `{"Action":"output","Package":"m/p%d","Test":"TestT%d","Output":"    t_test.go:9: package %d test %d says %s\n"}`+"\n", p, i, p, i, strings.Repeat("z", 200))
+			fmt.Fprintf(&b, `{"Action":"%s","Package":"m/p%d","Test":"TestT%d"}`+"\n", status, p, i)
+		}
+		fmt.Fprintf(&b, `{"Action":"fail","Package":"m/p%d"}`+"\n", p)
+	}
+	dir := t.TempDir()
+	stream := filepath.Join(dir, "s.json")
+	if err := os.WriteFile(stream, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tmp := t.TempDir()
+	r := gorerun(t, dir, []string{"TMPDIR=" + tmp}, "", "--no-history", "--input", stream, "--junitfile", "r.xml")
+	r.expectCode(t, 1)
+	for p := range 3 {
+		if want := fmt.Sprintf("package %d test 1 says %s\n", p, strings.Repeat("z", 200)); !strings.Contains(r.stdout, want) {
+			t.Errorf("the summary lacks the output of m/p%d TestT1:\n%s", p, r.stdout)
+		}
+	}
+	if entries, _ := os.ReadDir(tmp); len(entries) != 0 {
+		t.Errorf("%d files left in TMPDIR: %v", len(entries), entries)
+	}
+	noTmp := gorerun(t, dir, []string{"TMPDIR=" + filepath.Join(tmp, "missing")}, "", "--no-history", "--input", stream, "--junitfile", "r2.xml")
+	noTmp.expectCode(t, 1)
+	stripTime := regexp.MustCompile(` in [0-9.]+s\n`).ReplaceAllString
+	if stripTime(noTmp.stdout, "") != stripTime(r.stdout, "") {
+		t.Errorf("without a temporary directory the terminal shows\n%s\nwith one\n%s", noTmp.stdout, r.stdout)
 	}
 }

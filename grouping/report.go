@@ -5,10 +5,24 @@ package grouping
 // report never changes them.
 type Report struct {
 	Attempts []*Attempt
+	// frozen is Packages once Freeze said nothing changes any more.
+	frozen []*PackageHistory
 }
 
 // Add appends an attempt.
-func (r *Report) Add(a *Attempt) { r.Attempts = append(r.Attempts, a) }
+func (r *Report) Add(a *Attempt) {
+	r.Attempts = append(r.Attempts, a)
+	r.frozen = nil
+}
+
+// Freeze says the run is over: neither the attempts nor their packages
+// change any more (until the next Add). Packages is then built once and
+// shared by every output that asks for it, instead of once for each: a
+// million failed groups are a million histories, held once.
+func (r *Report) Freeze() {
+	r.frozen = nil
+	r.frozen = r.Packages()
+}
 
 // History is every run of one group, in attempt order.
 type History struct {
@@ -102,7 +116,13 @@ func (p *PackageHistory) FailedIgnoring(ignore func(pkg, group string) bool) boo
 
 // Packages returns the history of every package, in the order packages
 // first appeared, with groups in the order they first appeared.
+//
+// After Freeze, every call returns the same histories: callers only read
+// them.
 func (r *Report) Packages() []*PackageHistory {
+	if r.frozen != nil {
+		return r.frozen
+	}
 	var out []*PackageHistory
 	index := map[string]*PackageHistory{}
 	groups := map[[2]string]*History{}

@@ -543,3 +543,20 @@ func TestCompactMovesOutputToTheSpool(t *testing.T) {
 		t.Fatalf("output after compaction: %q, want %q", got, w)
 	}
 }
+
+func TestFreezeSharesPackagesUntilAdd(t *testing.T) {
+	r := &Report{}
+	r.Add(track(t, "ok.jsonl", Options{Attempt: 1}))
+	if a, b := r.Packages(), r.Packages(); &a[0] == &b[0] {
+		t.Fatal("Packages before Freeze shares its result: a changing report would be read stale")
+	}
+	r.Freeze()
+	a, b := r.Packages(), r.Packages()
+	if &a[0] != &b[0] || len(a) != 1 {
+		t.Fatalf("after Freeze, Packages builds the histories again (%d packages)", len(a))
+	}
+	r.Add(track(t, "ok.jsonl", Options{Attempt: 2}))
+	if c := r.Packages(); &c[0] == &a[0] || len(c[0].Runs) != 2 {
+		t.Fatalf("after Add, Packages is stale: %d runs of the package", len(c[0].Runs))
+	}
+}

@@ -174,9 +174,25 @@ func run(ctx context.Context, cfg Config) (int, error) {
 		fmt.Fprintf(cfg.Stderr, "gorerun: warning: %d events have an impossible Elapsed (the first: %g seconds): reported as 0, or %s at most\n",
 			n, first, testjson.MaxElapsed)
 	}
+	report.Freeze() // every output reads the same histories
 	result := output.Result{Report: report, Elapsed: time.Since(start), Interrupted: interrupted}
+	// The JUnit report is written while the terminal shows the summary:
+	// both only read the report (built once, see Freeze), and the file
+	// output prints nothing. Its outcome is taken in its turn.
+	var junitDone sync.WaitGroup
+	var junitErr error
+	if o.junit != nil {
+		junitDone.Go(func() { junitErr = o.junit.Finish(result) })
+	}
+	defer junitDone.Wait() // before the outputs are aborted
 	for _, x := range o.inFinishOrder() {
-		err := x.Finish(result)
+		var err error
+		if o.junit != nil && x == output.Output(o.junit) {
+			junitDone.Wait()
+			err = junitErr
+		} else {
+			err = x.Finish(result)
+		}
 		switch {
 		case output.IsWarning(err):
 			fmt.Fprintf(cfg.Stderr, "gorerun: warning: %v\n", err)

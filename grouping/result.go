@@ -445,10 +445,31 @@ func (p *Package) compactGroup(g *Group) {
 func (p *Package) Ended() time.Time { return p.ended }
 
 // Group returns the group with the given top-level name, or nil.
-func (p *Package) Group(name string) *Group { return p.groups[name] }
+func (p *Package) Group(name string) *Group {
+	if p.groups == nil { // compacted: read only, as outputs may call it at once
+		for _, g := range p.Groups {
+			if g.Name == name {
+				return g
+			}
+		}
+	}
+	return p.groups[name]
+}
 
 // Test returns the test with the given full name, or nil.
-func (p *Package) Test(name string) *Test { return p.tests[name] }
+func (p *Package) Test(name string) *Test {
+	if p.tests == nil { // compacted: see Group
+		top, _, _ := strings.Cut(name, "/")
+		if g := p.Group(top); g != nil {
+			for _, t := range g.Tests {
+				if t.Name == name {
+					return t
+				}
+			}
+		}
+	}
+	return p.tests[name]
+}
 
 // Crashed reports whether the test binary exited before finishing.
 func (p *Package) Crashed() bool {
@@ -591,6 +612,7 @@ func StripFramingInPlace(b []byte) []byte {
 // are reported as not run instead of silently missing. Names that started
 // are ignored; names already waiting as not run get why as their reason.
 func (p *Package) AddNotRun(names []string, why string) {
+	p.index()
 	for _, name := range names {
 		if g := p.groups[name]; g != nil {
 			if top := g.Top(); top.Status == NotRun && len(g.Tests) == 1 {
@@ -655,7 +677,9 @@ func (p *Package) CompactedGroups(yield func(CompactedGroup) bool) {
 // be rerun. The output of the tests kept moves to s, when it is not nil,
 // to be read back by Test.Output: the end-of-run summary reads it once.
 func (p *Package) Compact(s *spool.File) {
-	dropped := p.Compacted.Tests
+	// The lookups by name go: an ended package is rarely looked up again
+	// (a stream that runs it twice), and then index builds them anew.
+	p.groups, p.tests = nil, nil
 	kept := p.Groups[:0]
 	for _, g := range p.Groups {
 		if !g.allPassed() {
@@ -670,19 +694,19 @@ func (p *Package) Compact(s *spool.File) {
 	clear(p.Groups[len(kept):])
 	p.Groups = slices.Clip(kept)
 	p.Written, p.scan = 0, 0
-	if dropped = p.Compacted.Tests - dropped; len(p.tests)*4 >= dropped {
+	p.gen++ // the tracker's caches are stale
+}
+
+// index builds the lookups by name that Compact dropped.
+func (p *Package) index() {
+	if p.groups != nil {
 		return
 	}
-	// A map keeps the room of the entries deleted from it: when most
-	// went, the lookups of the groups kept move to maps of their size.
-	groups := make(map[string]*Group, len(p.groups))
-	for name, g := range p.groups {
-		groups[name] = g
+	p.groups, p.tests = make(map[string]*Group, len(p.Groups)), map[string]*Test{}
+	for _, g := range p.Groups {
+		p.groups[g.Name] = g
+		for _, t := range g.Tests {
+			p.tests[t.Name] = t
+		}
 	}
-	tests := make(map[string]*Test, len(p.tests))
-	for name, t := range p.tests {
-		tests[name] = t
-	}
-	p.groups, p.tests = groups, tests
-	p.gen++
 }

@@ -123,6 +123,7 @@ func (tr *Tracker) test(p *Package, name string) *Test {
 		tr.lastTest, tr.lastTestPkg = c.t, p
 		return c.t
 	}
+	p.index() // after Compact, once
 	if t := p.tests[name]; t != nil {
 		*c = testSlot{p, p.gen, name, t}
 		tr.lastTest, tr.lastTestPkg = t, p
@@ -369,6 +370,7 @@ func (tr *Tracker) recycle(t *Test) {
 // os.Exit, and gets the package's trailing output.
 func (tr *Tracker) settle(p *Package) {
 	crashed := !p.Completed && p.Status != PackagePass && p.Status != PackageSkip
+	p.index()
 	for _, g := range p.Groups {
 		for i, t := range g.Tests {
 			t.unspool() // a package ended again (a stream that runs it twice)
@@ -496,6 +498,7 @@ func Trim(b []byte, max int) ([]byte, int) {
 // by Finish, so a rerun that selects nothing fails instead of passing.
 func (tr *Tracker) Expect(pkg string, groups []string, why string) {
 	p := tr.pkg(pkg)
+	p.index()
 	for _, name := range groups {
 		if p.groups[name] == nil {
 			t := tr.test(p, name)

@@ -516,6 +516,12 @@ func TestCompactMovesOutputToTheSpool(t *testing.T) {
 	if len(p.Groups) != 4 {
 		t.Fatalf("%d groups kept, want 4 (failed and skipped)", len(p.Groups))
 	}
+	if p.groups != nil || p.tests != nil {
+		t.Error("Compact kept the lookups by name (built again when needed)")
+	}
+	if p.Group("TestG1") == nil || p.Test("TestG1") == nil || p.Group("TestG0") != nil || p.Test("TestG0") != nil {
+		t.Error("a compacted package finds the wrong groups by name")
+	}
 	moved := 0
 	for _, g := range p.Groups {
 		tst, w := g.Top(), want.Test(g.Name)

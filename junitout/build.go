@@ -484,9 +484,14 @@ const maxSpare = 4 << 20
 type writtenSuite struct {
 	start, end int64
 	runs       int // attempts of the package it was built from
-	suite      Testsuite
+	suite      suiteCounts
 	elapsed    time.Duration
 }
+
+// suiteCounts are what a suite adds to the report's totals.
+type suiteCounts struct{ tests, failures, errors int }
+
+func countsOf(s *Testsuite) suiteCounts { return suiteCounts{s.Tests, s.Failures, s.Errors} }
 
 // NewStream starts a streamed report at path.
 func NewStream(path string, opts Options) (*Stream, error) {
@@ -590,11 +595,11 @@ func (s *Stream) writePackage(ph *grouping.PackageHistory, prefix *Prefix) error
 		_, err := w.Write(body.b)
 		return err
 	}
-	s.add(&suite, d, 1)
+	s.add(countsOf(&suite), d, 1)
 	w := &countingWriter{w: s.spill}
 	err := encodeSuitePrefixed(w, &suite, head)
 	s.written[ph.ImportPath] = &writtenSuite{start: s.offset, end: s.offset + w.n, runs: len(ph.Runs),
-		suite: Testsuite{Tests: suite.Tests, Failures: suite.Failures, Errors: suite.Errors}, elapsed: d}
+		suite: countsOf(&suite), elapsed: d}
 	s.offset += w.n
 	if cap(body.b) <= maxSpare {
 		s.spare = body.b[:0]
@@ -602,11 +607,11 @@ func (s *Stream) writePackage(ph *grouping.PackageHistory, prefix *Prefix) error
 	return err
 }
 
-func (s *Stream) add(suite *Testsuite, d time.Duration, sign int) {
+func (s *Stream) add(c suiteCounts, d time.Duration, sign int) {
 	s.elapsed += time.Duration(sign) * d
-	s.total.Tests += sign * suite.Tests
-	s.total.Failures += sign * suite.Failures
-	s.total.Errors += sign * suite.Errors
+	s.total.Tests += sign * c.tests
+	s.total.Failures += sign * c.failures
+	s.total.Errors += sign * c.errors
 }
 
 type countingWriter struct {
@@ -657,8 +662,8 @@ func (s *Stream) finish(pkgs []*grouping.PackageHistory) error {
 		if err != nil {
 			return fmt.Errorf("writing %s: %w", s.path, err)
 		}
-		s.add(&w.suite, w.elapsed, -1)
-		s.add(&suite, d, 1)
+		s.add(w.suite, w.elapsed, -1)
+		s.add(countsOf(&suite), d, 1)
 		merged = append(merged, suite)
 		stale = append(stale, w)
 	}

@@ -41,18 +41,20 @@ func lastLogLineBySplit(out []byte) string {
 func TestMessageFindersAgreeWithSplitting(t *testing.T) {
 	pieces := []string{"    x_test.go:12: boom", "x_test.go:3: ", "        more detail", "", "   ", "=== RUN   TestA",
 		"--- FAIL: TestA (0.00s)", "--- PASS: TestB (0.00s)", "plain text", "panic: oh no", "\tgoroutine 1",
-		"a.go:1: é", "=== NAME  TestA", "x_test.go:9: two\tcols"}
+		"a.go:1: é", "=== NAME  TestA", "x_test.go:9: two\tcols", "   x_test.go:7: " + strings.Repeat("é", 600),
+		"    " + strings.Repeat("long continuation ", 40), "x_test.go:1: l1", "    c", "    d", "    e"}
 	rng := rand.New(rand.NewPCG(1, 2))
 	for i := range 20000 {
 		var b strings.Builder
-		for range rng.IntN(8) {
+		for range rng.IntN(24) {
 			b.WriteString(pieces[rng.IntN(len(pieces))])
 			if rng.IntN(10) > 0 {
 				b.WriteByte('\n')
 			}
 		}
 		out := []byte(b.String())
-		if got, want := lastMessage(out), lastMessageBySplit(out); got != want {
+		// lastMessage keeps only what capMessage can keep.
+		if got, want := capMessage(lastMessage(out)), capMessage(lastMessageBySplit(out)); got != want {
 			t.Fatalf("case %d: lastMessage(%q) = %q, want %q", i, out, got, want)
 		}
 		if got, want := lastLogLine(out), lastLogLineBySplit(out); got != want {
@@ -63,7 +65,7 @@ func TestMessageFindersAgreeWithSplitting(t *testing.T) {
 			out[j] = 'Z' // the buffer is written again: what was found stays
 		}
 		orig := []byte(b.String())
-		if msg != lastMessageBySplit(orig) || last != lastLogLineBySplit(orig) || first != firstLogLine(orig) {
+		if capMessage(msg) != capMessage(lastMessageBySplit(orig)) || last != lastLogLineBySplit(orig) || first != firstLogLine(orig) {
 			t.Fatalf("case %d: what was found changed with its buffer: %q %q %q", i, msg, last, first)
 		}
 	}

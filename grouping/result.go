@@ -240,18 +240,25 @@ func lastMessage(out []byte) string {
 }
 
 // joinMessage is a message's first line and its continuation lines, each
-// trimmed, as a string of its own.
+// trimmed, as a string of its own: only as much of it as capMessage can
+// keep, and enough to tell that it was cut (a failure that logs a whole
+// file is not copied whole to be cut to 1,000 bytes).
 func joinMessage(found bool, first, rest string) string {
 	if !found {
 		return ""
 	}
+	const enough = maxMessageBytes + utf8.UTFMax
 	var b strings.Builder
-	b.Grow(len(first) + len(rest))
-	b.WriteString(first)
+	b.Grow(min(len(first)+len(rest), enough))
+	b.WriteString(first[:min(len(first), enough)])
 	if rest != "" {
 		for line := range strings.SplitSeq(rest, "\n") {
+			if b.Len() >= enough {
+				break
+			}
 			b.WriteByte('\n')
-			b.WriteString(strings.TrimSpace(line))
+			l := strings.TrimSpace(line)
+			b.WriteString(l[:min(len(l), max(enough-b.Len(), 0))])
 		}
 	}
 	return b.String()

@@ -1,11 +1,10 @@
 package junitout
 
 import (
-	"bytes"
-	"encoding/xml"
 	"io"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // encodeSuite writes one testsuite element, indented one level, and a
@@ -161,15 +160,47 @@ func (e *suiteEncoder) testcase(tc *Testcase) {
 
 // appendEscaped appends s escaped as encoding/xml escapes attribute values.
 func appendEscaped(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
+	last := 0
+	for i := 0; i < len(s); {
 		c := s[i]
-		if c < 0x20 || c >= 0x7f || c == '"' || c == '\'' || c == '&' || c == '<' || c == '>' {
-			var buf bytes.Buffer
-			xml.EscapeText(&buf, []byte(s))
-			return append(b, buf.Bytes()...)
+		if c >= 0x20 && c < utf8.RuneSelf && c != '"' && c != '\'' && c != '&' && c != '<' && c != '>' {
+			i++
+			continue
 		}
+		// What xml.EscapeText writes, byte for byte (see its escapeText).
+		r, width := utf8.DecodeRuneInString(s[i:])
+		var esc string
+		switch r {
+		case '"':
+			esc = "&#34;"
+		case '\'':
+			esc = "&#39;"
+		case '&':
+			esc = "&amp;"
+		case '<':
+			esc = "&lt;"
+		case '>':
+			esc = "&gt;"
+		case '\t':
+			esc = "&#x9;"
+		case '\n':
+			esc = "&#xA;"
+		case '\r':
+			esc = "&#xD;"
+		default:
+			if !xmlChar(r) || (r == utf8.RuneError && width == 1) {
+				esc = "\uFFFD"
+				break
+			}
+			i += width
+			continue
+		}
+		b = append(b, s[last:i]...)
+		b = append(b, esc...)
+		i += width
+		last = i
 	}
-	return append(b, s...)
+	return append(b, s[last:]...)
 }
 
 // appendCDATA appends s as encoding/xml writes a ",cdata" field: nothing

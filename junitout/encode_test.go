@@ -2,6 +2,7 @@ package junitout
 
 import (
 	"bytes"
+	"encoding/xml"
 	"testing"
 )
 
@@ -48,4 +49,17 @@ func FuzzEncodeSuite(f *testing.F) {
 			t.Fatalf("hand-written:\n%s\nencoding/xml:\n%s", fast.Bytes(), slow.Bytes())
 		}
 	})
+}
+
+// appendEscaped writes what xml.EscapeText writes, byte for byte.
+func TestAppendEscapedIsEscapeText(t *testing.T) {
+	for _, s := range []string{"", "plain", `q"a'&<>`, "tab\tnl\ncr\r", "\x00\x01\x1f\x7f", "é ü 日本 🙂",
+		"\xff\xfe bad", "\uFFFD literal", "\xef\xbf\xbd", "\xed\xa0\x80 surrogate", "\U0010FFFF \uFFFE \uFFFF",
+		"mixed é\"\n\xff<", "x_test.go:12: want \"a\" got 'b' & <c>"} {
+		var want bytes.Buffer
+		xml.EscapeText(&want, []byte(s))
+		if got := appendEscaped([]byte("pre"), s); string(got) != "pre"+want.String() {
+			t.Errorf("appendEscaped(%q) = %q, want %q", s, got[3:], want.String())
+		}
+	}
 }

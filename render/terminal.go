@@ -190,6 +190,9 @@ func (t *Terminal) Event(attempt int, ev *testjson.Event, _ []byte, pkg *groupin
 		t.packageEnd(attempt, ev, pkg)
 		return
 	}
+	if t.opts.Format != "pkgname-and-test-fails" && t.opts.Format != "testname" {
+		return // pkgname: package lines only
+	}
 	tst := pkg.Test(ev.Test)
 	if tst == nil {
 		return

@@ -68,8 +68,9 @@ func JoinPackages(rank map[string]int, parts ...*Package) *Package {
 		p.NoTests = p.NoTests && part.NoTests
 		p.Compacted.Groups += part.Compacted.Groups
 		p.Compacted.Tests += part.Compacted.Tests
-		p.Compacted.names = append(p.Compacted.names, part.Compacted.names...)
-		p.Compacted.sizes = append(p.Compacted.sizes, part.Compacted.sizes...)
+		names, sizes := part.compactedLists()
+		p.Compacted.names = append(p.Compacted.names, names...)
+		p.Compacted.sizes = append(p.Compacted.sizes, sizes...)
 		for _, g := range part.Groups {
 			if p.groups[g.Name] != nil {
 				continue // dealt to one worker only; a second copy is not counted twice

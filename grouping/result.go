@@ -2,6 +2,7 @@ package grouping
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"strings"
@@ -378,6 +379,10 @@ type Package struct {
 		// (a million of them cost 20 MB and nothing to the collector)
 		names []byte  // names, each followed by a NUL
 		sizes []int32 // tests per group
+		// spooled is where Compact moved names and sizes to: the names
+		// (nameBytes of them), then the sizes, 4 bytes each.
+		spooled   *spooled
+		nameBytes int
 	}
 
 	// Written counts the leading groups of Groups that an output has
@@ -436,6 +441,7 @@ func (g *Group) allPassed() bool {
 
 // compactGroup forgets a group that passed, keeping its counts.
 func (p *Package) compactGroup(g *Group) {
+	p.unspoolCompacted()
 	p.Compacted.Groups++
 	p.Compacted.Tests += len(g.Tests)
 	p.Compacted.names = append(append(p.Compacted.names, g.Name...), 0)
@@ -667,8 +673,8 @@ type CompactedGroup struct {
 // CompactedGroups calls yield for each group Compact or DropPassedPrefix
 // dropped, in the order they were dropped.
 func (p *Package) CompactedGroups(yield func(CompactedGroup) bool) {
-	names := p.Compacted.names
-	for _, n := range p.Compacted.sizes {
+	names, sizes := p.compactedLists()
+	for _, n := range sizes {
 		i := bytes.IndexByte(names, 0)
 		if !yield(CompactedGroup{Name: string(names[:i]), Tests: int(n)}) {
 			return
@@ -702,6 +708,55 @@ func (p *Package) Compact(s *spool.File) {
 	p.Groups = slices.Clip(kept)
 	p.Written, p.scan = 0, 0
 	p.gen++ // the tracker's caches are stale
+	p.spoolCompacted(s)
+}
+
+// spoolCompacted moves the names and sizes of the dropped groups to s:
+// read back only by CompactedGroups (history, a package run twice).
+func (p *Package) spoolCompacted(s *spool.File) {
+	c := &p.Compacted
+	if s == nil || c.spooled != nil || len(c.names) < minSpooled {
+		return
+	}
+	blob := make([]byte, len(c.names), len(c.names)+4*len(c.sizes))
+	copy(blob, c.names)
+	for _, n := range c.sizes {
+		blob = binary.LittleEndian.AppendUint32(blob, uint32(n))
+	}
+	r, err := s.Put(blob)
+	if err != nil {
+		return // kept in memory
+	}
+	c.spooled, c.nameBytes = &spooled{s: s, r: r}, len(c.names)
+	c.names, c.sizes = nil, nil
+}
+
+// compactedLists returns the names and sizes of the dropped groups, read
+// back when Compact moved them to a spool (none if that fails: the counts
+// stay right).
+func (p *Package) compactedLists() ([]byte, []int32) {
+	c := &p.Compacted
+	if c.spooled == nil {
+		return c.names, c.sizes
+	}
+	blob, err := c.spooled.s.Get(c.spooled.r)
+	if err != nil || len(blob) < c.nameBytes {
+		return nil, nil
+	}
+	sizes := make([]int32, 0, (len(blob)-c.nameBytes)/4)
+	for b := blob[c.nameBytes:]; len(b) >= 4; b = b[4:] {
+		sizes = append(sizes, int32(binary.LittleEndian.Uint32(b)))
+	}
+	return blob[:c.nameBytes], sizes
+}
+
+// unspoolCompacted moves the names and sizes back to memory, to add to
+// them (the package runs again).
+func (p *Package) unspoolCompacted() {
+	if p.Compacted.spooled != nil {
+		p.Compacted.names, p.Compacted.sizes = p.compactedLists()
+		p.Compacted.spooled = nil
+	}
 }
 
 // index builds the lookups by name that Compact dropped.

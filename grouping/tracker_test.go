@@ -494,11 +494,11 @@ func TestCompactMovesOutputToTheSpool(t *testing.T) {
 	long := strings.Repeat("x", 6*40)
 	for i := range 6 {
 		status := []string{"pass", "fail", "skip"}[i%3]
-		fmt.Fprintf(&b, `{"Action":"run","Package":"m","Test":"TestG%d"}`+"\n", i)
-		fmt.Fprintf(&b, `{"Action":"output","Package":"m","Test":"TestG%d","Output":"=== RUN   TestG%d\n"}`+"\n", i, i)
-		fmt.Fprintf(&b, `{"Action":"output","Package":"m","Test":"TestG%d","Output":"    g_test.go:%d: why %d %s\n"}`+"\n", i, i, i, long[:i*40])
-		fmt.Fprintf(&b, `{"Action":"output","Package":"m","Test":"TestG%d","Output":"--- %s: TestG%d (0.00s)\n"}`+"\n", i, strings.ToUpper(status), i)
-		fmt.Fprintf(&b, `{"Action":"%s","Package":"m","Test":"TestG%d"}`+"\n", status, i)
+		fmt.Fprintf(&b, `{"Action":"run","Package":"m","Test":"TestLoooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooongG%d"}`+"\n", i)
+		fmt.Fprintf(&b, `{"Action":"output","Package":"m","Test":"TestLoooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooongG%d","Output":"=== RUN   TestLoooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooongG%d\n"}`+"\n", i, i)
+		fmt.Fprintf(&b, `{"Action":"output","Package":"m","Test":"TestLoooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooongG%d","Output":"    g_test.go:%d: why %d %s\n"}`+"\n", i, i, i, long[:i*40])
+		fmt.Fprintf(&b, `{"Action":"output","Package":"m","Test":"TestLoooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooongG%d","Output":"--- %s: TestLoooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooongG%d (0.00s)\n"}`+"\n", i, strings.ToUpper(status), i)
+		fmt.Fprintf(&b, `{"Action":"%s","Package":"m","Test":"TestLoooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooongG%d"}`+"\n", status, i)
 	}
 	b.WriteString(`{"Action":"fail","Package":"m"}` + "\n")
 	stream := b.String()
@@ -519,7 +519,7 @@ func TestCompactMovesOutputToTheSpool(t *testing.T) {
 	if p.groups != nil || p.tests != nil {
 		t.Error("Compact kept the lookups by name (built again when needed)")
 	}
-	if p.Group("TestG1") == nil || p.Test("TestG1") == nil || p.Group("TestG0") != nil || p.Test("TestG0") != nil {
+	if p.Group("TestLoooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooongG1") == nil || p.Test("TestLoooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooongG1") == nil || p.Group("TestLoooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooongG0") != nil || p.Test("TestLoooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooongG0") != nil {
 		t.Error("a compacted package finds the wrong groups by name")
 	}
 	moved := 0
@@ -544,8 +544,30 @@ func TestCompactMovesOutputToTheSpool(t *testing.T) {
 	if moved < 2 || sp.Size() == 0 {
 		t.Fatalf("%d outputs moved, spool holds %d bytes", moved, sp.Size())
 	}
-	tr.Add(&testjson.Event{Action: testjson.ActionOutput, Package: "m", Test: "TestG4", Output: "again\n"})
-	if got, w := string(p.Test("TestG4").Output()), string(want.Test("TestG4").Output())+"again\n"; got != w {
+	// The names of the dropped groups went to the spool too, and come back.
+	if p.Compacted.names != nil || p.Compacted.spooled == nil {
+		t.Error("the names of the dropped groups stayed in memory")
+	}
+	var names []string
+	for g := range p.CompactedGroups {
+		names = append(names, fmt.Sprintf("%s:%d", g.Name, g.Tests))
+	}
+	if got := strings.Join(names, " "); got != "TestLoooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooongG0:1 TestLoooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooongG3:1" {
+		t.Errorf("dropped groups read back: %q", got)
+	}
+	// The package runs again: a new passing group is dropped after them.
+	tr.Add(&testjson.Event{Action: testjson.ActionRun, Package: "m", Test: "TestNew"})
+	tr.Add(&testjson.Event{Action: testjson.ActionPass, Package: "m", Test: "TestNew"})
+	p.Compact(sp)
+	names = names[:0]
+	for g := range p.CompactedGroups {
+		names = append(names, g.Name)
+	}
+	if got := strings.Join(names, " "); got != "TestLoooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooongG0 TestLoooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooongG3 TestNew" || p.Compacted.Groups != 3 {
+		t.Errorf("dropped groups after a second compaction: %q (%d)", got, p.Compacted.Groups)
+	}
+	tr.Add(&testjson.Event{Action: testjson.ActionOutput, Package: "m", Test: "TestLoooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooongG4", Output: "again\n"})
+	if got, w := string(p.Test("TestLoooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooongG4").Output()), string(want.Test("TestLoooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooongG4").Output())+"again\n"; got != w {
 		t.Fatalf("output after compaction: %q, want %q", got, w)
 	}
 }

@@ -1,7 +1,9 @@
 package testjson
 
 import (
+	"bytes"
 	"encoding/json"
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
@@ -134,6 +136,8 @@ func FuzzFastDecode(f *testing.F) {
 	f.Add([]byte(`{"Attempt":2,"Action":"run","Test":"T"}`))
 	f.Add([]byte(`{"Attempt":1,"Worker":3,"Action":"run","Test":"T"}`))
 	f.Add([]byte(`{"Attempt":1,"Worker":3,"Workers":4,"Action":"start","Package":"p"}`))
+	f.Add([]byte("{\"Action\":\"run\",\"Package\":\"p\",\"Test\":\"T\\\\\"}\n{\"Action\":\"run\",\"Package\":\"p\",\"Test\":\"T\\\"}\n{\"Action\":\"run\",\"Package\":\"p\",\"Test\":\"T\"}"))
+	f.Add([]byte("{\"Action\":\"run\",\"Package\":\"p\\u0041\",\"Test\":\"T\"}\n{\"Action\":\"run\",\"Package\":\"pA\",\"Test\":\"T\"}\n{\"Action\":\"run\",\"Package\":\"pAx\",\"Test\":\"T\"}"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var fast Event
 		if fastDecode(b, &fast) {
@@ -143,6 +147,21 @@ func FuzzFastDecode(f *testing.F) {
 			}
 			if !reflect.DeepEqual(fast, slow) {
 				t.Fatalf("fast %+v != json %+v for %q", fast, slow, b)
+			}
+		}
+		// Lines decoded one after another share names with the previous
+		// event's (found without scanning): each still agrees.
+		var st decodeState
+		for line := range bytes.SplitSeq(b, []byte("\n")) {
+			var fast Event
+			if st.decode(line, &fast) {
+				var slow Event
+				if err := json.Unmarshal(line, &slow); err != nil {
+					t.Fatalf("fast accepted after earlier lines what encoding/json rejects (%v): %q", err, line)
+				}
+				if !reflect.DeepEqual(fast, slow) {
+					t.Fatalf("after earlier lines, fast %+v != json %+v for %q", fast, slow, line)
+				}
 			}
 		}
 		d := NewDecoder(strings.NewReader(string(b)))
@@ -208,5 +227,49 @@ func TestAppendTaggedWorker(t *testing.T) {
 	d := NewDecoder(strings.NewReader(got))
 	if !d.Scan() || d.Event().Worker != 3 || d.Event().Workers != 4 || d.Event().Attempt != 1 {
 		t.Fatalf("decoded %+v", d.Event())
+	}
+}
+
+// naiveSpecial is special's definition, a byte at a time.
+func naiveSpecial(b []byte) int {
+	for i, c := range b {
+		if c == '"' || c == '\\' || c < 0x20 || c >= 0x80 {
+			return i
+		}
+	}
+	return len(b)
+}
+
+// Borrows between neighbouring bytes: every pair of bytes side by side at
+// every position of a word, and random strings of the bytes next to the
+// ones looked for.
+func TestSpecialNeighbours(t *testing.T) {
+	b := make([]byte, 17)
+	for c1 := range 256 {
+		for c2 := range 256 {
+			for pos := 0; pos+1 < len(b); pos++ {
+				for i := range b {
+					b[i] = 'a'
+				}
+				b[pos], b[pos+1] = byte(c1), byte(c2)
+				if got, want := special(b), naiveSpecial(b); got != want {
+					t.Fatalf("special(%q) = %d, want %d", b, got, want)
+				}
+			}
+		}
+	}
+	near := []byte{0x00, 0x01, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x5b, 0x5c, 0x5d, 0x7e, 0x7f, 0x80, 0x81, 0xa2, 0xdc, 0xff, 'a'}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 200000 {
+		s := make([]byte, 1+rng.IntN(40))
+		for i := range s {
+			s[i] = near[rng.IntN(len(near))]
+			if rng.IntN(3) > 0 {
+				s[i] = 'a'
+			}
+		}
+		if got, want := special(s), naiveSpecial(s); got != want {
+			t.Fatalf("special(%q) = %d, want %d", s, got, want)
+		}
 	}
 }

@@ -26,8 +26,13 @@ func fastDecode(b []byte, ev *Event) bool {
 // typical event costs no allocation.
 type decodeState struct {
 	lastPkg, lastTest string // the previous event's, compared first
-	names             map[string]string
-	recent            [recentNames]string // see intern
+	// plainPkg and plainTest are set when lastPkg and lastTest are
+	// printable ASCII without quote or backslash: then the same bytes
+	// between quotes in the input are the same name, found without
+	// scanning for the string's end.
+	plainPkg, plainTest bool
+	names               map[string]string
+	recent              [recentNames]string // see intern
 	// arena holds unescaped strings: appended to, never written over, so
 	// the strings made of it stay as they are; a new one replaces it when
 	// full.
@@ -219,6 +224,32 @@ func (st *decodeState) decode(b []byte, ev *Event) bool {
 			}
 			ev.Elapsed = v
 			i = j
+		case fieldPackage, fieldTest:
+			last, plain := st.lastPkg, st.plainPkg
+			if f == fieldTest {
+				last, plain = st.lastTest, st.plainTest
+			}
+			if n := len(last); plain && i+n+1 < len(b) && b[i] == '"' && b[i+n+1] == '"' && string(b[i+1:i+n+1]) == last {
+				i += n + 2 // the previous event's package or test
+			} else {
+				raw, n, _, ok := st.parseString(b[i:])
+				if !ok {
+					return false
+				}
+				i += n
+				last = st.intern(raw)
+				plain = len(last) > 0 && special(raw) == len(raw)
+				if f == fieldPackage {
+					st.lastPkg, st.plainPkg = last, plain
+				} else {
+					st.lastTest, st.plainTest = last, plain
+				}
+			}
+			if f == fieldPackage {
+				ev.Package = last
+			} else {
+				ev.Test = last
+			}
 		default:
 			raw, n, unescaped, ok := st.parseString(b[i:])
 			if !ok {
@@ -234,16 +265,6 @@ func (st *decodeState) decode(b []byte, ev *Event) bool {
 				ev.Time = t
 			case fieldAction:
 				ev.Action = internAction(raw)
-			case fieldPackage:
-				if string(raw) != st.lastPkg {
-					st.lastPkg = st.intern(raw)
-				}
-				ev.Package = st.lastPkg
-			case fieldTest:
-				if string(raw) != st.lastTest {
-					st.lastTest = st.intern(raw)
-				}
-				ev.Test = st.lastTest
 			case fieldOutput:
 				ev.Output = st.text(raw, unescaped)
 			case fieldFailedBuild:
@@ -281,6 +302,9 @@ var knownActions = [...]Action{ActionStart, ActionRun, ActionPause, ActionCont, 
 // internAction returns the constant for a known action, so that decoding an
 // event does not allocate a new string for it.
 func internAction(b []byte) Action {
+	if string(b) == string(ActionOutput) { // most events
+		return ActionOutput
+	}
 	for _, a := range knownActions {
 		if string(a) == string(b) {
 			return a
@@ -609,8 +633,12 @@ func special(b []byte) int {
 		x := binary.LittleEndian.Uint64(b[i:])
 		q := x ^ (0x22 * lsb) // quote becomes zero
 		y := x ^ (0x5c * lsb) // backslash becomes zero
-		// The lowest flagged byte is exact: borrows only run upwards.
-		m := (x & msb) | ((x - 0x20*lsb) &^ x & msb) | ((q - lsb) &^ q & msb) | ((y - lsb) &^ y & msb)
+		// A byte's top bit ends up set when it is below 0x20 (x - 0x20
+		// wraps), a quote (q - 1 wraps) or a backslash (y - 1 wraps), and
+		// when it is 0x80 or above: then q - 1 or y - 1 keeps the top bit
+		// (q and y cannot both be 0x80). A borrow flags a byte only above
+		// the one that caused it: the lowest flagged byte is exact.
+		m := ((x - 0x20*lsb) | (q - lsb) | (y - lsb)) & msb
 		if m != 0 {
 			return i + bits.TrailingZeros64(m)/8
 		}

@@ -133,6 +133,18 @@ const (
 	fieldWorkers
 )
 
+// The first eight bytes of test2json's most frequent keys, and the output
+// action with its quotes, each as a little-endian word (see decode).
+const (
+	keyTime    = 0x223a22656d695422 // "Time":"
+	keyTest    = 0x223a227473655422 // "Test":"
+	keyAction  = 0x226e6f6974634122 // "Action"
+	keyPackage = 0x6567616b63615022 // "Package
+	keyOutput  = 0x2274757074754f22 // "Output"
+	valOutput  = 0x2274757074756f22 // "output"
+	keyElapsed = 0x64657370616c4522 // "Elapsed
+)
+
 // fieldOf returns the field a key names.
 func fieldOf(key []byte) field {
 	switch string(key) {
@@ -179,24 +191,54 @@ func (st *decodeState) decode(b []byte, ev *Event) bool {
 		return len(b) == 2
 	}
 	for {
-		// key: a plain name, then a colon
-		if i >= len(b) || b[i] != '"' {
-			return false
+		// key: a plain name, then a colon; test2json's own keys are
+		// recognised by their first eight bytes
+		f, next := fieldUnknown, 0
+		if i+10 <= len(b) {
+			switch binary.LittleEndian.Uint64(b[i:]) {
+			case keyTime:
+				f, next = fieldTime, i+7
+			case keyTest:
+				f, next = fieldTest, i+7
+			case keyAction:
+				if b[i+8] == ':' {
+					f, next = fieldAction, i+9
+				}
+			case keyOutput:
+				if b[i+8] == ':' {
+					f, next = fieldOutput, i+9
+				}
+			case keyPackage:
+				if b[i+8] == '"' && b[i+9] == ':' {
+					f, next = fieldPackage, i+10
+				}
+			case keyElapsed:
+				if b[i+8] == '"' && b[i+9] == ':' {
+					f, next = fieldElapsed, i+10
+				}
+			}
 		}
-		j := i + 1
-		for j < len(b) && b[j] >= 'A' && b[j] <= 'z' {
-			j++
+		if f != fieldUnknown {
+			i = next
+		} else {
+			if i >= len(b) || b[i] != '"' {
+				return false
+			}
+			j := i + 1
+			for j < len(b) && b[j] >= 'A' && b[j] <= 'z' {
+				j++
+			}
+			if j+1 >= len(b) || b[j] != '"' || b[j+1] != ':' {
+				return false
+			}
+			f = fieldOf(b[i+1 : j])
+			i = j + 2
 		}
-		if j+1 >= len(b) || b[j] != '"' || b[j+1] != ':' {
-			return false
-		}
-		f := fieldOf(b[i+1 : j])
-		i = j + 2
 		switch f {
 		case fieldUnknown:
 			return false
 		case fieldAttempt, fieldWorker, fieldWorkers:
-			j = i
+			j := i
 			for j < len(b) && b[j] >= '0' && b[j] <= '9' {
 				j++
 			}
@@ -214,7 +256,7 @@ func (st *decodeState) decode(b []byte, ev *Event) bool {
 			}
 			i = j
 		case fieldElapsed:
-			j = i
+			j := i
 			for j < len(b) && (b[j] == '-' || b[j] == '+' || b[j] == '.' || b[j] == 'e' || b[j] == 'E' || (b[j] >= '0' && b[j] <= '9')) {
 				j++
 			}
@@ -224,6 +266,16 @@ func (st *decodeState) decode(b []byte, ev *Event) bool {
 			}
 			ev.Elapsed = v
 			i = j
+		case fieldAction:
+			if i+8 <= len(b) && binary.LittleEndian.Uint64(b[i:]) == valOutput {
+				ev.Action, i = ActionOutput, i+8 // most events
+				break
+			}
+			raw, n, _, ok := st.parseString(b[i:])
+			if !ok {
+				return false
+			}
+			ev.Action, i = internAction(raw), i+n
 		case fieldPackage, fieldTest:
 			last, plain := st.lastPkg, st.plainPkg
 			if f == fieldTest {
@@ -263,8 +315,6 @@ func (st *decodeState) decode(b []byte, ev *Event) bool {
 					return false
 				}
 				ev.Time = t
-			case fieldAction:
-				ev.Action = internAction(raw)
 			case fieldOutput:
 				ev.Output = st.text(raw, unescaped)
 			case fieldFailedBuild:
@@ -302,9 +352,6 @@ var knownActions = [...]Action{ActionStart, ActionRun, ActionPause, ActionCont, 
 // internAction returns the constant for a known action, so that decoding an
 // event does not allocate a new string for it.
 func internAction(b []byte) Action {
-	if string(b) == string(ActionOutput) { // most events
-		return ActionOutput
-	}
 	for _, a := range knownActions {
 		if string(a) == string(b) {
 			return a

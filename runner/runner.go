@@ -173,7 +173,7 @@ func Run(ctx context.Context, cfg Config) (*grouping.Report, error) {
 // its final pass or fail starts the package's next attempt. It fails when
 // the input holds no go test -json event at all.
 func Read(r io.Reader, name string, obs Observer, opts grouping.Options) (*grouping.Report, error) {
-	st := &streamAttempts{opts: opts, attempt: map[string]int{}, ended: map[string]bool{},
+	st := &streamAttempts{opts: opts, pkgs: map[string]*pkgRoute{},
 		workers: map[[2]int]*grouping.Tracker{}, running: map[string]int{}, workersEnded: map[string]map[int]bool{}}
 	d := testjson.NewDecoder(r)
 	var firstBad string
@@ -233,7 +233,7 @@ func Read(r io.Reader, name string, obs Observer, opts grouping.Options) (*group
 			}
 			obs.Event(attempt, ev, b.line(i), pkg)
 			if pkg != nil && ev.Test == "" && ev.Action.IsTerminal() {
-				st.ended[ev.Package] = true
+				st.route1(ev.Package).ended = true
 				st.lastOK = false
 				// gorerun's own --jsonfile may hold another process of
 				// the same attempt (a crash resumed): its packages are
@@ -304,8 +304,7 @@ func (b *eventBatch) line(i int) []byte { return b.lines[i] }
 type streamAttempts struct {
 	opts     grouping.Options
 	trackers []*grouping.Tracker
-	attempt  map[string]int  // the attempt each package is in
-	ended    map[string]bool // packages whose attempt has ended
+	pkgs     map[string]*pkgRoute // where each package's events go
 	last     int             // the attempt of the previous event
 	// lastPkg is the package of the previous untagged event, in attempt
 	// lastAttempt; lastOK is cleared when a package ends.
@@ -416,9 +415,9 @@ func (s *streamAttempts) route(ev *testjson.Event) (*grouping.Tracker, int) {
 	if ev.Action == testjson.ActionBuildOutput || ev.Action == testjson.ActionBuildFail {
 		// Build output precedes the package's own events: it goes to the
 		// attempt the package's next event will start.
-		pkg := ev.BuildPackage()
-		n := max(s.attempt[pkg], 1)
-		if s.ended[pkg] {
+		pr := s.route1(ev.BuildPackage())
+		n := max(pr.attempt, 1)
+		if pr.ended {
 			n++
 		}
 		return s.tracker(n), n
@@ -429,14 +428,34 @@ func (s *streamAttempts) route(ev *testjson.Event) (*grouping.Tracker, int) {
 		s.last = s.lastAttempt
 		return s.tracker(s.last), s.last
 	}
-	n := max(s.attempt[pkg], 1)
-	if s.ended[pkg] {
+	pr := s.route1(pkg)
+	n := max(pr.attempt, 1)
+	if pr.ended {
 		n++ // the package runs again: its next attempt
-		delete(s.ended, pkg)
+		pr.ended = false
 	}
-	s.attempt[pkg], s.last = n, n
+	pr.attempt, s.last = n, n
 	s.lastPkg, s.lastAttempt, s.lastOK = pkg, n, true
 	return s.tracker(n), n
+}
+
+// pkgRoute is where a package's events go: the attempt it is in, and
+// whether that attempt has ended.
+type pkgRoute struct {
+	attempt int
+	ended   bool
+}
+
+// route1 returns the package's route, made on first use: one lookup
+// where two maps took three (events of interleaved packages switch
+// often).
+func (s *streamAttempts) route1(pkg string) *pkgRoute {
+	pr := s.pkgs[pkg]
+	if pr == nil {
+		pr = &pkgRoute{}
+		s.pkgs[pkg] = pr
+	}
+	return pr
 }
 
 // ErrTruncated marks input whose last event was cut off; the report is

@@ -305,7 +305,7 @@ type streamAttempts struct {
 	opts     grouping.Options
 	trackers []*grouping.Tracker
 	pkgs     map[string]*pkgRoute // where each package's events go
-	last     int             // the attempt of the previous event
+	last     int                  // the attempt of the previous event
 	// lastPkg is the package of the previous untagged event, in attempt
 	// lastAttempt; lastOK is cleared when a package ends.
 	lastPkg     string

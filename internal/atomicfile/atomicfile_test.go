@@ -1,6 +1,8 @@
 package atomicfile
 
 import (
+	"bytes"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -198,5 +200,67 @@ func TestReadFromAfterWrites(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(path); string(b) != "head:0123|456789:tail" {
 		t.Fatalf("got %q", b)
+	}
+}
+
+// ReadFrom copies in chunks (starting the write-out of each): parts of a
+// file and whole readers of more than a chunk arrive whole and in order.
+func TestReadFromLargerThanAChunk(t *testing.T) {
+	dir := t.TempDir()
+	data := make([]byte, 2*writebackChunk+12345)
+	for i := range data {
+		data[i] = byte(i*7 + i/4096)
+	}
+	src := filepath.Join(dir, "src")
+	if err := os.WriteFile(src, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		copy func(f *File, in *os.File) error
+	}{
+		{"a part across a chunk, then the rest", func(f *File, in *os.File) error {
+			if _, err := io.CopyN(f, in, writebackChunk+3); err != nil {
+				return err
+			}
+			_, err := io.Copy(f, in)
+			return err
+		}},
+		{"a limited reader, its count kept", func(f *File, in *os.File) error {
+			lr := &io.LimitedReader{R: in, N: int64(len(data)) - 10}
+			n, err := f.ReadFrom(lr)
+			if err == nil && (n != int64(len(data))-10 || lr.N != 0) {
+				t.Errorf("copied %d, %d left", n, lr.N)
+			}
+			_, err2 := io.Copy(f, in)
+			return errors.Join(err, err2)
+		}},
+		{"not a file", func(f *File, _ *os.File) error {
+			_, err := f.ReadFrom(bytes.NewReader(data))
+			return err
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in, err := os.Open(src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer in.Close()
+			path := filepath.Join(dir, "out")
+			f, err := Create(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.Write([]byte("head:"))
+			if err := tc.copy(f, in); err != nil {
+				t.Fatal(err)
+			}
+			if err := f.Commit(); err != nil {
+				t.Fatal(err)
+			}
+			if b, _ := os.ReadFile(path); !bytes.Equal(b, append([]byte("head:"), data...)) {
+				t.Fatalf("got %d bytes, want %d (or other bytes)", len(b), len(data)+5)
+			}
+		})
 	}
 }

@@ -42,7 +42,8 @@ func TestMessageFindersAgreeWithSplitting(t *testing.T) {
 	pieces := []string{"    x_test.go:12: boom", "x_test.go:3: ", "        more detail", "", "   ", "=== RUN   TestA",
 		"--- FAIL: TestA (0.00s)", "--- PASS: TestB (0.00s)", "plain text", "panic: oh no", "\tgoroutine 1",
 		"a.go:1: é", "=== NAME  TestA", "x_test.go:9: two\tcols", "   x_test.go:7: " + strings.Repeat("é", 600),
-		"    " + strings.Repeat("long continuation ", 40), "x_test.go:1: l1", "    c", "    d", "    e"}
+		"    " + strings.Repeat("long continuation ", 40), "x_test.go:1: l1", "    c", "    d", "    e",
+		"x_test.go:4: says --- FAIL inside", "\t--- FAIL: TestA/sub (0.00s)", "--- FAILED text", "  "}
 	rng := rand.New(rand.NewPCG(1, 2))
 	for i := range 20000 {
 		var b strings.Builder

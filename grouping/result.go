@@ -216,28 +216,39 @@ func capMessage(msg string) string {
 // its result line, with the continuation lines that belong to it.
 func lastMessage(out []byte) string {
 	s := view(out)
-	var first string // the message's first line, without its file:line
-	found, inMsg := false, false
-	rest, end := 0, 0 // its continuation lines are s[rest:end]
-	off := 0
-	for line := range strings.SplitSeq(s, "\n") {
-		start := off
-		off += len(line) + 1
-		l := strings.TrimSpace(line)
-		switch {
-		case strings.HasPrefix(l, "--- FAIL"):
-			return joinMessage(found, first, s[rest:end])
-		case isFraming(line) || l == "":
-			inMsg = false
-		case logText(line) != l: // a new file:line message
-			first, found, inMsg = logText(line), true, true
-			rest = min(off, len(s))
-			end = rest
-		case inMsg:
-			end = start + len(line)
+	// The lines before the first "--- FAIL" line: found by a search, not
+	// line by line (a failed test's output is often long).
+	r := s
+	for from := 0; ; {
+		i := strings.Index(s[from:], "--- FAIL")
+		if i < 0 {
+			break
 		}
+		p := from + i
+		if ls := strings.LastIndexByte(s[:p], '\n') + 1; strings.TrimSpace(s[ls:p]) == "" {
+			r = s[:max(ls-1, 0)]
+			break
+		}
+		from = p + len("--- FAIL")
 	}
-	return joinMessage(found, first, s[rest:end])
+	// The last file:line message of those lines, from the end: its
+	// continuation lines run to the first empty or framing line after it.
+	cut := len(r) + 1 // where that line starts (as if one followed r)
+	for end := len(r); ; {
+		ls := strings.LastIndexByte(r[:end], '\n') + 1
+		line := r[ls:end]
+		switch l := strings.TrimSpace(line); {
+		case isFraming(line) || l == "":
+			cut = ls
+		case logText(line) != l:
+			rest := min(end+1, len(r))
+			return joinMessage(true, logText(line), r[rest:max(rest, cut-1)])
+		}
+		if ls == 0 {
+			return ""
+		}
+		end = ls - 1
+	}
 }
 
 // joinMessage is a message's first line and its continuation lines, each

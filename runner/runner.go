@@ -196,6 +196,14 @@ func Read(r io.Reader, name string, obs Observer, opts grouping.Options) (*group
 		}
 		b := next()
 		for {
+			if len(b.events) > 0 && !d.Ready() {
+				// No whole line is buffered: hand over what there is
+				// before a read that may wait (a live stream, such as
+				// --raw-command's, shows each event as it comes).
+				b.retired = d.AppendRetired(b.retired)
+				batches <- b
+				b = next()
+			}
 			b.events = append(b.events, testjson.Event{})
 			ev := &b.events[len(b.events)-1]
 			if !d.ScanInto(ev) {

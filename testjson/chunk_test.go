@@ -3,6 +3,7 @@ package testjson
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"reflect"
@@ -257,5 +258,52 @@ func TestDecoderLongLineKeepsNoGrowthBuffers(t *testing.T) {
 	}
 	if kept > 4*readSize {
 		t.Fatalf("%d MB of retired buffers remembered after a 64 MB line", kept>>20)
+	}
+}
+
+// Ready says whether a whole line is buffered, and asking it changes
+// nothing that Scan returns, whatever the reads return at a time.
+func TestReadyChangesNothing(t *testing.T) {
+	var b strings.Builder
+	for i := range 300 {
+		fmt.Fprintf(&b, `{"Action":"output","Package":"p","Test":"T%d","Output":"line %d %s\n"}`+"\n", i%7, i, strings.Repeat("x", i%50))
+		if i%40 == 0 {
+			b.WriteString("not json\n")
+		}
+	}
+	b.WriteString(`{"Action":"pass","Package":"p"}`) // no newline at the end
+	in := b.String()
+	scan := func(r io.Reader, ask bool) (lines []string, ready int) {
+		d := NewDecoder(r)
+		for {
+			if ask && d.Ready() {
+				ready++
+			}
+			if !d.Scan() {
+				break
+			}
+			lines = append(lines, string(d.Line())+"|"+d.Event().Output+d.Event().Test)
+		}
+		if d.Err() != nil {
+			t.Fatal(d.Err())
+		}
+		return lines, ready
+	}
+	want, _ := scan(strings.NewReader(in), false)
+	for name, r := range map[string]func() io.Reader{
+		"one byte at a time": func() io.Reader { return iotest.OneByteReader(strings.NewReader(in)) },
+		"half reads":         func() io.Reader { return iotest.HalfReader(strings.NewReader(in)) },
+		"whole":              func() io.Reader { return strings.NewReader(in) },
+	} {
+		got, ready := scan(r(), true)
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("%s: asking Ready changed what Scan returned", name)
+		}
+		if name == "one byte at a time" && ready > 1 {
+			t.Errorf("%s: Ready said a line was buffered %d times (bytes come one at a time)", name, ready)
+		}
+		if name == "whole" && ready < len(want)/2 {
+			t.Errorf("%s: Ready said a line was buffered only %d times of %d", name, ready, len(want))
+		}
 	}
 }

@@ -29,6 +29,7 @@ type Decoder struct {
 	buf       []byte // buf[pos:] is read but not returned yet
 	pos       int
 	seen      int   // buf[pos:seen] holds no newline
+	next      int   // when above pos: the end of the next line, found by Ready
 	rerr      error // the reader's error, reported once buf is used up
 	line      []byte
 	ev        Event
@@ -97,6 +98,12 @@ func (d *Decoder) ScanInto(ev *Event) bool {
 // without; ok is false when the stream has no more lines or a read failed
 // (d.rerr says which).
 func (d *Decoder) readLine() (line []byte, ok bool) {
+	if end := d.next; end > d.pos {
+		d.next = 0
+		line = d.buf[d.pos:end:end]
+		d.pos, d.seen = end, end
+		return line, true
+	}
 	for noProgress := 0; ; {
 		if i := bytes.IndexByte(d.buf[d.seen:], '\n'); i >= 0 {
 			end := d.seen + i + 1
@@ -121,6 +128,23 @@ func (d *Decoder) readLine() (line []byte, ok bool) {
 	}
 }
 
+// Ready reports whether the next Scan returns without reading from the
+// stream (a whole line is buffered, or the stream has ended): a reader
+// that collects events hands over what it has before a Scan that may wait
+// for a live stream.
+func (d *Decoder) Ready() bool {
+	if d.err != nil || d.rerr != nil || d.next > d.pos {
+		return true
+	}
+	i := bytes.IndexByte(d.buf[d.seen:], '\n')
+	if i < 0 {
+		d.seen = len(d.buf)
+		return false
+	}
+	d.next = d.seen + i + 1
+	return true
+}
+
 // fill reads once into the free end of the buffer. When too little is
 // free, the unread rest moves to a new buffer: bytes already returned are
 // never written again.
@@ -136,7 +160,7 @@ func (d *Decoder) fill() int {
 		nb = append(nb, rest...)
 		d.pool.retire(d.buf)
 		d.seen -= d.pos
-		d.buf, d.pos = nb, 0
+		d.buf, d.pos, d.next = nb, 0, 0
 	}
 	n, err := d.r.Read(d.buf[len(d.buf):cap(d.buf)])
 	d.buf = d.buf[:len(d.buf)+n]

@@ -1,6 +1,7 @@
 package testjson
 
 import (
+	"bytes"
 	"encoding/binary"
 	"math/bits"
 	"strconv"
@@ -145,6 +146,10 @@ const (
 	keyElapsed = 0x64657370616c4522 // "Elapsed
 )
 
+// maxTimeLen bounds the times read in place: RFC 3339 with nanoseconds
+// and a zone offset is 35 bytes.
+const maxTimeLen = 40
+
 // fieldOf returns the field a key names.
 func fieldOf(key []byte) field {
 	switch string(key) {
@@ -276,6 +281,28 @@ func (st *decodeState) decode(b []byte, ev *Event) bool {
 				return false
 			}
 			ev.Action, i = internAction(raw), i+n
+		case fieldTime:
+			// A time of the previous time's minute is read in place: the
+			// string ends at the first quote, and sameMinute checks every
+			// byte before it (no escape can pass).
+			if i < len(b) && b[i] == '"' {
+				rest := b[i+1:]
+				if q := bytes.IndexByte(rest[:min(len(rest), maxTimeLen)], '"'); q >= 0 {
+					if t, ok := st.sameMinute(rest[:q]); ok {
+						ev.Time, i = t, i+q+2
+						break
+					}
+				}
+			}
+			raw, n, _, ok := st.parseString(b[i:])
+			if !ok {
+				return false
+			}
+			t, ok := st.parseTime(raw)
+			if !ok {
+				return false
+			}
+			ev.Time, i = t, i+n
 		case fieldPackage, fieldTest:
 			last, plain := st.lastPkg, st.plainPkg
 			if f == fieldTest {
@@ -309,12 +336,6 @@ func (st *decodeState) decode(b []byte, ev *Event) bool {
 			}
 			i += n
 			switch f {
-			case fieldTime:
-				t, ok := st.parseTime(raw)
-				if !ok {
-					return false
-				}
-				ev.Time = t
 			case fieldOutput:
 				ev.Output = st.text(raw, unescaped)
 			case fieldFailedBuild:

@@ -176,6 +176,7 @@ func Read(r io.Reader, name string, obs Observer, opts grouping.Options) (*group
 	st := &streamAttempts{opts: opts, pkgs: map[string]*pkgRoute{},
 		workers: map[[2]int]*grouping.Tracker{}, running: map[string]int{}, workersEnded: map[string]map[int]bool{}}
 	d := testjson.NewDecoder(r)
+	live := !isRegularFile(r) // a pipe may pause: see below
 	var firstBad string
 	done, _ := obs.(PackageDoner)
 	// Reading and decoding run on a goroutine of their own, a batch of
@@ -196,10 +197,11 @@ func Read(r io.Reader, name string, obs Observer, opts grouping.Options) (*group
 		}
 		b := next()
 		for {
-			if len(b.events) > 0 && !d.Ready() {
+			if live && len(b.events) > 0 && !d.Ready() {
 				// No whole line is buffered: hand over what there is
 				// before a read that may wait (a live stream, such as
-				// --raw-command's, shows each event as it comes).
+				// --raw-command's, shows each event as it comes). A
+				// file's reads do not wait: its batches stay full.
 				b.retired = d.AppendRetired(b.retired)
 				batches <- b
 				b = next()
@@ -445,6 +447,17 @@ func (s *streamAttempts) route(ev *testjson.Event) (*grouping.Tracker, int) {
 	pr.attempt, s.last = n, n
 	s.lastPkg, s.lastAttempt, s.lastOK = pkg, n, true
 	return s.tracker(n), n
+}
+
+// isRegularFile reports whether r is a regular file, whose reads return
+// at once (a pipe's wait for the writer).
+func isRegularFile(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode().IsRegular()
 }
 
 // pkgRoute is where a package's events go: the attempt it is in, and

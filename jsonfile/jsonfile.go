@@ -43,6 +43,9 @@ func create(path, flag string, timingOnly bool) (*Writer, error) {
 	return &Writer{flag: flag, f: f, timingOnly: timingOnly}, nil
 }
 
+// ReadsLines is true: the file holds each event's line as go test wrote it.
+func (w *Writer) ReadsLines() bool { return true }
+
 // Event writes one event, tagged with its attempt.
 func (w *Writer) Event(attempt int, ev *testjson.Event, line []byte, _ *grouping.Package) {
 	if w.err != nil {

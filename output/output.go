@@ -89,6 +89,17 @@ func (l List) Event(attempt int, ev *testjson.Event, line []byte, pkg *grouping.
 	}
 }
 
+// ReadsLines reports whether an output reads events' raw lines (it says
+// so with a ReadsLines method): see runner.LineReader.
+func (l List) ReadsLines() bool {
+	for _, o := range l {
+		if lr, ok := o.(interface{ ReadsLines() bool }); ok && lr.ReadsLines() {
+			return true
+		}
+	}
+	return false
+}
+
 // Round announces a rerun round to every output.
 func (l List) Round(p grouping.PlanResult) {
 	for _, o := range l {

@@ -58,6 +58,13 @@ type Drainer interface {
 	Drain()
 }
 
+// LineReader is an Observer that says whether it reads the raw line of
+// an event (the --jsonfile copy). When it does not, Read lets the decoder
+// write into the lines (see testjson.Decoder.UnescapeInPlace).
+type LineReader interface {
+	ReadsLines() bool
+}
+
 // Config says what to run and how.
 type Config struct {
 	Go       string   // the go command; "go" if empty
@@ -176,6 +183,9 @@ func Read(r io.Reader, name string, obs Observer, opts grouping.Options) (*group
 	st := &streamAttempts{opts: opts, pkgs: map[string]*pkgRoute{},
 		workers: map[[2]int]*grouping.Tracker{}, running: map[string]int{}, workersEnded: map[string]map[int]bool{}}
 	d := testjson.NewDecoder(r)
+	if lr, ok := obs.(LineReader); ok && !lr.ReadsLines() {
+		d.UnescapeInPlace()
+	}
 	live := !isRegularFile(r) // a pipe may pause: see below
 	var firstBad string
 	done, _ := obs.(PackageDoner)

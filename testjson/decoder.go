@@ -145,6 +145,13 @@ func (d *Decoder) Ready() bool {
 	return true
 }
 
+// UnescapeInPlace lets the decoder write into the lines it reads: an
+// Output whose only escape is its final newline (most of them), at the end
+// of its line, then shares the line's bytes instead of being copied, and
+// Line no longer returns that line as it was read. For readers that do not
+// use Line.
+func (d *Decoder) UnescapeInPlace() { d.fast.inPlace = true }
+
 // fill reads once into the free end of the buffer. When too little is
 // free, the unread rest moves to a new buffer: bytes already returned are
 // never written again.

@@ -136,6 +136,7 @@ func FuzzFastDecode(f *testing.F) {
 	f.Add([]byte(`{"Attempt":2,"Action":"run","Test":"T"}`))
 	f.Add([]byte(`{"Attempt":1,"Worker":3,"Action":"run","Test":"T"}`))
 	f.Add([]byte(`{"Attempt":1,"Worker":3,"Workers":4,"Action":"start","Package":"p"}`))
+	f.Add([]byte("{\"Action\":\"output\",\"Output\":\"=== RUN   T\\n\"}\n{\"Output\":\"no action\\n\"}\n{\"Action\":\"output\",\"Output\":\"a\\tb\\n\"}"))
 	f.Add([]byte("{\"Action\":\"run\",\"Package\":\"p\",\"Test\":\"T\\\\\"}\n{\"Action\":\"run\",\"Package\":\"p\",\"Test\":\"T\\\"}\n{\"Action\":\"run\",\"Package\":\"p\",\"Test\":\"T\"}"))
 	f.Add([]byte("{\"Action\":\"run\",\"Package\":\"p\\u0041\",\"Test\":\"T\"}\n{\"Action\":\"run\",\"Package\":\"pA\",\"Test\":\"T\"}\n{\"Action\":\"run\",\"Package\":\"pAx\",\"Test\":\"T\"}"))
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -162,6 +163,24 @@ func FuzzFastDecode(f *testing.F) {
 				if !reflect.DeepEqual(fast, slow) {
 					t.Fatalf("after earlier lines, fast %+v != json %+v for %q", fast, slow, line)
 				}
+			}
+		}
+		// Decoding in place (UnescapeInPlace) gives the same events, and
+		// a line that is not taken as an event stays as it was read.
+		inPlace := decodeState{inPlace: true}
+		for line := range bytes.SplitSeq(b, []byte("\n")) {
+			own := bytes.Clone(line)
+			var fast Event
+			if inPlace.decode(own, &fast) && fast.Action != "" {
+				var slow Event
+				if err := json.Unmarshal(line, &slow); err != nil {
+					t.Fatalf("in place, fast accepted what encoding/json rejects (%v): %q", err, line)
+				}
+				if !reflect.DeepEqual(fast, slow) {
+					t.Fatalf("in place, fast %+v != json %+v for %q", fast, slow, line)
+				}
+			} else if !bytes.Equal(own, line) {
+				t.Fatalf("a line not taken as an event was changed: %q -> %q", line, own)
 			}
 		}
 		d := NewDecoder(strings.NewReader(string(b)))

@@ -32,8 +32,13 @@ type decodeState struct {
 	// between quotes in the input are the same name, found without
 	// scanning for the string's end.
 	plainPkg, plainTest bool
-	names               map[string]string
-	recent              [recentNames]string // see intern
+	// inPlace allows decode to write into the line (see
+	// Decoder.UnescapeInPlace); newline is then the byte that becomes the
+	// final newline of a value once the line is accepted.
+	inPlace bool
+	newline *byte
+	names   map[string]string
+	recent  [recentNames]string // see intern
 	// arena holds unescaped strings: appended to, never written over, so
 	// the strings made of it stay as they are; a new one replaces it when
 	// full.
@@ -191,6 +196,7 @@ func (st *decodeState) decode(b []byte, ev *Event) bool {
 	if len(b) < 2 || b[0] != '{' {
 		return false
 	}
+	st.newline = nil
 	i := 1
 	if b[1] == '}' {
 		return len(b) == 2
@@ -359,7 +365,13 @@ func (st *decodeState) decode(b []byte, ev *Event) bool {
 		case ',':
 			i++
 		case '}':
-			return i == len(b)-1
+			if i != len(b)-1 {
+				return false
+			}
+			if st.newline != nil && ev.Action != "" {
+				*st.newline = '\n' // see parseString
+			}
+			return true
 		default:
 			return false
 		}
@@ -393,6 +405,14 @@ func (st *decodeState) parseString(b []byte) (raw []byte, n int, unescaped, ok b
 	i := 1 + special(b[1:])
 	if i < len(b) && b[i] == '"' {
 		return b[1:i], i + 1, false, true
+	}
+	if st.inPlace && i+4 == len(b) && b[i] == '\\' && b[i+1] == 'n' && b[i+2] == '"' && b[i+3] == '}' {
+		// The last value of the line, plain ASCII up to a final \n: the
+		// value is the line's own bytes, its last one the escape's
+		// backslash, which decode turns into the newline once the line
+		// is accepted as an event (a line that is not stays as read).
+		st.newline = &b[i]
+		return b[1 : i+1], i + 3, false, true
 	}
 	ascii := true
 	for i < len(b) {

@@ -539,6 +539,9 @@ func firstLine(s string) string {
 // reader of a failure needs (=== RUN, --- PASS and the like).
 func isFraming(line string) bool {
 	l := strings.TrimLeft(line, " ")
+	if len(l) < 7 || (l[0] != '=' && l[0] != '-') {
+		return false // most lines: no prefix to compare
+	}
 	return hasAnyPrefix(l, runFraming) || hasAnyPrefix(l, resultFraming)
 }
 

@@ -171,36 +171,52 @@ func TestRemoveStale(t *testing.T) {
 }
 
 func TestReadFromAfterWrites(t *testing.T) {
-	dir := t.TempDir()
-	src := filepath.Join(dir, "src")
+	src := filepath.Join(t.TempDir(), "src")
 	if err := os.WriteFile(src, []byte("0123456789"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	got := copyThrough(t, src, func(f *File, in *os.File) error {
+		if _, err := io.CopyN(f, in, 4); err != nil { // a part of a file, then the rest
+			return err
+		}
+		f.Write([]byte("|"))
+		if _, err := io.Copy(f, in); err != nil {
+			return err
+		}
+		f.Write([]byte(":tail"))
+		return nil
+	})
+	if string(got) != "head:0123|456789:tail" {
+		t.Fatalf("got %q", got)
+	}
+}
+
+// copyThrough writes "head:" and then what copy writes, reading the file
+// at src, into a new file, commits it and returns what it holds.
+func copyThrough(t *testing.T, src string, copy func(f *File, in *os.File) error) []byte {
+	t.Helper()
 	in, err := os.Open(src)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer in.Close()
-	path := filepath.Join(dir, "out")
+	path := filepath.Join(t.TempDir(), "out")
 	f, err := Create(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	f.Write([]byte("head:"))
-	if _, err := io.CopyN(f, in, 4); err != nil { // a part of a file, then the rest
+	if err := copy(f, in); err != nil {
 		t.Fatal(err)
 	}
-	f.Write([]byte("|"))
-	if _, err := io.Copy(f, in); err != nil {
-		t.Fatal(err)
-	}
-	f.Write([]byte(":tail"))
 	if err := f.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	if b, _ := os.ReadFile(path); string(b) != "head:0123|456789:tail" {
-		t.Fatalf("got %q", b)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
 	}
+	return b
 }
 
 // ReadFrom copies in chunks (starting the write-out of each): parts of a
@@ -241,24 +257,7 @@ func TestReadFromLargerThanAChunk(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			in, err := os.Open(src)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer in.Close()
-			path := filepath.Join(dir, "out")
-			f, err := Create(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			f.Write([]byte("head:"))
-			if err := tc.copy(f, in); err != nil {
-				t.Fatal(err)
-			}
-			if err := f.Commit(); err != nil {
-				t.Fatal(err)
-			}
-			if b, _ := os.ReadFile(path); !bytes.Equal(b, append([]byte("head:"), data...)) {
+			if b := copyThrough(t, src, tc.copy); !bytes.Equal(b, append([]byte("head:"), data...)) {
 				t.Fatalf("got %d bytes, want %d (or other bytes)", len(b), len(data)+5)
 			}
 		})

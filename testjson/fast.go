@@ -26,12 +26,7 @@ func fastDecode(b []byte, ev *Event) bool {
 // of the last time's minute, and space for unescaped strings, so that a
 // typical event costs no allocation.
 type decodeState struct {
-	lastPkg, lastTest string // the previous event's, compared first
-	// plainPkg and plainTest are set when lastPkg and lastTest are
-	// printable ASCII without quote or backslash: then the same bytes
-	// between quotes in the input are the same name, found without
-	// scanning for the string's end.
-	plainPkg, plainTest bool
+	pkg, test recentName // the previous event's, compared first
 	// inPlace allows decode to write into the line (see
 	// Decoder.UnescapeInPlace); newline is then the byte that becomes the
 	// final newline of a value once the line is accepted.
@@ -309,31 +304,15 @@ func (st *decodeState) decode(b []byte, ev *Event) bool {
 				return false
 			}
 			ev.Time, i = t, i+n
-		case fieldPackage, fieldTest:
-			last, plain := st.lastPkg, st.plainPkg
-			if f == fieldTest {
-				last, plain = st.lastTest, st.plainTest
+		case fieldPackage:
+			var ok bool
+			if ev.Package, i, ok = st.readName(&st.pkg, b, i); !ok {
+				return false
 			}
-			if n := len(last); plain && i+n+1 < len(b) && b[i] == '"' && b[i+n+1] == '"' && string(b[i+1:i+n+1]) == last {
-				i += n + 2 // the previous event's package or test
-			} else {
-				raw, n, _, ok := st.parseString(b[i:])
-				if !ok {
-					return false
-				}
-				i += n
-				last = st.intern(raw)
-				plain = len(last) > 0 && special(raw) == len(raw)
-				if f == fieldPackage {
-					st.lastPkg, st.plainPkg = last, plain
-				} else {
-					st.lastTest, st.plainTest = last, plain
-				}
-			}
-			if f == fieldPackage {
-				ev.Package = last
-			} else {
-				ev.Test = last
+		case fieldTest:
+			var ok bool
+			if ev.Test, i, ok = st.readName(&st.test, b, i); !ok {
+				return false
 			}
 		default:
 			raw, n, unescaped, ok := st.parseString(b[i:])
@@ -391,6 +370,30 @@ func internAction(b []byte) Action {
 		}
 	}
 	return Action(b)
+}
+
+// recentName is the previous event's package or test name. When it is
+// plain (printable ASCII without quote or backslash), the same bytes
+// between quotes in the input are the same name, found without scanning
+// for the string's end.
+type recentName struct {
+	name  string
+	plain bool
+}
+
+// readName reads the name at b[i:] and returns it and where it ends,
+// remembering it in r for the next event.
+func (st *decodeState) readName(r *recentName, b []byte, i int) (string, int, bool) {
+	if n := len(r.name); r.plain && i+n+1 < len(b) && b[i] == '"' && b[i+n+1] == '"' && string(b[i+1:i+n+1]) == r.name {
+		return r.name, i + n + 2, true
+	}
+	raw, n, _, ok := st.parseString(b[i:])
+	if !ok {
+		return "", 0, false
+	}
+	r.name = st.intern(raw)
+	r.plain = len(r.name) > 0 && special(raw) == len(raw)
+	return r.name, i + n, true
 }
 
 // parseString parses a JSON string at the start of b and returns its

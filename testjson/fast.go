@@ -315,6 +315,12 @@ func (st *decodeState) decode(b []byte, ev *Event) bool {
 				return false
 			}
 		default:
+			if f == fieldOutput && st.inPlace {
+				if raw, n, ok := st.outputInPlace(b[i:]); ok {
+					ev.Output, i = st.text(raw, false), i+n
+					break
+				}
+			}
 			raw, n, unescaped, ok := st.parseString(b[i:])
 			if !ok {
 				return false
@@ -348,7 +354,7 @@ func (st *decodeState) decode(b []byte, ev *Event) bool {
 				return false
 			}
 			if st.newline != nil && ev.Action != "" {
-				*st.newline = '\n' // see parseString
+				*st.newline = '\n' // see outputInPlace
 			}
 			return true
 		default:
@@ -396,6 +402,26 @@ func (st *decodeState) readName(r *recentName, b []byte, i int) (string, int, bo
 	return r.name, i + n, true
 }
 
+// outputInPlace is parseString for an Output value when the decoder may
+// write into the line (see Decoder.UnescapeInPlace): a value that is the
+// line's last, plain ASCII up to a final \n, is the line's own bytes, its
+// last one the escape's backslash, which decode turns into the newline
+// once the line is accepted as an event (a line that is not stays as
+// read). Only Output: other values are copied before that (intern, an
+// action's name), so they would keep the backslash. ok is false for any
+// other value.
+func (st *decodeState) outputInPlace(b []byte) (raw []byte, n int, ok bool) {
+	if len(b) == 0 || b[0] != '"' {
+		return nil, 0, false
+	}
+	i := 1 + special(b[1:])
+	if i+4 != len(b) || b[i] != '\\' || b[i+1] != 'n' || b[i+2] != '"' || b[i+3] != '}' {
+		return nil, 0, false
+	}
+	st.newline = &b[i]
+	return b[1 : i+1], i + 3, true
+}
+
 // parseString parses a JSON string at the start of b and returns its
 // unquoted bytes, the number of bytes it took, and whether the bytes are
 // unescaped ones at the free end of the arena (valid until the next call;
@@ -408,14 +434,6 @@ func (st *decodeState) parseString(b []byte) (raw []byte, n int, unescaped, ok b
 	i := 1 + special(b[1:])
 	if i < len(b) && b[i] == '"' {
 		return b[1:i], i + 1, false, true
-	}
-	if st.inPlace && i+4 == len(b) && b[i] == '\\' && b[i+1] == 'n' && b[i+2] == '"' && b[i+3] == '}' {
-		// The last value of the line, plain ASCII up to a final \n: the
-		// value is the line's own bytes, its last one the escape's
-		// backslash, which decode turns into the newline once the line
-		// is accepted as an event (a line that is not stays as read).
-		st.newline = &b[i]
-		return b[1 : i+1], i + 3, false, true
 	}
 	ascii := true
 	for i < len(b) {

@@ -4,7 +4,6 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
-	"os"
 	"path"
 	"sort"
 	"strconv"
@@ -512,8 +511,8 @@ func (s *Stream) WritePackage(ph *grouping.PackageHistory) error {
 type Prefix struct {
 	enc    suiteEncoder
 	counts Testsuite
-	groups int      // how many of the package's leading groups it holds
-	file   *os.File // where encoded testcases go once they pass maxPrefixMemory
+	groups int                  // how many of the package's leading groups it holds
+	file   *atomicfile.Detached // where encoded testcases go once they pass maxPrefixMemory
 }
 
 // maxPrefixMemory is how much of a package's encoded testcases a Prefix
@@ -528,7 +527,7 @@ func (p *Prefix) spill(dir, base string) error {
 		return nil
 	}
 	if p.file == nil {
-		f, err := os.CreateTemp(dir, "."+base+".tmp") // a killed run's leftover is found as stale
+		f, err := atomicfile.Temp(dir, "."+base+".tmp") // a killed run's leftover (if named) is found as stale
 		if err != nil {
 			return err
 		}
@@ -557,7 +556,6 @@ func (p *Prefix) writeTo(w io.Writer) error {
 func (p *Prefix) close() {
 	if p.file != nil {
 		p.file.Close()
-		os.Remove(p.file.Name())
 		p.file = nil
 	}
 }
@@ -642,12 +640,7 @@ func (s *Stream) finish(pkgs []*grouping.PackageHistory) error {
 			again = append(again, ph)
 		}
 	}
-	spillPath, err := s.spill.Detach()
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", s.path, err)
-	}
-	defer os.Remove(spillPath)
-	body, err := os.Open(spillPath)
+	body, err := s.spill.Detach()
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", s.path, err)
 	}

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,6 +13,7 @@ import (
 	junit "github.com/joshdk/go-junit"
 
 	"github.com/gorerun/gorerun/grouping"
+	"github.com/gorerun/gorerun/internal/junitschema"
 	"github.com/gorerun/gorerun/internal/streamtest"
 )
 
@@ -146,13 +146,7 @@ func TestGolden(t *testing.T) {
 
 func validate(t *testing.T, path string) {
 	t.Helper()
-	validator, _ := filepath.Abs(filepath.Join("..", "..", "shared", "bin", "validate-junit"))
-	if _, err := os.Stat(validator); err != nil {
-		t.Fatalf("JUnit validator missing (CI puts shared/ beside the repository): %v", err)
-	}
-	if out, err := exec.Command(validator, path).CombinedOutput(); err != nil {
-		t.Fatalf("%s does not validate: %v\n%s", path, err, out)
-	}
+	junitschema.Validate(t, path)
 }
 
 func TestCountsAddUp(t *testing.T) {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/gorerun/gorerun/grouping"
+	"github.com/gorerun/gorerun/internal/proc"
 	"github.com/gorerun/gorerun/testjson"
 )
 
@@ -99,6 +100,8 @@ type Config struct {
 	// Debug, if set, gets a line for every go command run, with how long
 	// it took (--debug).
 	Debug io.Writer
+	// Guard kills the test processes if gorerun is killed (nil: none).
+	Guard *proc.Guard
 	// Sleep waits d or until ctx is done; time.Sleep-like by default.
 	Sleep func(ctx context.Context, d time.Duration) error
 }
@@ -769,19 +772,18 @@ func (rd *round) finish() *grouping.Attempt {
 
 // exec runs one go test process and feeds its stream to the round.
 func (rd *round) exec(ctx context.Context, args []string) error {
-	cmd := exec.CommandContext(ctx, rd.cfg.Go, args...)
+	p := proc.Command(ctx, rd.cfg.Guard, rd.cfg.Go, args...)
+	cmd := p.Cmd
 	cmd.Dir = rd.cfg.Dir
 	cmd.Env = append(append([]string(nil), rd.cfg.Env...), AttemptEnv+"="+strconv.Itoa(rd.attempt))
 	var stderr bytes.Buffer
 	cmd.Stderr = io.MultiWriter(rd.cfg.Stderr, &limitedBuffer{buf: &stderr, max: 4096})
-	setInterrupt(cmd)
-	cmd.WaitDelay = 5 * time.Second
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return fmt.Errorf("go test: %w", err)
 	}
 	defer debugCommand(rd.cfg.Debug, rd.cfg, args)()
-	if err := cmd.Start(); err != nil {
+	if err := p.Start(); err != nil {
 		if errors.Is(err, exec.ErrNotFound) {
 			return fmt.Errorf("%s not found on PATH: install Go or set PATH: %w", rd.cfg.Go, err)
 		}
@@ -823,7 +825,7 @@ func (rd *round) exec(ctx context.Context, args []string) error {
 		d.Reuse()
 	}
 	readErr := d.Err()
-	waitErr := cmd.Wait()
+	waitErr := p.Wait()
 	if ctx.Err() != nil {
 		return fmt.Errorf("%w", ErrInterrupted)
 	}

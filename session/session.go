@@ -20,6 +20,7 @@ import (
 	"github.com/gorerun/gorerun/internal/gomod"
 	"github.com/gorerun/gorerun/internal/inputfile"
 	"github.com/gorerun/gorerun/internal/outpath"
+	"github.com/gorerun/gorerun/internal/proc"
 	"github.com/gorerun/gorerun/internal/spool"
 	"github.com/gorerun/gorerun/jsonfile"
 	"github.com/gorerun/gorerun/junitout"
@@ -89,6 +90,8 @@ type Config struct {
 	RawCommand        bool      // GoFlags is a command that prints go test -json: run it instead of go test
 	MaxFails          int       // stop the run after this many test failures (0: never)
 	Debug             io.Writer // where the go commands run are logged (nil: nowhere)
+	// Guard kills the test processes should gorerun be killed (nil: none).
+	Guard *proc.Guard
 
 	Stdout, Stderr io.Writer
 	// Hold, when set, is told the size of a file the run keeps in memory
@@ -247,15 +250,15 @@ func (f *failLimit) Finish(output.Result) error { return nil }
 // command exited non-zero although every test passed (a script that ran
 // more than go test).
 func runRaw(ctx context.Context, cfg Config, o *outputs) (*grouping.Report, bool, error) {
-	cmd := exec.CommandContext(ctx, cfg.GoFlags[0], cfg.GoFlags[1:]...)
+	p := proc.Command(ctx, cfg.Guard, cfg.GoFlags[0], cfg.GoFlags[1:]...)
+	cmd := p.Cmd
 	cmd.Dir = cfg.Dir
 	cmd.Stderr = cfg.Stderr
-	cmd.WaitDelay = 5 * time.Second
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, false, fmt.Errorf("--raw-command: %w", err)
 	}
-	if err := cmd.Start(); err != nil {
+	if err := p.Start(); err != nil {
 		return nil, false, fmt.Errorf("--raw-command %s: %w", cfg.GoFlags[0], err)
 	}
 	if cfg.Debug != nil {
@@ -265,7 +268,7 @@ func runRaw(ctx context.Context, cfg Config, o *outputs) (*grouping.Report, bool
 	defer obs.stop()
 	report, readErr := runner.Read(stdout, "--raw-command output", obs, cfg.Tracker)
 	io.Copy(io.Discard, stdout) // let the command finish writing
-	waitErr := cmd.Wait()
+	waitErr := p.Wait()
 	if errors.Is(readErr, runner.ErrTruncated) {
 		readErr = nil
 	}
@@ -559,6 +562,7 @@ func runTests(ctx context.Context, f *facts, cfg Config, o *outputs) (*grouping.
 		Tracker:  cfg.Tracker,
 		Stderr:   cfg.Stderr,
 		Debug:    cfg.Debug,
+		Guard:    cfg.Guard,
 	}
 	byGroup := cfg.Shard != "" && cfg.ShardBy == "group"
 	if cfg.Workers > 1 || byGroup {

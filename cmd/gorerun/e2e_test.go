@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gorerun/gorerun/internal/junitschema"
 	"github.com/gorerun/gorerun/junitout"
 )
 
@@ -157,14 +158,7 @@ func (r result) expectCounts(t *testing.T, want map[string]int) {
 // validateJUnit runs ../shared/bin/validate-junit on a report.
 func validateJUnit(t *testing.T, path string) {
 	t.Helper()
-	validator, _ := filepath.Abs(filepath.Join("..", "..", "..", "shared", "bin", "validate-junit"))
-	if _, err := os.Stat(validator); err != nil {
-		t.Fatalf("JUnit validator missing (CI puts shared/ beside the repository): %v", err)
-	}
-	out, err := exec.Command(validator, path).CombinedOutput()
-	if err != nil {
-		t.Fatalf("%s does not validate: %v\n%s", path, err, out)
-	}
+	junitschema.Validate(t, path)
 }
 
 // readJUnit parses and validates a report.

@@ -15,11 +15,13 @@ import (
 	"runtime/debug"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
+	"github.com/gorerun/gorerun/internal/proc"
 	"github.com/gorerun/gorerun/session"
 )
 
@@ -47,9 +49,19 @@ func main() {
 		debug.SetMemoryLimit(softMemoryLimit)
 	}
 
+	if len(os.Args) == 2 && os.Args[1] == proc.GuardArg {
+		proc.RunGuard(os.Stdin) // the watchdog of a gorerun process
+		return
+	}
+	proc.BecomeSubreaper()
+	var guard *proc.Guard
+	if exe, err := os.Executable(); err == nil {
+		guard = proc.NewGuard(exe)
+	}
 	ctx, stop := signalContext(os.Exit)
-	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+	code := runGuarded(ctx, guard, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
 	stop()
+	guard.Close()
 	os.Exit(code)
 }
 
@@ -67,11 +79,20 @@ func memoryHolder(getenv func(string) string) func(int64) {
 	}
 }
 
-// signalContext returns a context canceled on the first SIGINT or SIGTERM;
-// a second signal exits at once.
+// repeatGrace is how long after the first interrupting signal another is
+// taken as the same interruption: GNU timeout, and CI runners cancelling a
+// job, signal gorerun and then its whole process group, so that gorerun
+// gets the signal twice at once. Only a signal after it (a person pressing
+// Ctrl-C again) cuts the reports short.
+const repeatGrace = 2 * time.Second
+
+// signalContext returns a context canceled on the first SIGINT or SIGTERM.
+// Signals in the repeatGrace that follows are the same interruption; one
+// after it exits at once (reports being written are left unwritten; their
+// temporary files have no name on Linux, so none stays).
 func signalContext(exit func(int)) (context.Context, func()) {
 	ctx, cancel := context.WithCancel(context.Background())
-	sigs := make(chan os.Signal, 2)
+	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	done := make(chan struct{})
 	go func() {
@@ -81,11 +102,19 @@ func signalContext(exit func(int)) (context.Context, func()) {
 		case <-done:
 			return
 		}
-		select {
-		case <-sigs:
-			fmt.Fprintln(os.Stderr, "gorerun: interrupted twice, exiting now")
-			exit(exitInterrupted)
-		case <-done:
+		first := time.Now()
+		for {
+			select {
+			case <-sigs:
+				if time.Since(first) < repeatGrace {
+					continue // the same interruption, delivered twice
+				}
+				fmt.Fprintln(os.Stderr, "gorerun: interrupted twice, exiting now: reports not written")
+				exit(exitInterrupted)
+				return
+			case <-done:
+				return
+			}
 		}
 	}()
 	return ctx, func() { signal.Stop(sigs); close(done); cancel() }
@@ -95,7 +124,13 @@ func signalContext(exit func(int)) (context.Context, func()) {
 func usageError(err error) error { return &session.UsageError{Err: err} }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
-	code, err := runErr(ctx, args, stdin, stdout, stderr, getenv)
+	return runGuarded(ctx, nil, args, stdin, stdout, stderr, getenv)
+}
+
+// runGuarded is run with a guard that kills the test processes should
+// gorerun be killed (nil: none, as in the in-process tests).
+func runGuarded(ctx context.Context, guard *proc.Guard, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	code, err := runErr(ctx, guard, args, stdin, stdout, stderr, getenv)
 	if errors.Is(err, errHelpShown) {
 		return exitOK
 	}
@@ -112,7 +147,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	return code
 }
 
-func runErr(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) (int, error) {
+func runErr(ctx context.Context, guard *proc.Guard, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) (int, error) {
 	if len(args) > 0 {
 		switch args[0] {
 		case "shard-plan":
@@ -141,6 +176,7 @@ func runErr(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		return exitOK, nil
 	}
 	cfg := o.config(stdin, stdout, stderr, getenv)
+	cfg.Guard = guard
 	cfg.Command = "gorerun " + strings.Join(args, " ")
 	if o.watch {
 		return runWatch(ctx, o, cfg, stdin)

@@ -29,6 +29,9 @@ type File struct {
 	mode os.FileMode // the existing file's mode, kept on Commit
 	keep bool
 	done bool
+	// unnamed is set when tmp has no name (Linux's O_TMPFILE) until
+	// Commit links it: a run killed before then leaves no file behind.
+	unnamed bool
 }
 
 // Create starts a new version of path. Nothing is visible at path until
@@ -47,12 +50,37 @@ func Create(path string) (*File, error) {
 		}
 		f.mode, f.keep = st.Mode().Perm(), true
 	}
-	tmp, err := createTemp(filepath.Dir(target), "."+filepath.Base(target)+".tmp", f.mode)
+	tmp, err := openUnnamed(filepath.Dir(target), f.mode)
+	f.unnamed = err == nil
+	if err != nil {
+		tmp, err = createTemp(filepath.Dir(target), f.tempPrefix(), f.mode)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("cannot write %s: %w", path, errors.Unwrap(err))
 	}
 	f.tmp, f.w = tmp, bufio.NewWriterSize(tmp, 256*1024)
 	return f, nil
+}
+
+// tempPrefix is the name of the file's temporary versions, before their
+// random digits (see RemoveStale).
+func (f *File) tempPrefix() string { return "." + filepath.Base(f.path) + ".tmp" }
+
+// name gives an unnamed temporary file a name beside the target, so that
+// it can be renamed over it. A named one already has its name.
+func (f *File) name() (string, error) {
+	if !f.unnamed {
+		return f.tmp.Name(), nil
+	}
+	for range 100 {
+		name := filepath.Join(filepath.Dir(f.path), f.tempPrefix()+strconv.FormatUint(uint64(rand.Uint32()), 10))
+		err := linkUnnamed(f.tmp, name)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		return name, err
+	}
+	return "", &fs.PathError{Op: "link", Path: filepath.Join(filepath.Dir(f.path), f.tempPrefix()+"*"), Err: fs.ErrExist}
 }
 
 // createTemp creates prefix followed by random digits in dir, with mode
@@ -173,20 +201,28 @@ func (f *File) Commit() error {
 	}
 	f.done = true
 	err := f.w.Flush()
+	if err == nil && f.keep {
+		err = f.tmp.Chmod(f.mode) // exactly the old mode, whatever the umask
+	}
 	if err == nil {
 		err = f.tmp.Sync()
+	}
+	name := ""
+	if err == nil {
+		name, err = f.name()
 	}
 	if cerr := f.tmp.Close(); err == nil {
 		err = cerr
 	}
-	if err == nil && f.keep {
-		err = os.Chmod(f.tmp.Name(), f.mode) // exactly the old mode, whatever the umask
-	}
 	if err == nil {
-		err = os.Rename(f.tmp.Name(), f.path)
+		err = os.Rename(name, f.path)
 	}
 	if err != nil {
-		os.Remove(f.tmp.Name())
+		if name != "" {
+			os.Remove(name)
+		} else if !f.unnamed {
+			os.Remove(f.tmp.Name())
+		}
 		return fmt.Errorf("writing %s: %w", f.path, err)
 	}
 	return nil
@@ -200,26 +236,61 @@ func (f *File) Abort() {
 	}
 	f.done = true
 	f.tmp.Close()
-	os.Remove(f.tmp.Name())
+	if !f.unnamed {
+		os.Remove(f.tmp.Name())
+	}
 }
 
-// Detach flushes and closes the temporary file and returns its path
-// instead of renaming it: the caller owns and removes it. Used for spill
-// files that are assembled into the real file later.
-func (f *File) Detach() (string, error) {
+// Detach flushes the temporary file and hands it over, read from its
+// start, instead of renaming it: used for spill files that are assembled
+// into the real file later. Closing it removes it.
+func (f *File) Detach() (*Detached, error) {
 	if f.done {
-		return "", errors.New("atomicfile: already committed or aborted")
+		return nil, errors.New("atomicfile: already committed or aborted")
 	}
 	f.done = true
 	err := f.w.Flush()
-	if cerr := f.tmp.Close(); err == nil {
-		err = cerr
+	if err == nil {
+		_, err = f.tmp.Seek(0, io.SeekStart)
 	}
 	if err != nil {
-		os.Remove(f.tmp.Name())
-		return "", err
+		f.tmp.Close()
+		if !f.unnamed {
+			os.Remove(f.tmp.Name())
+		}
+		return nil, err
 	}
-	return f.tmp.Name(), nil
+	return &Detached{File: f.tmp, named: !f.unnamed}, nil
+}
+
+// Detached is a temporary file handed over by Detach.
+type Detached struct {
+	*os.File
+	named bool
+}
+
+// Close closes the file and removes it.
+func (d *Detached) Close() error {
+	err := d.File.Close()
+	if d.named {
+		os.Remove(d.File.Name())
+	}
+	return err
+}
+
+// Temp creates a scratch file in dir that the caller reads and writes and
+// closes with Close, which removes it. Where the system allows (Linux), it
+// never has a name, so that a killed run leaves nothing behind; elsewhere
+// its name matches prefix followed by digits.
+func Temp(dir, prefix string) (*Detached, error) {
+	if f, err := openUnnamed(dir, 0o600); err == nil {
+		return &Detached{File: f}, nil
+	}
+	f, err := createTemp(dir, prefix, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	return &Detached{File: f, named: true}, nil
 }
 
 // WriteFile replaces path with data atomically.

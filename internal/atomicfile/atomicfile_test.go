@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -261,5 +262,63 @@ func TestReadFromLargerThanAChunk(t *testing.T) {
 				t.Fatalf("got %d bytes, want %d (or other bytes)", len(b), len(data)+5)
 			}
 		})
+	}
+}
+
+// TestNothingVisibleBeforeCommit: on Linux the new version has no name
+// until Commit, so a run killed while it writes (SIGKILL, or a second
+// interrupt) leaves no temporary file behind; Temp's scratch files
+// likewise.
+func TestNothingVisibleBeforeCommit(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("unnamed temporary files are a Linux feature")
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "report.xml")
+	f, err := Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write(bytes.Repeat([]byte("x"), 300<<10)) // past the write buffer
+	scratch, err := Temp(dir, ".report.xml.tmp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	scratch.WriteString("spilled")
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Fatalf("visible before Commit: %v", entries)
+	}
+	if err := f.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := os.Stat(path); err != nil || st.Size() != 300<<10 {
+		t.Fatalf("committed file: %v %v", st, err)
+	}
+	scratch.Close()
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Fatalf("left behind: %v", entries)
+	}
+}
+
+// TestDetachReadsFromStart: a detached spill file is read from its start
+// and removed by Close.
+func TestDetachReadsFromStart(t *testing.T) {
+	dir := t.TempDir()
+	f, err := Create(filepath.Join(dir, "report.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write([]byte("spill"))
+	d, err := f.Detach()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(d)
+	if err != nil || string(b) != "spill" {
+		t.Fatalf("read %q, %v", b, err)
+	}
+	d.Close()
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Fatalf("left behind: %v", entries)
 	}
 }

@@ -1,0 +1,32 @@
+// Package stubborn has a test that does not stop when it is interrupted:
+// it ignores SIGINT (and SIGTERM too with GORERUN_E2E_IGNORE_TERM=1),
+// records its pid and process group, says so, and waits for an hour.
+package stubborn
+
+import (
+	"fmt"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+
+	"example.com/e2e/internal/state"
+)
+
+func TestQuick(t *testing.T) {}
+
+func TestStubborn(t *testing.T) {
+	if os.Getenv("GORERUN_E2E_STUBBORN") != "1" {
+		t.Skip("set GORERUN_E2E_STUBBORN=1 to run it")
+	}
+	signal.Ignore(syscall.SIGINT)
+	if os.Getenv("GORERUN_E2E_IGNORE_TERM") == "1" {
+		signal.Ignore(syscall.SIGTERM)
+	}
+	state.Record("stubborn.pid", strconv.Itoa(os.Getpid()))
+	state.Record("stubborn.pgid", strconv.Itoa(syscall.Getpgrp()))
+	fmt.Println("stubborn: waiting")
+	time.Sleep(time.Hour)
+}

@@ -8,6 +8,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,6 +18,7 @@ import (
 	_ "modernc.org/sqlite" // the database/sql driver "sqlite"
 
 	"github.com/gorerun/gorerun/grouping"
+	"github.com/gorerun/gorerun/internal/inputfile"
 )
 
 // DefaultName is the database's file in the cache directory (.gorerun).
@@ -57,10 +60,15 @@ type DB struct {
 // database at path. Concurrent runs are safe: WAL journal, and a busy
 // timeout instead of an error when another run writes.
 func Open(path string) (*DB, error) {
+	if st, err := os.Stat(path); err == nil {
+		if err := inputfile.Check(path, st, math.MaxInt64); err != nil {
+			return nil, fmt.Errorf("history %w", err) // a FIFO would block SQLite's open
+		}
+	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("history %s: %w", path, err)
 	}
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate")
+	db, err := sql.Open("sqlite", fileURI(path)+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("history %s: %w", path, err)
 	}
@@ -72,10 +80,24 @@ func Open(path string) (*DB, error) {
 	return h, nil
 }
 
+// fileURI is path as an SQLite file: URI. '?', '#' and '%' in a path
+// (a CI workspace named ws_feature%2Fbar) must be escaped, or SQLite
+// opens another file.
+func fileURI(path string) string {
+	return "file:" + (&url.URL{Path: path}).EscapedPath()
+}
+
 // Close closes the database.
 func (h *DB) Close() error { return h.db.Close() }
 
 func (h *DB) migrate() error {
+	// A database at the current schema needs no write: reading it (the
+	// flake rates behind --quarantine-auto) must not wait for another
+	// run's write lock.
+	var current int
+	if err := h.db.QueryRow(`PRAGMA user_version`).Scan(&current); err == nil && current == schemaVersion {
+		return nil
+	}
 	tx, err := h.db.BeginTx(context.Background(), nil)
 	if err != nil {
 		return err

@@ -195,3 +195,68 @@ func TestDurationsAreTheMedianOfTheLatestFirstAttempts(t *testing.T) {
 		t.Errorf("duration %v, want 300ms (%v)", got, d)
 	}
 }
+
+// TestOddDirectoryNames: a path with '#', '%' or '?' (a CI workspace
+// called ws_feature%2Fbar) is the file written, not a URI's cut of it.
+func TestOddDirectoryNames(t *testing.T) {
+	for _, name := range []string{"hp#1", "ws_feature%2Fbar", "what?x=1", "a b"} {
+		t.Run(name, func(t *testing.T) {
+			base := t.TempDir()
+			path := filepath.Join(base, name, ".gorerun", "history.db")
+			db, err := Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := db.Record(Run{Started: time.Now()}, report(t, "flaky-attempt2.jsonl")); err != nil {
+				t.Fatal(err)
+			}
+			db.Close()
+			if st, err := os.Stat(path); err != nil || st.Size() == 0 {
+				t.Fatalf("%s not written: %v", path, err)
+			}
+			var found []string
+			filepath.Walk(base, func(p string, info os.FileInfo, err error) error {
+				if err == nil && !info.IsDir() && !strings.HasPrefix(p, filepath.Dir(path)) {
+					found = append(found, p)
+				}
+				return nil
+			})
+			if len(found) > 0 {
+				t.Errorf("files written elsewhere: %v", found)
+			}
+		})
+	}
+}
+
+// TestReadingDoesNotWaitForAWriter: another run holding the write lock
+// does not keep a reader (--quarantine-auto, the HTML report's rates)
+// waiting or failing.
+func TestReadingDoesNotWaitForAWriter(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "h.db")
+	writer, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer writer.Close()
+	if err := writer.Record(Run{Started: time.Now()}, report(t, "flaky-attempt1.jsonl", "flaky-attempt2.jsonl")); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := writer.db.Begin() // BEGIN IMMEDIATE: the write lock, held
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.Exec(`DELETE FROM results`); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	reader, err := Open(path)
+	if err != nil {
+		t.Fatalf("opening while another run writes: %v (after %v)", err, time.Since(start))
+	}
+	defer reader.Close()
+	stats, err := reader.Stats(time.Time{}, 1)
+	if err != nil || len(stats) == 0 {
+		t.Fatalf("Stats = %v, %v (after %v)", stats, err, time.Since(start))
+	}
+}

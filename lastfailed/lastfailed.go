@@ -63,7 +63,7 @@ func (e *CorruptError) Error() string {
 // returns nothing recorded with a *CorruptError, which callers show as a
 // warning.
 func (c Cache) Load() (f grouping.Failures, ok bool, err error) {
-	b, err := os.ReadFile(c.Path())
+	b, err := inputfile.Read(c.Path(), inputfile.MaxSize) // never blocks on a FIFO
 	if errors.Is(err, os.ErrNotExist) {
 		return grouping.Failures{}, false, nil
 	}

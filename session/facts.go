@@ -27,6 +27,7 @@ type facts struct {
 	env                  once[runner.Env]
 	commitID, branchName once[string]
 	stats                once[[]history.Stat] // every group of the history (nil: none)
+	statsErr             error                // why the history could not be read
 }
 
 // once holds a value computed the first time it is asked for.
@@ -89,29 +90,31 @@ func HistoryPath(file, cacheDir string, root func() string) string {
 func (f *facts) past() []history.Stat {
 	return f.stats.get(func() []history.Stat {
 		var stats []history.Stat
-		f.withHistory(func(db *history.DB) {
-			stats, _ = db.Stats(time.Time{}, 1)
+		f.statsErr = f.withHistory(func(db *history.DB) error {
+			var err error
+			stats, err = db.Stats(time.Time{}, 1)
+			return err
 		})
 		return stats
 	})
 }
 
 // withHistory calls use with the history database when one exists
-// (reading never creates it).
-func (f *facts) withHistory(use func(*history.DB)) {
+// (reading never creates it) and returns why it could not be read.
+func (f *facts) withHistory(use func(*history.DB) error) error {
 	path := f.historyPath()
 	if path == "" {
-		return
+		return nil
 	}
 	if _, err := os.Stat(path); err != nil {
-		return
+		return nil
 	}
 	db, err := history.Open(path)
 	if err != nil {
-		return
+		return err
 	}
 	defer db.Close()
-	use(db)
+	return use(db)
 }
 
 // quarantined reads --quarantine and, with --quarantine-auto, adds the
@@ -135,6 +138,9 @@ func (f *facts) quarantined() (*quarantine.List, error) {
 		if s.Runs >= cfg.QuarantineMinRuns && s.Rate > cfg.QuarantineAuto {
 			q.Add(s.Package, s.Group)
 		}
+	}
+	if f.statsErr != nil {
+		fmt.Fprintf(cfg.Stderr, "gorerun: warning: --quarantine-auto: %v: no group quarantined from history\n", f.statsErr)
 	}
 	return q, nil
 }
@@ -185,9 +191,15 @@ func (f *facts) groupTimings() (map[string]time.Duration, error) {
 	if len(cfg.ShardTimings) > 0 {
 		return timings, nil
 	}
-	if !cfg.NoHistory {
+	// Shards never plan from the history: each shard's run adds to it, so
+	// shards run one after another (or on machines with different
+	// histories) would each see other timings and deal the groups
+	// differently, running some twice and some never. A plan depends only
+	// on what every shard sees alike: the packages, the listed groups and
+	// the --shard-timings files.
+	if !cfg.NoHistory && cfg.Shard == "" {
 		var durations map[string]time.Duration
-		f.withHistory(func(db *history.DB) { durations, _ = db.Durations() })
+		f.withHistory(func(db *history.DB) error { durations, _ = db.Durations(); return nil })
 		if len(durations) > 0 {
 			return durations, nil
 		}

@@ -691,6 +691,15 @@ func selectLastFailed(ctx context.Context, cfg Config, rc runner.Config, cache *
 	return lastfailed.Select(failures, source, pkgs, whatNow), nil
 }
 
+// historyFlag is the history file named by --history, when one is
+// recorded.
+func (cfg Config) historyFlag() string {
+	if cfg.NoHistory {
+		return ""
+	}
+	return cfg.History
+}
+
 // checkFiles refuses, before anything runs, an output that is the same
 // file as an input or as another output, or that cannot be a file, and a
 // -C directory that does not exist; then it removes the temporary files
@@ -720,7 +729,7 @@ func checkFiles(cfg Config) error {
 	for _, f := range []outpath.Named{{Flag: "--junitfile", Path: cfg.JUnitFile}, {Flag: "--jsonfile", Path: cfg.JSONFile},
 		{Flag: "--summary-md", Path: cfg.SummaryMD}, {Flag: "--update-xml", Path: cfg.UpdateXML},
 		{Flag: "--jsonfile-timing-events", Path: cfg.JSONTimingFile}, {Flag: "--rerun-fails-report", Path: cfg.RerunReport},
-		{Flag: "--html", Path: cfg.HTMLFile}} {
+		{Flag: "--html", Path: cfg.HTMLFile}, {Flag: "--history", Path: cfg.historyFlag()}} {
 		if f.Path != "" {
 			outputs = append(outputs, f)
 		}
@@ -729,7 +738,7 @@ func checkFiles(cfg Config) error {
 		return err
 	}
 	for _, out := range outputs {
-		if out.Flag != "--summary-md" { // appended to, never replaced
+		if out.Flag != "--summary-md" && out.Flag != "--history" { // appended to, never replaced
 			outpath.RemoveStale(out.Path, cfg.Stderr)
 		}
 	}

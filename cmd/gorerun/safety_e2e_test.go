@@ -39,6 +39,11 @@ func TestE2ERefusals(t *testing.T) {
 	}
 	deep := write("deep.xml", []byte(`<testsuites><testsuite name="p" tests="0" failures="0" errors="0" time="0"><properties>`+
 		strings.Repeat("<x>", 1000)+strings.Repeat("</x>", 1000)+`</properties></testsuite></testsuites>`))
+	linkDir := filepath.Join(dir, "linkdir")
+	if err := os.Symlink(dir, linkDir); err != nil {
+		t.Fatal(err)
+	}
+	fresh, freshLinked := filepath.Join(dir, "new.xml"), filepath.Join(linkDir, "new.xml")
 	junk := write("junk.xml", []byte(`0000<testsuites></testsuites>`))
 	type testCase struct {
 		name string
@@ -53,6 +58,12 @@ func TestE2ERefusals(t *testing.T) {
 		{"input as summary", dir, []string{"--input", stream, "--summary-md", stream}, "--summary-md " + stream + " is the same file as --input"},
 		{"update-xml as input", dir, []string{"--input", stream, "--update-xml", link}, "is the same file as --input"},
 		{"two outputs one file", dir, []string{"--input", stream, "--junitfile", report, "--update-xml", report}, "--update-xml " + report + " is the same file as --junitfile"},
+		{"two outputs one new file", dir, []string{"--input", stream, "--junitfile", fresh, "--jsonfile", fresh}, "--jsonfile " + fresh + " is the same file as --junitfile"},
+		{"two outputs one new file, one through a symlinked directory", dir, []string{"--input", stream, "--junitfile", fresh, "--html", freshLinked}, "--html " + freshLinked + " is the same file as --junitfile"},
+		{"two outputs one new file, written differently", dir, []string{"--input", stream, "--junitfile", fresh, "--html", dir + "/./x/../new.xml"}, "is the same file as --junitfile"},
+		{"history as html", dir, []string{"--input", stream, "--html", fresh, "--history", freshLinked}, "--history " + freshLinked + " is the same file as --html"},
+		{"history as existing junitfile", dir, []string{"--input", stream, "--junitfile", report, "--history", report}, "--history " + report + " is the same file as --junitfile"},
+		{"history is a fifo", dir, []string{"--input", stream, "--history", fifo}, "is not a regular file (a named pipe)"},
 		{"junitfile is a directory", dir, []string{"--input", stream, "--junitfile", "/"}, "--junitfile / is a directory, not a file; give a file name"},
 		{"junitfile names a directory", dir, []string{"--input", stream, "--junitfile", filepath.Join(dir, "out") + "/"}, "names a directory"},
 		{"junitfile is a device", dir, []string{"--input", stream, "--junitfile", "/dev/null"}, "is not a regular file"},

@@ -9,6 +9,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -54,13 +55,39 @@ func checkOutput(out Named, appended bool) error {
 	return nil // a new file; an unwritable place is refused when it is created
 }
 
+// sameFile reports whether a and b name one file: an existing one (through
+// hard and symbolic links), or, when one does not exist yet, the same
+// place once the symlinks of its existing directories are resolved.
 func sameFile(a, b string) bool {
-	sa, err := os.Stat(a)
-	if err != nil {
-		return false
+	sa, errA := os.Stat(a)
+	sb, errB := os.Stat(b)
+	if errA == nil && errB == nil {
+		return os.SameFile(sa, sb)
 	}
-	sb, err := os.Stat(b)
-	return err == nil && os.SameFile(sa, sb)
+	return canonical(a) == canonical(b)
+}
+
+// canonical is path made absolute and clean, with the symlinks of its
+// longest existing part resolved (and the file's own, when it is a
+// dangling link: writing follows it).
+func canonical(path string) string {
+	if target, err := atomicfile.Resolve(path); err == nil {
+		path = target
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return filepath.Clean(path)
+	}
+	rest := ""
+	for dir := abs; ; dir = filepath.Dir(dir) {
+		if real, err := filepath.EvalSymlinks(dir); err == nil {
+			return filepath.Join(real, rest)
+		}
+		if filepath.Dir(dir) == dir {
+			return abs
+		}
+		rest = filepath.Join(filepath.Base(dir), rest)
+	}
 }
 
 // RemoveStale removes temporary files a killed run left next to path and

@@ -188,6 +188,10 @@ func run(ctx context.Context, cfg Config) (int, error) {
 		junitDone.Go(func() { junitErr = o.junit.Finish(result) })
 	}
 	defer junitDone.Wait() // before the outputs are aborted
+	// Every output is finished, whatever happened to the ones before it
+	// (a full disk under one report must not cost the others): each
+	// failure is named, and any fails the run.
+	var failedOutputs []error
 	for _, x := range o.inFinishOrder() {
 		var err error
 		if o.junit != nil && x == output.Output(o.junit) {
@@ -200,8 +204,19 @@ func run(ctx context.Context, cfg Config) (int, error) {
 		case output.IsWarning(err):
 			fmt.Fprintf(cfg.Stderr, "gorerun: warning: %v\n", err)
 		case err != nil:
-			return ExitFailed, err
+			failedOutputs = append(failedOutputs, err)
 		}
+	}
+	if n := len(failedOutputs); n > 0 {
+		for _, err := range failedOutputs[:n-1] {
+			fmt.Fprintf(cfg.Stderr, "gorerun: %v\n", err)
+		}
+		if interrupted {
+			fmt.Fprintf(cfg.Stderr, "gorerun: %v\n", failedOutputs[n-1])
+			fmt.Fprintln(cfg.Stderr, "gorerun: interrupted: the results above are partial")
+			return ExitInterrupted, nil
+		}
+		return ExitFailed, failedOutputs[n-1]
 	}
 	failed := report.Failed()
 	if q.Len() > 0 {

@@ -3,11 +3,14 @@ package main
 import (
 	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/gorerun/gorerun/internal/streamgen"
 )
 
 // TestE2ERefusals: every refusal is exit 2, one line naming the flag or
@@ -237,4 +240,44 @@ func TestE2EMoreShardsThanPackages(t *testing.T) {
 	r = gorerun(t, fixture("e2e"), nil, "", "--shard", "9999/10000", "./other", "./always")
 	r.expectCode(t, 0)
 	r.expectOutput(t, "shard 9999/10000: 0 of 2 packages")
+}
+
+// TestE2EFullDiskCostsOnlyItsOutput: a disk that fills up under one
+// output (--jsonfile on a 300 KiB tmpfs) costs that output alone: the
+// JUnit report, the HTML report and the history are still written, the
+// failure names the file, and the run fails.
+func TestE2EFullDiskCostsOnlyItsOutput(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	full := filepath.Join(dir, "full")
+	os.Mkdir(full, 0o755)
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=300k", "tmpfs", full).CombinedOutput(); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("mounting a small tmpfs (CI runs as root): %v\n%s", err, out)
+		}
+		t.Skipf("cannot mount a small tmpfs (needs root): %v %s", err, out)
+	}
+	t.Cleanup(func() { exec.Command("umount", full).Run() })
+	stream := filepath.Join(dir, "big.jsonl")
+	f, err := os.Create(stream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := streamgen.Generate(f, streamgen.Config{Seed: 1, Bytes: 2 << 20, Packages: 4, FailEvery: 50}); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	jsonFile, report, page, db := filepath.Join(full, "r.json"), filepath.Join(dir, "r.xml"), filepath.Join(dir, "r.html"), filepath.Join(dir, "h.db")
+	r := gorerun(t, dir, nil, "", "--input", stream, "--jsonfile", jsonFile, "--junitfile", report, "--html", page, "--history", db)
+	r.expectCode(t, 1)
+	r.expectOutput(t, jsonFile, "no space left on device")
+	readJUnit(t, report)
+	for _, p := range []string{page, db} {
+		if st, err := os.Stat(p); err != nil || st.Size() == 0 {
+			t.Errorf("%s not written after --jsonfile failed: %v", p, err)
+		}
+	}
+	if entries, _ := os.ReadDir(full); len(entries) != 0 {
+		t.Errorf("left on the full disk: %v", entries)
+	}
 }

@@ -50,7 +50,7 @@ func Create(path string) (*File, error) {
 		}
 		f.mode, f.keep = st.Mode().Perm(), true
 	}
-	tmp, err := openUnnamed(filepath.Dir(target), f.mode)
+	tmp, err := openUnnamed(filepath.Dir(target), target, f.mode)
 	f.unnamed = err == nil
 	if err != nil {
 		tmp, err = createTemp(filepath.Dir(target), f.tempPrefix(), f.mode)
@@ -283,7 +283,7 @@ func (d *Detached) Close() error {
 // never has a name, so that a killed run leaves nothing behind; elsewhere
 // its name matches prefix followed by digits.
 func Temp(dir, prefix string) (*Detached, error) {
-	if f, err := openUnnamed(dir, 0o600); err == nil {
+	if f, err := openUnnamed(dir, filepath.Join(dir, prefix), 0o600); err == nil {
 		return &Detached{File: f}, nil
 	}
 	f, err := createTemp(dir, prefix, 0o600)

@@ -2,18 +2,18 @@ package atomicfile
 
 import (
 	"os"
-	"path/filepath"
 	"strconv"
 
 	"golang.org/x/sys/unix"
 )
 
-// openUnnamed creates a file in dir that has no name (O_TMPFILE): until it
+// openUnnamed creates a file in dir that has no name (O_TMPFILE; errors
+// call it name): until it
 // is linked, nothing of it is visible, and a process that dies for any
 // reason (SIGKILL included) leaves nothing behind. It fails where the file
 // system does not support it, or where /proc (needed to link it) is
 // missing; Create then falls back to a named temporary file.
-func openUnnamed(dir string, mode os.FileMode) (*os.File, error) {
+func openUnnamed(dir, name string, mode os.FileMode) (*os.File, error) {
 	if _, err := os.Stat("/proc/self/fd"); err != nil {
 		return nil, err
 	}
@@ -21,7 +21,7 @@ func openUnnamed(dir string, mode os.FileMode) (*os.File, error) {
 	if err != nil {
 		return nil, &os.PathError{Op: "open", Path: dir, Err: err}
 	}
-	return os.NewFile(uintptr(fd), filepath.Join(dir, "(unnamed)")), nil
+	return os.NewFile(uintptr(fd), name), nil
 }
 
 // linkUnnamed gives an unnamed file the name path (which must not exist).

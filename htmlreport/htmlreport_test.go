@@ -144,3 +144,28 @@ func TestHistoryColumnOnlyWithHistory(t *testing.T) {
 		}
 	}
 }
+
+// TestControlBytesShowVisibly: NUL, \x01 and bytes that are not UTF-8 in
+// test output are shown as the JUnit report shows them, never raw.
+func TestControlBytesShowVisibly(t *testing.T) {
+	src := `{"Time":"2026-11-25T10:00:00Z","Action":"start","Package":"m/x"}
+{"Time":"2026-11-25T10:00:00Z","Action":"run","Package":"m/x","Test":"TestBytes"}
+{"Action":"output","Package":"m/x","Test":"TestBytes","Output":"    x_test.go:9: got \u0000\u0001 and \u007f\ttab\n"}
+{"Action":"fail","Package":"m/x","Test":"TestBytes","Elapsed":0.01}
+{"Time":"2026-11-25T10:00:01Z","Action":"fail","Package":"m/x","Elapsed":1}
+`
+	html := render(t, Meta{}, src)
+	for _, raw := range []string{"\x00", "\x01", "\x7f"} {
+		if strings.Contains(html, raw) {
+			t.Errorf("page holds raw %q", raw)
+		}
+	}
+	if !strings.Contains(html, "got U+0000U+0001 and U+007F\ttab") {
+		t.Errorf("control characters not shown visibly")
+	}
+	for in, want := range map[string]string{"ok\n": "ok\n", "a\xffb": `a\xffb`, "é\x02": "éU+0002", "\r\n": "\r\n"} {
+		if got := visible(in); got != want {
+			t.Errorf("visible(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gorerun/gorerun/grouping"
 )
@@ -230,11 +232,11 @@ func groupOf(ph *grouping.PackageHistory, h *grouping.History, attempts []int, m
 		}
 	}
 	if g.Status != statusPass && g.Status != statusSkip {
-		g.Message = final.FailureMessage(final.Top())
+		g.Message = visible(final.FailureMessage(final.Top()))
 		if g.Status == statusFlaky {
 			for _, run := range h.Runs {
 				if run.Status().Failed() {
-					g.Message = run.FailureMessage(run.Top())
+					g.Message = visible(run.FailureMessage(run.Top()))
 					break
 				}
 			}
@@ -307,7 +309,37 @@ func clean(out []byte, dropped, max int) string {
 	if dropped > 0 {
 		s = fmt.Sprintf("[... %d bytes truncated ...]\n", dropped) + s
 	}
-	return strings.ToValidUTF8(s, "\uFFFD")
+	return visible(s)
+}
+
+// visible shows the bytes a page must not hold raw as the JUnit report
+// does: a control character (NUL, \x01, ... but tab and line ends) as
+// U+0000, a byte that is not UTF-8 as \xff.
+func visible(s string) string {
+	clean := true
+	for _, r := range s {
+		if r == utf8.RuneError || unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r':
+			fmt.Fprintf(&b, "U+%04X", r)
+		default:
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
 }
 
 // onlyResultLines reports whether output says nothing but its test's

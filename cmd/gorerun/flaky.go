@@ -72,7 +72,7 @@ func runFlaky(ctx context.Context, args []string, stdout io.Writer, getenv func(
 	}
 	db, err := history.Open(dbPath)
 	if err != nil {
-		return exitFailed, err
+		return exitUsage, usageError(fmt.Errorf("flaky: %w", err)) // a refused file: corrupt, newer, not a database
 	}
 	defer db.Close()
 	var cutoff time.Time
@@ -81,7 +81,7 @@ func runFlaky(ctx context.Context, args []string, stdout io.Writer, getenv func(
 	}
 	stats, err := db.Stats(cutoff, *minRuns)
 	if err != nil {
-		return exitFailed, err
+		return exitUsage, usageError(fmt.Errorf("flaky: history %s: %w", dbPath, err))
 	}
 	var flaky []history.Stat
 	for _, s := range stats {
@@ -139,8 +139,10 @@ func runHistory(ctx context.Context, args []string, stdout io.Writer) (int, erro
 	fs := pflag.NewFlagSet("gorerun history "+args[0], pflag.ContinueOnError)
 	path, cacheDir, dir := historyFlags(fs)
 	keep := flagvalue.Age(90 * 24 * time.Hour)
+	all := false
 	if args[0] == "prune" {
 		fs.Var(&keep, "keep", "keep the runs of the last `D` (90d)")
+		fs.BoolVar(&all, "all", false, "delete every run (with --keep 0)")
 	}
 	usage := func() {
 		fmt.Fprintf(stdout, "Usage: gorerun history %s\n", map[string]string{"import": "import report.xml|events.jsonl...", "prune": "prune --keep 90d"}[args[0]])
@@ -156,9 +158,22 @@ func runHistory(ctx context.Context, args []string, stdout io.Writer) (int, erro
 	if args[0] == "import" && fs.NArg() == 0 {
 		return exitUsage, usageError(errors.New("history import: name the JUnit reports or --jsonfile streams to import"))
 	}
+	if args[0] == "prune" && keep <= 0 && !all {
+		return exitUsage, usageError(errors.New("history prune: --keep 0 would delete every run; add --all to do that"))
+	}
+	// Every file is read and understood before anything is imported: a
+	// bad one refuses the whole import, so none is half done.
+	var sources []importSource
+	for _, name := range fs.Args() {
+		src, err := readSource(name)
+		if err != nil {
+			return exitUsage, usageError(fmt.Errorf("history import: %w (nothing imported)", err))
+		}
+		sources = append(sources, src)
+	}
 	db, err := history.Open(dbPath)
 	if err != nil {
-		return exitFailed, err
+		return exitUsage, usageError(err)
 	}
 	defer db.Close()
 	if args[0] == "prune" {
@@ -170,25 +185,13 @@ func runHistory(ctx context.Context, args []string, stdout io.Writer) (int, erro
 		return exitOK, nil
 	}
 	imported, skipped := 0, 0
-	for _, name := range fs.Args() {
-		b, err := inputfile.Read(name, inputfile.MaxSize)
-		if err != nil {
-			return exitUsage, usageError(fmt.Errorf("history import: %w", err))
-		}
-		sum := sha256.Sum256(b)
-		report, err := readReport(name, b)
-		if err != nil {
-			return exitUsage, usageError(fmt.Errorf("history import: %w", err))
-		}
-		started := time.Now()
-		if st, err := os.Stat(name); err == nil {
-			started = st.ModTime()
-		}
-		err = db.Record(history.Run{Started: started, Source: hex.EncodeToString(sum[:])}, report)
+	for _, src := range sources {
+		err = db.Record(src.run, src.report)
 		switch {
 		case errors.Is(err, history.ErrAlreadyImported):
 			skipped++
 		case err != nil:
+			fmt.Fprintf(stdout, "gorerun: imported %d files into %s (%d already there) before %s failed\n", imported, dbPath, skipped, src.name)
 			return exitFailed, err
 		default:
 			imported++
@@ -196,6 +199,32 @@ func runHistory(ctx context.Context, args []string, stdout io.Writer) (int, erro
 	}
 	fmt.Fprintf(stdout, "gorerun: imported %d files into %s (%d already there)\n", imported, dbPath, skipped)
 	return exitOK, nil
+}
+
+// importSource is a file to import, read and understood.
+type importSource struct {
+	name   string
+	run    history.Run
+	report *grouping.Report
+}
+
+// readSource reads a file to import: its run is told apart by the file's
+// SHA-256 and dated by its modification time.
+func readSource(name string) (importSource, error) {
+	b, err := inputfile.Read(name, inputfile.MaxSize)
+	if err != nil {
+		return importSource{}, err
+	}
+	sum := sha256.Sum256(b)
+	report, err := readReport(name, b)
+	if err != nil {
+		return importSource{}, err
+	}
+	started := time.Now()
+	if st, err := os.Stat(name); err == nil {
+		started = st.ModTime()
+	}
+	return importSource{name: name, run: history.Run{Started: started, Source: hex.EncodeToString(sum[:])}, report: report}, nil
 }
 
 // readReport reads a JUnit report (any tool's) or a go test -json /

@@ -396,7 +396,7 @@ func (o *options) validateValues() error {
 		return errors.New("--rerun-max-failures must be -1 (no limit) or more")
 	case o.rerunParallel < 0:
 		return errors.New("--rerun-parallel must be 0 (the number of CPUs) or more")
-	case o.quarantineAuto < 0 || o.quarantineAuto >= 1:
+	case !(o.quarantineAuto >= 0 && o.quarantineAuto < 1): // NaN too
 		return fmt.Errorf("--quarantine-auto %v: must be a rate from 0 to 1 (0.2 = 20%%)", o.quarantineAuto)
 	case o.hunt < 0:
 		return errors.New("--hunt must be 1 or more runs")

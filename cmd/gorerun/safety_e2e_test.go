@@ -47,6 +47,8 @@ func TestE2ERefusals(t *testing.T) {
 		t.Fatal(err)
 	}
 	fresh, freshLinked := filepath.Join(dir, "new.xml"), filepath.Join(linkDir, "new.xml")
+	longLine := write("quarantine.txt", append(bytes.Repeat([]byte("x"), 1<<20), '\n'))
+	corrupt := write("corrupt.db", bytes.Repeat([]byte("not a database "), 100))
 	junk := write("junk.xml", []byte(`0000<testsuites></testsuites>`))
 	type testCase struct {
 		name string
@@ -67,6 +69,12 @@ func TestE2ERefusals(t *testing.T) {
 		{"history as html", dir, []string{"--input", stream, "--html", fresh, "--history", freshLinked}, "--history " + freshLinked + " is the same file as --html"},
 		{"history as existing junitfile", dir, []string{"--input", stream, "--junitfile", report, "--history", report}, "--history " + report + " is the same file as --junitfile"},
 		{"history is a fifo", dir, []string{"--input", stream, "--history", fifo}, "is not a regular file (a named pipe)"},
+		{"prune everything", dir, []string{"history", "prune", "--keep", "0", "--history", filepath.Join(dir, "h.db")}, "--keep 0 would delete every run; add --all"},
+		{"quarantine-auto NaN", e2e, []string{"--quarantine-auto", "NaN", "./other"}, "--quarantine-auto NaN: must be a rate from 0 to 1"},
+		{"quarantine-auto Inf", e2e, []string{"--quarantine-auto", "+Inf", "./other"}, "--quarantine-auto +Inf: must be a rate from 0 to 1"},
+		{"quarantine file with a 1 MB line", e2e, []string{"--quarantine", longLine, "./other"}, "--quarantine " + longLine + ":1: want \"package TestGroup\""},
+		{"flaky on a corrupt database", dir, []string{"flaky", "--history", corrupt}, "flaky: history " + corrupt},
+		{"import with a bad file", dir, []string{"history", "import", "--history", filepath.Join(dir, "h.db"), stream, junk}, "(nothing imported)"},
 		{"junitfile is a directory", dir, []string{"--input", stream, "--junitfile", "/"}, "--junitfile / is a directory, not a file; give a file name"},
 		{"junitfile names a directory", dir, []string{"--input", stream, "--junitfile", filepath.Join(dir, "out") + "/"}, "names a directory"},
 		{"junitfile is a device", dir, []string{"--input", stream, "--junitfile", "/dev/null"}, "is not a regular file"},

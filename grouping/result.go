@@ -11,6 +11,7 @@ import (
 	"unsafe"
 
 	"github.com/gorerun/gorerun/internal/spool"
+	"github.com/gorerun/gorerun/testjson"
 )
 
 // Status is the outcome of a test or group in one attempt.
@@ -57,6 +58,9 @@ type Test struct {
 	// started is when the test's run event happened (Unix nanoseconds),
 	// for the elapsed time of a test that never ended.
 	started int64
+	// ended is when its last pass, fail or skip event happened (Unix
+	// nanoseconds; 0: none with a time), for its group's Wall time.
+	ended int64
 	// CutOff is set when the test never ended: its package ended (a crash,
 	// a timeout, os.Exit) while it ran, and it was given an error.
 	CutOff bool
@@ -300,6 +304,25 @@ type Group struct {
 
 // Top returns the top-level test.
 func (g *Group) Top() *Test { return g.Tests[0] }
+
+// Wall is the group's wall-clock time: from its top-level test's start
+// to the end of the last of its tests. A parent whose subtests call
+// t.Parallel() ends, by its own Elapsed, long before they do (go-cmp's
+// TestDiff: 0.04 s, its subtests up to 4.5 s); balancing shards and
+// workers by that would be lopsided. A top-level test that is itself
+// parallel counts the time it waited for its turn too. Without event
+// times it is the top-level test's Elapsed.
+func (g *Group) Wall() time.Duration {
+	top := g.Top()
+	if top.started == 0 {
+		return top.Elapsed
+	}
+	var last int64
+	for _, t := range g.Tests {
+		last = max(last, t.ended)
+	}
+	return max(top.Elapsed, min(time.Duration(last-top.started), testjson.MaxElapsed))
+}
 
 // Status is the group's outcome: failed if the top-level test or any
 // subtest failed or crashed, otherwise the top-level test's status.

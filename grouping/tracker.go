@@ -243,6 +243,7 @@ func (tr *Tracker) Add(ev *testjson.Event) {
 		}
 	case testjson.ActionPass, testjson.ActionBench:
 		t.Elapsed = tr.elapsed(ev)
+		t.ended = max(t.ended, ev.Time.UnixNano())
 		if t.Status == Fail || t.Status == Error {
 			return // -count=N: one failed repetition fails the test
 		}
@@ -253,12 +254,14 @@ func (tr *Tracker) Add(ev *testjson.Event) {
 	case testjson.ActionFail:
 		t.Status = Fail
 		t.Elapsed = tr.elapsed(ev)
+		t.ended = max(t.ended, ev.Time.UnixNano())
 	case testjson.ActionSkip:
 		if t.Status == Fail || t.Status == Error {
 			return
 		}
 		t.Status = Skip
 		t.Elapsed = tr.elapsed(ev)
+		t.ended = max(t.ended, ev.Time.UnixNano())
 		if !t.IsTop() && incrementalSkip.MatchString(t.SkipReason()) {
 			top, _, _ := strings.Cut(t.Name, "/")
 			p.groups[top].Incremental = true

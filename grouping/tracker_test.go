@@ -3,11 +3,13 @@ package grouping
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/gorerun/gorerun/internal/spool"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/gorerun/gorerun/internal/spool"
 
 	"github.com/gorerun/gorerun/testjson"
 )
@@ -586,5 +588,33 @@ func TestFreezeSharesPackagesUntilAdd(t *testing.T) {
 	r.Add(track(t, "ok.jsonl", Options{Attempt: 2}))
 	if c := r.Packages(); &c[0] == &a[0] || len(c[0].Runs) != 2 {
 		t.Fatalf("after Add, Packages is stale: %d runs of the package", len(c[0].Runs))
+	}
+}
+
+// TestGroupWallIsItsSpan: a group's Wall runs from its top-level test's
+// run event to the last end of its tests; without times it is Elapsed.
+func TestGroupWallIsItsSpan(t *testing.T) {
+	for _, tc := range []struct {
+		name, src string
+		want      time.Duration
+	}{
+		{"parallel subtests", `{"Time":"2026-12-01T10:00:00Z","Action":"run","Package":"m/p","Test":"TestDiff"}
+{"Time":"2026-12-01T10:00:00.01Z","Action":"run","Package":"m/p","Test":"TestDiff/a"}
+{"Time":"2026-12-01T10:00:04.51Z","Action":"pass","Package":"m/p","Test":"TestDiff/a","Elapsed":4.5}
+{"Time":"2026-12-01T10:00:04.52Z","Action":"pass","Package":"m/p","Test":"TestDiff","Elapsed":0.04}
+{"Time":"2026-12-01T10:00:04.53Z","Action":"pass","Package":"m/p","Elapsed":5}
+`, 4520 * time.Millisecond},
+		{"no times", `{"Action":"run","Package":"m/p","Test":"TestDiff"}
+{"Action":"pass","Package":"m/p","Test":"TestDiff","Elapsed":0.04}
+{"Action":"pass","Package":"m/p","Elapsed":5}
+`, 40 * time.Millisecond},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := trackString(t, tc.src, Options{})
+			g := a.Packages[0].Group("TestDiff")
+			if got := g.Wall(); got != tc.want {
+				t.Errorf("Wall = %v, want %v", got, tc.want)
+			}
+		})
 	}
 }

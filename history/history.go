@@ -221,7 +221,7 @@ func (h *DB) record(run Run, r *grouping.Report) error {
 				if g.Status().Failed() {
 					failure = firstLine(g.FailureMessage(g.Top()))
 				}
-				if _, err := stmt.Exec(id, ph.ImportPath, hist.Name, g.Attempt, Outcome(g.Status()), g.Top().Elapsed.Milliseconds(), failure); err != nil {
+				if _, err := stmt.Exec(id, ph.ImportPath, hist.Name, g.Attempt, Outcome(g.Status()), g.Wall().Milliseconds(), failure); err != nil {
 					return fmt.Errorf("history: %w", err)
 				}
 			}

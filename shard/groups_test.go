@@ -71,3 +71,27 @@ func TestSelectGroupsCoversEveryGroupOnce(t *testing.T) {
 }
 
 func fmtSpec(k, n int) string { return Spec{K: k, N: n}.String() }
+
+// TestGroupTimingIsItsWallClockSpan: a parent whose subtests run in
+// parallel has a tiny Elapsed of its own; its group's time is the span of
+// its events (as in go-cmp's TestDiff).
+func TestGroupTimingIsItsWallClockSpan(t *testing.T) {
+	stream := filepath.Join(t.TempDir(), "s.jsonl")
+	os.WriteFile(stream, []byte(`{"Time":"2026-12-01T10:00:00Z","Action":"run","Package":"m/p","Test":"TestDiff"}
+{"Time":"2026-12-01T10:00:00.01Z","Action":"run","Package":"m/p","Test":"TestDiff/a"}
+{"Time":"2026-12-01T10:00:00.02Z","Action":"pause","Package":"m/p","Test":"TestDiff/a"}
+{"Time":"2026-12-01T10:00:00.04Z","Action":"cont","Package":"m/p","Test":"TestDiff/a"}
+{"Time":"2026-12-01T10:00:04.54Z","Action":"pass","Package":"m/p","Test":"TestDiff/a","Elapsed":4.5}
+{"Time":"2026-12-01T10:00:04.55Z","Action":"pass","Package":"m/p","Test":"TestDiff","Elapsed":0.04}
+{"Time":"2026-12-01T10:00:04.55Z","Action":"run","Package":"m/p","Test":"TestQuick"}
+{"Time":"2026-12-01T10:00:04.56Z","Action":"pass","Package":"m/p","Test":"TestQuick","Elapsed":0.2}
+`), 0o644)
+	got, err := ReadGroupTimings([]string{stream})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]time.Duration{"m/p TestDiff": 4550 * time.Millisecond, "m/p TestQuick": 200 * time.Millisecond}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+}

@@ -152,13 +152,42 @@ func junitGroupTimings(b []byte, out map[string]time.Duration) error {
 	return nil
 }
 
+// streamGroupTimings reads each group's wall-clock span: from its
+// top-level test's run event to the last end of its tests (see
+// grouping.Group.Wall), or its Elapsed where the events have no times.
 func streamGroupTimings(b []byte, out map[string]time.Duration) error {
+	type span struct{ start, last time.Time }
+	open := map[string]*span{}
 	return scanStream(b, func(ev *testjson.Event) {
-		if ev.Test != "" && !strings.Contains(ev.Test, "/") &&
-			(ev.Action == testjson.ActionPass || ev.Action == testjson.ActionFail || ev.Action == testjson.ActionSkip) {
-			d, _ := ev.ElapsedDuration()
-			keepLongest(out, deal.Key(ev.Package, ev.Test), d)
+		if ev.Test == "" {
+			return
 		}
+		top, _, isSub := strings.Cut(ev.Test, "/")
+		key := deal.Key(ev.Package, top)
+		ended := ev.Action == testjson.ActionPass || ev.Action == testjson.ActionFail || ev.Action == testjson.ActionSkip
+		sp := open[key]
+		switch {
+		case !isSub && ev.Action == testjson.ActionRun:
+			open[key] = &span{start: ev.Time}
+			return
+		case !ended:
+			return
+		case sp == nil:
+			sp = &span{} // no run event: the Elapsed alone
+		}
+		if ev.Time.After(sp.last) {
+			sp.last = ev.Time
+		}
+		if isSub {
+			open[key] = sp
+			return
+		}
+		d, _ := ev.ElapsedDuration()
+		if !sp.start.IsZero() && sp.last.After(sp.start) {
+			d = max(d, sp.last.Sub(sp.start))
+		}
+		keepLongest(out, key, d)
+		delete(open, key)
 	})
 }
 

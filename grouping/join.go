@@ -64,6 +64,7 @@ func JoinPackages(rank map[string]int, parts ...*Package) *Package {
 		}
 		p.Completed = p.Completed && part.Completed
 		p.Panicked = p.Panicked || part.Panicked
+		p.Interrupted = p.Interrupted || part.Interrupted
 		p.Cached = p.Cached && part.Cached
 		p.NoTests = p.NoTests && part.NoTests
 		p.Compacted.Groups += part.Compacted.Groups

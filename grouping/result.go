@@ -25,9 +25,13 @@ const (
 	Fail
 	Skip
 	Error // crashed: the test binary exited or was killed while it ran
+	// Interrupted: the run was interrupted (SIGINT, SIGTERM, a cancelled
+	// CI job) while the test ran or before it started. Neither a failure
+	// nor a crash of the test: it did not finish.
+	Interrupted
 )
 
-var statusNames = [...]string{"not run", "running", "pass", "fail", "skip", "error"}
+var statusNames = [...]string{"not run", "running", "pass", "fail", "skip", "error", "interrupted"}
 
 func (s Status) String() string {
 	if int(s) < len(statusNames) {
@@ -39,7 +43,7 @@ func (s Status) String() string {
 // Failed reports whether the status means the test did not pass: it failed,
 // crashed, never ran or never finished.
 func (s Status) Failed() bool {
-	return s == Fail || s == Error || s == NotRun || s == Running
+	return s == Fail || s == Error || s == NotRun || s == Running || s == Interrupted
 }
 
 // Test is one test or subtest in one attempt.
@@ -164,6 +168,12 @@ func (t *Test) FailureMessage() string {
 			return line
 		}
 		return "test binary exited while the test was running"
+	}
+	if t.Status == Interrupted {
+		if t.CutOff {
+			return "interrupted while the test was running"
+		}
+		return "interrupted before the test started"
 	}
 	if t.Status == NotRun {
 		if msg := strings.TrimSpace(string(out)); msg != "" {
@@ -398,8 +408,11 @@ type Package struct {
 	// Panicked is set when the binary panicked after its final PASS or FAIL
 	// line (TestMain's cleanup, a stray goroutine): a crash outside any test.
 	Panicked bool
-	Cached   bool
-	NoTests  bool // "no test files" or "no tests to run"
+	// Interrupted is set when the run was interrupted while the package
+	// ran: it ended early because it was stopped, not because it crashed.
+	Interrupted bool
+	Cached      bool
+	NoTests     bool // "no test files" or "no tests to run"
 	// Coverage is go test's "coverage: 80.0% of statements" of the
 	// package, ShuffleSeed its "-test.shuffle N" line, when it printed them.
 	Coverage, ShuffleSeed string
@@ -518,9 +531,10 @@ func (p *Package) Test(name string) *Test {
 	return p.tests[name]
 }
 
-// Crashed reports whether the test binary exited before finishing.
+// Crashed reports whether the test binary exited before finishing (and
+// was not stopped by an interrupt: see Interrupted).
 func (p *Package) Crashed() bool {
-	return (p.Status == PackageFail || p.Status == PackageIncomplete) && !p.Completed
+	return (p.Status == PackageFail || p.Status == PackageIncomplete) && !p.Completed && !p.Interrupted
 }
 
 // FailedWithoutTest reports whether the package failed although no group

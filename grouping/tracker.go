@@ -48,6 +48,8 @@ type Tracker struct {
 	loose    []byte
 	finished bool
 	expected map[*Test]bool // placeholders from Expect not yet seen
+	// interrupted is set by Interrupt: the run was stopped.
+	interrupted bool
 
 	lastPkg     *Package // the previous event's package and test: events
 	lastTest    *Test    // come in runs, so most lookups end here
@@ -392,6 +394,9 @@ func (tr *Tracker) settle(p *Package) {
 				continue
 			}
 			t.Status, t.CutOff, t.own = Error, true, len(t.out)
+			if p.Interrupted {
+				t.Status = Interrupted // stopped, not crashed
+			}
 			t.Elapsed = tr.runningFor(p, t)
 			if !hasRunningChild(g.Tests[i+1:], t.Name) {
 				t.out = appendCapped(t.out, string(p.Output), tr.opts.MaxOutput, &t.Dropped)
@@ -455,9 +460,47 @@ func (tr *Tracker) Finish() *Attempt {
 				tr.settle(p)
 			}
 		}
+		if tr.interrupted {
+			for t := range tr.expected {
+				t.Status = Interrupted // never started: the run stopped first
+			}
+		}
 	}
 	return &Attempt{Number: tr.opts.Attempt, Packages: tr.order, Output: tr.loose,
 		ClampedElapsed: tr.clamped, FirstClamped: tr.firstClamped}
+}
+
+// Interrupt records that the run was interrupted (SIGINT, SIGTERM, a
+// cancelled CI job) at the moment at. The packages still running then, and
+// those that ended at or after it without finishing (the interrupt stopped
+// them; the end event may be handled before Interrupt is called), end as
+// interrupted rather than crashed: the tests they cut off are Interrupted,
+// not Error. Groups expected by Expect that never start are Interrupted
+// too, not "not run: ... selected no test". Calling it again with the same
+// moment changes nothing more.
+func (tr *Tracker) Interrupt(at time.Time) {
+	if tr.finished {
+		return
+	}
+	tr.interrupted = true
+	for _, p := range tr.order {
+		switch {
+		case p.Status == PackageIncomplete:
+			p.Interrupted = true
+		case p.Status == PackageFail && !p.Completed && !p.Interrupted && !p.ended.Before(at):
+			p.Interrupted = true // ended by the interrupt, before this call
+			for _, g := range p.Groups {
+				for _, t := range g.Tests {
+					if t.CutOff && t.Status == Error {
+						t.Status = Interrupted
+					}
+				}
+			}
+		}
+	}
+	for t := range tr.expected {
+		t.out = []byte("not run: the run was interrupted before it started\n")
+	}
 }
 
 // Packages returns the packages seen so far, in the order they appeared.

@@ -25,7 +25,7 @@ import (
 const DefaultName = "history.db"
 
 // schemaVersion is the version migrate brings a database to.
-const schemaVersion = 1
+const schemaVersion = 2
 
 // migrations[i] takes a database from version i to i+1.
 var migrations = []string{
@@ -42,12 +42,15 @@ var migrations = []string{
 		package     TEXT NOT NULL,
 		grp         TEXT NOT NULL,
 		attempt     INTEGER NOT NULL,
-		outcome     TEXT NOT NULL,  -- pass, fail, crash, skip, notrun
+		outcome     TEXT NOT NULL,  -- pass, fail, crash, skip, notrun (interrupted: schema 2)
 		duration_ms INTEGER NOT NULL,
 		failure     TEXT NOT NULL   -- the first failure line
 	);
 	CREATE INDEX results_group ON results(package, grp);
 	CREATE INDEX results_run ON results(run_id);`,
+	// An interrupted run (SIGINT, a cancelled CI job) is kept, but counts
+	// neither as a flake nor as a failure.
+	`ALTER TABLE runs ADD COLUMN interrupted INTEGER NOT NULL DEFAULT 0;`,
 }
 
 // DB is a history database.
@@ -130,6 +133,8 @@ type Run struct {
 	// Source identifies an imported file (its SHA-256): a run with a
 	// source already recorded is not recorded again.
 	Source string
+	// Interrupted marks a run that was interrupted: stats leave it out.
+	Interrupted bool
 }
 
 // ErrAlreadyImported is returned by Record for a Source recorded before.
@@ -146,6 +151,8 @@ func Outcome(s grouping.Status) string {
 		return "fail"
 	case grouping.NotRun:
 		return "notrun"
+	case grouping.Interrupted:
+		return "interrupted"
 	}
 	return "crash"
 }
@@ -192,8 +199,8 @@ func (h *DB) record(run Run, r *grouping.Report) error {
 			return ErrAlreadyImported
 		}
 	}
-	res, err := tx.Exec(`INSERT INTO runs(started, module, commit_, branch, source) VALUES (?, ?, ?, ?, ?)`,
-		run.Started.UTC().Format(time.RFC3339Nano), run.Module, run.Commit, run.Branch, source)
+	res, err := tx.Exec(`INSERT INTO runs(started, module, commit_, branch, source, interrupted) VALUES (?, ?, ?, ?, ?, ?)`,
+		run.Started.UTC().Format(time.RFC3339Nano), run.Module, run.Commit, run.Branch, source, run.Interrupted)
 	if err != nil {
 		return fmt.Errorf("history: %w", err)
 	}

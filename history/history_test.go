@@ -260,3 +260,108 @@ func TestReadingDoesNotWaitForAWriter(t *testing.T) {
 		t.Fatalf("Stats = %v, %v (after %v)", stats, err, time.Since(start))
 	}
 }
+
+// TestInterruptedRunsDoNotCount: a run that was interrupted is recorded
+// but counts neither as a flake nor as a failure, nor in durations.
+func TestInterruptedRunsDoNotCount(t *testing.T) {
+	db, err := Open(filepath.Join(t.TempDir(), "h.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	start := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	if err := db.Record(Run{Started: start}, report(t, "flaky-attempt1.jsonl", "flaky-attempt2.jsonl")); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 { // failed, flaky: but interrupted
+		r := report(t, "flaky-attempt1.jsonl", "flaky-attempt2.jsonl")
+		if i == 0 {
+			r = report(t, "flaky-attempt1.jsonl")
+		}
+		if err := db.Record(Run{Started: start.Add(time.Duration(i+1) * time.Hour), Interrupted: true}, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f, err := db.Group("m/p", "TestF")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Runs != 1 || f.Flakes != 1 || f.Hard != 0 {
+		t.Errorf("TestF counts interrupted runs: %+v", f)
+	}
+	var n int
+	if err := db.db.QueryRow(`SELECT count(*) FROM runs WHERE interrupted = 1`).Scan(&n); err != nil || n != 3 {
+		t.Errorf("interrupted runs recorded: %d, %v; want 3", n, err)
+	}
+}
+
+// TestAttemptNumbersAreStored: each attempt of a group is stored under its
+// own number, read back as written.
+func TestAttemptNumbersAreStored(t *testing.T) {
+	db, err := Open(filepath.Join(t.TempDir(), "h.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Record(Run{Started: time.Now()}, report(t, "flaky-attempt1.jsonl", "flaky-attempt1.jsonl", "flaky-attempt2.jsonl")); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := db.db.Query(`SELECT attempt, outcome FROM results WHERE grp = 'TestF' ORDER BY attempt`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var n int
+		var outcome string
+		rows.Scan(&n, &outcome)
+		got = append(got, fmt.Sprintf("%d:%s", n, outcome))
+	}
+	if want := "1:fail 2:fail 3:pass"; strings.Join(got, " ") != want {
+		t.Errorf("stored attempts %v, want %s", got, want)
+	}
+}
+
+// TestStatsListFlakiestFirst: groups come in order of flake rate, the
+// highest first, whatever their names.
+func TestStatsListFlakiestFirst(t *testing.T) {
+	db, err := Open(filepath.Join(t.TempDir(), "h.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	// m/p TestF flakes in 3 of 4 runs; m/a TestF (a name sorting first)
+	// in 1 of 4.
+	other := func(src string) string {
+		return strings.ReplaceAll(streamtest.Source(t, src), `"m/p"`, `"m/a"`)
+	}
+	for i := range 4 {
+		p := report(t, "flaky-attempt1.jsonl", "flaky-attempt2.jsonl")
+		if i == 3 {
+			p = report(t, "flaky-attempt2.jsonl")
+		}
+		a := report(t, other("flaky-attempt2.jsonl"))
+		if i == 0 {
+			a = report(t, other("flaky-attempt1.jsonl"), other("flaky-attempt2.jsonl"))
+		}
+		for _, r := range []*grouping.Report{p, a} {
+			if err := db.Record(Run{Started: time.Now()}, r); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	stats, err := db.Stats(time.Time{}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var order []string
+	for _, s := range stats {
+		if s.Group == "TestF" {
+			order = append(order, fmt.Sprintf("%s %.2f", s.Package, s.Rate))
+		}
+	}
+	if want := "m/p 0.75,m/a 0.25"; strings.Join(order, ",") != want {
+		t.Errorf("order %v, want %s", order, want)
+	}
+}

@@ -31,6 +31,7 @@ func (o *Output) Finish(r output.Result) error {
 	}
 	defer db.Close()
 	run := o.Run
+	run.Interrupted = r.Interrupted
 	if run.Started.IsZero() {
 		run.Started = time.Now().Add(-r.Elapsed)
 	}

@@ -88,7 +88,7 @@ func (h *DB) Group(pkg, grp string) (Stat, error) {
 // query sums up the groups of the results the where clause selects.
 func (h *DB) query(where string, args ...any) ([]Stat, error) {
 	rows, err := h.db.Query(`SELECT r.package, r.grp, r.run_id, u.started, u.commit_, r.outcome, r.duration_ms
-		FROM results r JOIN runs u ON u.id = r.run_id `+where+`
+		FROM results r JOIN runs u ON u.id = r.run_id `+where+` AND u.interrupted = 0
 		ORDER BY r.package, r.grp, u.started, r.run_id, r.attempt`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
@@ -190,7 +190,7 @@ func stat(pkg, grp string, runs []groupRun) Stat {
 func (h *DB) Durations() (map[string]time.Duration, error) {
 	rows, err := h.db.Query(`SELECT r.package, r.grp, r.duration_ms
 		FROM results r JOIN runs u ON u.id = r.run_id
-		WHERE r.attempt = (SELECT min(attempt) FROM results x WHERE x.run_id = r.run_id AND x.package = r.package AND x.grp = r.grp)
+		WHERE u.interrupted = 0 AND r.attempt = (SELECT min(attempt) FROM results x WHERE x.run_id = r.run_id AND x.package = r.package AND x.grp = r.grp)
 		ORDER BY r.package, r.grp, u.started DESC`)
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)

@@ -243,6 +243,8 @@ func typeOf(t *grouping.Test) string {
 		return "failure"
 	case grouping.NotRun:
 		return "not run"
+	case grouping.Interrupted:
+		return "interrupted"
 	}
 	return "crash"
 }
@@ -265,6 +267,9 @@ func (o Options) packageCase(ph *grouping.PackageHistory) (Testcase, bool) {
 	tc := Testcase{Time: seconds(0)}
 	tc.Classname, tc.Name = o.names(ph.ImportPath, "TestMain")
 	result := func(p *grouping.Package) (string, string) {
+		if p.Interrupted {
+			return "interrupted before it finished", "interrupted"
+		}
 		if p.Crashed() {
 			return "test binary exited before it finished", "crash"
 		}
@@ -276,7 +281,7 @@ func (o Options) packageCase(ph *grouping.PackageHistory) (Testcase, bool) {
 	if failedAt(final) {
 		msg, typ := result(final)
 		r := &Result{Message: msg, Type: typ, Body: o.capped(final.Output, 0)}
-		if typ == "crash" {
+		if typ != "failure" {
 			tc.Error = r
 		} else {
 			tc.Failure = r

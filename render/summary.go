@@ -130,7 +130,10 @@ func (t *Terminal) failed(pkgs []*grouping.PackageHistory) {
 			head()
 			g := h.Final()
 			attempts := ""
-			if n := len(h.Runs); n > 1 {
+			switch n := len(h.Runs); {
+			case g.Status() == grouping.Interrupted:
+				attempts = fmt.Sprintf(", interrupted in attempt %d", g.Attempt)
+			case n > 1:
 				attempts = fmt.Sprintf(", failed all %d attempts", n)
 			}
 			if g.Race && t.opts.MaxReruns > 0 {
@@ -142,7 +145,12 @@ func (t *Terminal) failed(pkgs []*grouping.PackageHistory) {
 			}
 		}
 		final := ph.Final()
-		if final.FailedWithoutTest() || (final.Crashed() && final.Status != grouping.PackageIncomplete) {
+		if final.Interrupted {
+			if final.FailedWithoutTest() {
+				head()
+				fmt.Fprintf(t.out, "%s %s (interrupted before it finished)\n", t.red.Sprint("=== INTERRUPTED:"), t.rel(ph.ImportPath))
+			}
+		} else if final.FailedWithoutTest() || (final.Crashed() && final.Status != grouping.PackageIncomplete) {
 			head()
 			what := "test binary failed after its tests"
 			if final.Panicked {
@@ -171,6 +179,8 @@ func statusWord(s grouping.Status) string {
 		return "error"
 	case grouping.NotRun:
 		return "not run"
+	case grouping.Interrupted:
+		return "interrupted"
 	}
 	return "fail"
 }

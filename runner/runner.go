@@ -646,6 +646,16 @@ func runProcesses(ctx context.Context, cfg Config, plan grouping.PlanResult, ran
 		}()
 	}
 	wg.Wait()
+	if interruption(ctx) {
+		// Groups whose process never started, or never reached them,
+		// were interrupted: their -run did not miss them.
+		rd.mu.Lock()
+		rd.interrupt()
+		for _, s := range seqs {
+			s.rd.interrupt()
+		}
+		rd.mu.Unlock()
+	}
 	return rd.finishWorkers(rd.finish()), errors.Join(errs...)
 }
 
@@ -753,6 +763,9 @@ type round struct {
 	worker  int     // the --workers process sequence this round follows (0: none)
 	pkg     string  // with worker: the package its processes run
 	join    *joiner // the round's workers
+	// interruptedAt is when the run's interruption reached the round
+	// (zero: it did not); guarded by mu.
+	interruptedAt time.Time
 }
 
 func newRound(cfg Config, attempt int) *round {
@@ -762,6 +775,35 @@ func newRound(cfg Config, attempt int) *round {
 		opts.Now = time.Now
 	}
 	return &round{cfg: cfg, attempt: attempt, mu: &sync.Mutex{}, tracker: grouping.NewTracker(opts)}
+}
+
+// watchInterrupt marks the round's tracker interrupted the moment ctx is
+// cancelled by an interruption, so that the packages it stops end as
+// interrupted, not crashed (see grouping.Tracker.Interrupt).
+func (rd *round) watchInterrupt(ctx context.Context) (stop func() bool) {
+	return context.AfterFunc(ctx, func() {
+		if interruption(ctx) {
+			rd.mu.Lock()
+			rd.interrupt()
+			rd.mu.Unlock()
+		}
+	})
+}
+
+// interrupt tells the tracker the run was interrupted: at the moment the
+// interruption first reached the round. The caller holds mu.
+func (rd *round) interrupt() {
+	if rd.interruptedAt.IsZero() {
+		rd.interruptedAt = time.Now()
+	}
+	rd.tracker.Interrupt(rd.interruptedAt)
+}
+
+// interruption reports whether ctx was cancelled to interrupt the run (a
+// signal): a cancellation with a cause of its own (--max-fails) stops the
+// run without interrupting it.
+func interruption(ctx context.Context) bool {
+	return ctx.Err() != nil && errors.Is(context.Cause(ctx), context.Canceled)
 }
 
 func (rd *round) finish() *grouping.Attempt {
@@ -783,6 +825,8 @@ func (rd *round) exec(ctx context.Context, args []string) error {
 		return fmt.Errorf("go test: %w", err)
 	}
 	defer debugCommand(rd.cfg.Debug, rd.cfg, args)()
+	stopWatching := rd.watchInterrupt(ctx)
+	defer stopWatching()
 	if err := p.Start(); err != nil {
 		if errors.Is(err, exec.ErrNotFound) {
 			return fmt.Errorf("%s not found on PATH: install Go or set PATH: %w", rd.cfg.Go, err)
@@ -826,6 +870,13 @@ func (rd *round) exec(ctx context.Context, args []string) error {
 	}
 	readErr := d.Err()
 	waitErr := p.Wait()
+	if !stopWatching() && interruption(ctx) {
+		// The process ended because of the interrupt: whatever its end
+		// did before the watch ran is interrupted too.
+		rd.mu.Lock()
+		rd.interrupt()
+		rd.mu.Unlock()
+	}
 	if ctx.Err() != nil {
 		return fmt.Errorf("%w", ErrInterrupted)
 	}

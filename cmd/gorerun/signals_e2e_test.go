@@ -176,3 +176,37 @@ func TestE2EKilledLeavesNoTestRunning(t *testing.T) {
 		}
 	}
 }
+
+// TestE2EInterruptedRerunSaysInterrupted: a run interrupted while a rerun
+// process runs says it was interrupted and marks what did not finish as
+// interrupted, not failed, crashed or "not selected"; the history keeps
+// the run apart, so flaky counts it neither as a flake nor as a failure.
+func TestE2EInterruptedRerunSaysInterrupted(t *testing.T) {
+	t.Parallel()
+	out := t.TempDir()
+	report, db := filepath.Join(out, "r.xml"), filepath.Join(out, "h.db")
+	s := startUntil(t, "stubborn: waiting", []string{"GORERUN_E2E_RERUN_HANG=1"}, "--format=standard-verbose",
+		"--rerun-class-max=2", "--rerun-delay=0", "--junitfile", report, "--history", db, "./stubborn", "--", "-run", "TestRerun")
+	syscall.Kill(s.cmd.Process.Pid, syscall.SIGINT)
+	r := s.wait(t)
+	r.expectCode(t, 130)
+	r.expectOutput(t, "=== INTERRUPTED: stubborn TestRerunHangs", "interrupted in attempt 2", "=== INTERRUPTED: stubborn TestRerunLater",
+		"gorerun: interrupted: the results above are partial")
+	for _, wrong := range []string{"selected no test", "failed all", "did not start", "exited before it finished"} {
+		if strings.Contains(r.stdout+r.stderr, wrong) {
+			t.Errorf("an interrupted run says %q:\n%s\n%s", wrong, r.stdout, r.stderr)
+		}
+	}
+	ts := readJUnit(t, report)
+	for _, name := range []string{"TestRerunHangs", "TestRerunLater"} {
+		tc := testcase(t, ts, "stubborn", name)
+		if tc.Error == nil || tc.Error.Type != "interrupted" {
+			t.Errorf("%s: %+v, want an error of type interrupted", name, tc)
+		}
+	}
+	f := gorerun(t, out, nil, "", "flaky", "--history", db, "--min-runs", "1", "--json")
+	f.expectCode(t, 0)
+	if strings.TrimSpace(f.stdout) != "[]" {
+		t.Errorf("flaky counts the interrupted run:\n%s", f.stdout)
+	}
+}

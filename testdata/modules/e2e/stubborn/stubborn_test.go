@@ -30,3 +30,27 @@ func TestStubborn(t *testing.T) {
 	fmt.Println("stubborn: waiting")
 	time.Sleep(time.Hour)
 }
+
+// TestRerunHangs fails in attempt 1 and, in its rerun, waits for an hour
+// (with GORERUN_E2E_RERUN_HANG=1): an interrupt comes during the rerun.
+func TestRerunHangs(t *testing.T) {
+	if os.Getenv("GORERUN_E2E_RERUN_HANG") != "1" {
+		t.Skip("set GORERUN_E2E_RERUN_HANG=1 to run it")
+	}
+	if state.Attempt() == 1 {
+		t.Fatal("fails in attempt 1")
+	}
+	fmt.Println("stubborn: waiting")
+	time.Sleep(time.Hour)
+}
+
+// TestRerunLater fails in attempt 1; its rerun comes after TestRerunHangs'
+// in the same process, so it never starts.
+func TestRerunLater(t *testing.T) {
+	if os.Getenv("GORERUN_E2E_RERUN_HANG") != "1" {
+		t.Skip("set GORERUN_E2E_RERUN_HANG=1 to run it")
+	}
+	if state.Attempt() == 1 {
+		t.Fatal("fails in attempt 1")
+	}
+}

@@ -40,7 +40,8 @@ type Result struct {
 	FirstAttempt   int    // which run failed first
 }
 
-// Run hunts and returns every group's result, failures first.
+// Run hunts and returns every group's result, failures first; when it is
+// interrupted (or a run fails), what the runs so far found, with the error.
 func Run(ctx context.Context, cfg Config) ([]Result, error) {
 	list, err := runner.ListGroups(ctx, cfg.Runner)
 	if err != nil {
@@ -71,7 +72,7 @@ func Run(ctx context.Context, cfg Config) ([]Result, error) {
 		rc.Observer = output.Hooks{}
 		report, err := runner.Run(ctx, rc)
 		if err != nil {
-			return nil, err
+			return sorted(results), err // an interrupted run's partial results are not counted
 		}
 		failed := 0
 		for _, ph := range report.Packages() {
@@ -94,6 +95,11 @@ func Run(ctx context.Context, cfg Config) ([]Result, error) {
 		}
 		fmt.Fprintf(cfg.Out, "gorerun: hunt %d/%d: %d groups in fresh processes, %d failed\n", i, cfg.Times, groups, failed)
 	}
+	return sorted(results), nil
+}
+
+// sorted lists the results, failures first.
+func sorted(results map[[2]string]*Result) []Result {
 	out := make([]Result, 0, len(results))
 	for _, r := range results {
 		out = append(out, *r)
@@ -107,7 +113,7 @@ func Run(ctx context.Context, cfg Config) ([]Result, error) {
 		}
 		return out[i].Group < out[j].Group
 	})
-	return out, nil
+	return out
 }
 
 // failureOutput is a failed group's output: its failing tests' own lines.
@@ -122,7 +128,7 @@ func failureOutput(g *grouping.Group) string {
 }
 
 // Print writes the hunt's summary: each group that failed with how often
-// and its first failure, then the totals.
+// and its first failure, then the totals. times is the runs done.
 func Print(w io.Writer, results []Result, times int) (failed bool) {
 	n := 0
 	for _, r := range results {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/gorerun/gorerun/hunt"
 	"github.com/gorerun/gorerun/runner"
@@ -19,6 +20,12 @@ func runHunt(ctx context.Context, o *options, cfg session.Config) (int, error) {
 	})
 	switch {
 	case ctx.Err() != nil || errors.Is(err, runner.ErrInterrupted):
+		done := 0
+		for _, r := range results {
+			done = max(done, r.Runs)
+		}
+		hunt.Print(cfg.Stdout, results, done)
+		fmt.Fprintf(cfg.Stderr, "gorerun: hunt interrupted after %d of %d runs: the results above are partial\n", done, o.hunt)
 		return exitInterrupted, nil
 	case err != nil:
 		var goErr *runner.GoTestError

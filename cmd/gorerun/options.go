@@ -404,6 +404,8 @@ func (o *options) validateValues() error {
 		return errors.New("--hunt-changed selects what --hunt N runs: give --hunt N too")
 	case o.hunt > 0 && (o.input != "" || o.rawCommand || o.watch):
 		return errors.New("--hunt runs go test: it cannot be used with --input, --raw-command or --watch")
+	case o.hunt > 0 && o.huntReport() != "":
+		return fmt.Errorf("%s is not written by --hunt, which prints what it found: drop it (hunt runs in CI need no report), or run without --hunt", o.huntReport())
 	case o.minRuns < 1:
 		return errors.New("--min-runs must be 1 or more")
 	case o.maxFails < 0:
@@ -529,6 +531,21 @@ func printUsage(fs *pflag.FlagSet, out io.Writer) {
 }
 
 // config turns the options into the session's plain Config.
+// huntReport names the first report flag given, which --hunt refuses
+// rather than silently not writing it.
+func (o *options) huntReport() string {
+	for _, f := range []struct{ flag, value string }{
+		{"--junitfile", o.junitFile}, {"--jsonfile", o.jsonFile}, {"--html", o.html}, {"--summary-md", o.summaryMD},
+		{"--history", o.history}, {"--update-xml", o.updateXML}, {"--jsonfile-timing-events", o.jsonTiming},
+		{"--rerun-fails-report", o.rerunReport}, {"--post-run-command", o.postRunCommand},
+	} {
+		if f.value != "" {
+			return f.flag
+		}
+	}
+	return ""
+}
+
 func (o *options) config(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) session.Config {
 	summary := o.summaryMD
 	if summary == "" {

@@ -75,6 +75,8 @@ func TestE2ERefusals(t *testing.T) {
 		{"quarantine file with a 1 MB line", e2e, []string{"--quarantine", longLine, "./other"}, "--quarantine " + longLine + ":1: want \"package TestGroup\""},
 		{"flaky on a corrupt database", dir, []string{"flaky", "--history", corrupt}, "flaky: history " + corrupt},
 		{"import with a bad file", dir, []string{"history", "import", "--history", filepath.Join(dir, "h.db"), stream, junk}, "(nothing imported)"},
+		{"hunt with a report", e2e, []string{"--hunt", "2", "--junitfile", fresh, "./other"}, "--junitfile is not written by --hunt"},
+		{"hunt with a history", e2e, []string{"--hunt", "2", "--history", fresh, "./other"}, "--history is not written by --hunt"},
 		{"junitfile is a directory", dir, []string{"--input", stream, "--junitfile", "/"}, "--junitfile / is a directory, not a file; give a file name"},
 		{"junitfile names a directory", dir, []string{"--input", stream, "--junitfile", filepath.Join(dir, "out") + "/"}, "names a directory"},
 		{"junitfile is a device", dir, []string{"--input", stream, "--junitfile", "/dev/null"}, "is not a regular file"},

@@ -210,3 +210,25 @@ func TestE2EInterruptedRerunSaysInterrupted(t *testing.T) {
 		t.Errorf("flaky counts the interrupted run:\n%s", f.stdout)
 	}
 }
+
+// TestE2EInterruptedHuntPrintsWhatItFound: SIGINT during --hunt prints the
+// failures of the runs that finished, and says the hunt was cut short.
+func TestE2EInterruptedHuntPrintsWhatItFound(t *testing.T) {
+	t.Parallel()
+	s := startUntil(t, "gorerun: hunt 1/20", []string{"GORERUN_E2E_RERUN_HANG=1"}, "--hunt", "20", "./stubborn", "--", "-run", "TestRerun")
+	// Run 2 hangs in TestRerunHangs: wait until it does.
+	waiting := filepath.Join(s.state, "rerunhangs.waiting")
+	for deadline := time.Now().Add(2 * time.Minute); ; time.Sleep(20 * time.Millisecond) {
+		if _, err := os.Stat(waiting); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the second hunt run never reached TestRerunHangs")
+		}
+	}
+	syscall.Kill(s.cmd.Process.Pid, syscall.SIGINT)
+	r := s.wait(t)
+	r.expectCode(t, 130)
+	r.expectOutput(t, "=== FLAKY: example.com/e2e/stubborn TestRerunHangs failed 1 of 1 runs (first in run 1)", "fails in attempt 1",
+		"HUNT 2 groups × 1 runs: 2 failed at least once", "gorerun: hunt interrupted after 1 of 20 runs")
+}

@@ -40,6 +40,7 @@ func TestRerunHangs(t *testing.T) {
 	if state.Attempt() == 1 {
 		t.Fatal("fails in attempt 1")
 	}
+	state.Record("rerunhangs.waiting", "1")
 	fmt.Println("stubborn: waiting")
 	time.Sleep(time.Hour)
 }

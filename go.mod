@@ -14,6 +14,7 @@ require (
 	github.com/spf13/pflag v1.1.0
 	golang.org/x/sys v0.49.0
 	golang.org/x/term v0.35.0
+	golang.org/x/tools v0.52.0
 	gotest.tools/gotestsum v1.13.0
 	modernc.org/sqlite v1.62.0
 )

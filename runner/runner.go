@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/gorerun/gorerun/grouping"
+	"github.com/gorerun/gorerun/internal/coverage"
 	"github.com/gorerun/gorerun/internal/proc"
 	"github.com/gorerun/gorerun/testjson"
 )
@@ -102,6 +103,8 @@ type Config struct {
 	Debug io.Writer
 	// Guard kills the test processes if gorerun is killed (nil: none).
 	Guard *proc.Guard
+	// cover gives each process its own -coverprofile (set by Run).
+	cover *coverage.Profiles
 	// Sleep waits d or until ctx is done; time.Sleep-like by default.
 	Sleep func(ctx context.Context, d time.Duration) error
 }
@@ -114,6 +117,21 @@ var ErrInterrupted = errors.New("interrupted")
 // the report of every attempt, also when it returns an error.
 func Run(ctx context.Context, cfg Config) (*grouping.Report, error) {
 	cfg = withDefaults(cfg)
+	if target, ok := coverage.Flag(cfg.Flags); ok {
+		// Each process writes a profile of its own, merged into the
+		// user's file at the end (also when interrupted): workers,
+		// reruns and resumed crashes would each overwrite it.
+		profiles, perr := coverage.New(target, cfg.Dir)
+		if perr != nil {
+			return &grouping.Report{}, perr
+		}
+		cfg.cover = profiles
+		defer func() {
+			if err := profiles.Merge(); err != nil {
+				fmt.Fprintf(cfg.Stderr, "gorerun: warning: %v: the coverage profile was not written\n", err)
+			}
+		}()
+	}
 	report := &grouping.Report{}
 	var selected map[string][]string // the groups the first round selected, by package (none: all)
 	if len(cfg.First) > 0 {
@@ -814,6 +832,9 @@ func (rd *round) finish() *grouping.Attempt {
 
 // exec runs one go test process and feeds its stream to the round.
 func (rd *round) exec(ctx context.Context, args []string) error {
+	if rd.cfg.cover != nil {
+		args = coverage.Rewrite(args, rd.cfg.cover.Next())
+	}
 	p := proc.Command(ctx, rd.cfg.Guard, rd.cfg.Go, args...)
 	cmd := p.Cmd
 	cmd.Dir = rd.cfg.Dir

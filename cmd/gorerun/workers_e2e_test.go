@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -253,4 +254,34 @@ func TestE2EWorkersWithTestBinaryArgs(t *testing.T) {
 		t.Errorf("%d package lines, want 1:\n%s", n, r.stdout)
 	}
 	r.expectOutput(t, "DONE 32 tests")
+}
+
+// TestE2ECoverageOfEveryProcess: with --workers and reruns every go test
+// process writes a profile of its own, merged into the file the user
+// named: per function, the coverage plain go test reports.
+func TestE2ECoverageOfEveryProcess(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	plain, merged := filepath.Join(dir, "plain.out"), filepath.Join(dir, "merged.out")
+	cmd := exec.Command("go", "test", "-count=1", "-coverprofile="+plain, "./covered")
+	cmd.Dir = fixture("e2e")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("plain go test: %v\n%s", err, out)
+	}
+	r := gorerun(t, fixture("e2e"), nil, "", "--workers", "2", "--rerun-class-max=1", "--rerun-delay=0", "./covered", "--", "-coverprofile="+merged)
+	r.expectCode(t, 0)
+	r.expectOutput(t, "TestFlaky")
+	funcs := func(profile string) string {
+		cmd := exec.Command("go", "tool", "cover", "-func="+profile)
+		cmd.Dir = fixture("e2e")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("go tool cover -func=%s: %v\n%s", profile, err, out)
+		}
+		return string(out)
+	}
+	want, got := funcs(plain), funcs(merged)
+	if got != want {
+		t.Errorf("coverage differs from plain go test:\ngorerun:\n%s\ngo test:\n%s", got, want)
+	}
 }

@@ -98,6 +98,7 @@ func signalContext(exit func(int)) (context.Context, func()) {
 	go func() {
 		select {
 		case <-sigs:
+			fmt.Fprintf(os.Stderr, "gorerun: interrupted: stopping the tests, then writing the reports (interrupt again after %s to exit at once)\n", repeatGrace)
 			cancel()
 		case <-done:
 			return

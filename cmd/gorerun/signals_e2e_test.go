@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"io"
+	"sync"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,8 +19,36 @@ type started struct {
 	cmd    *exec.Cmd
 	seen   bytes.Buffer
 	stdout io.Reader
-	stderr bytes.Buffer
+	stderr syncBuffer
 	state  string
+}
+
+// syncBuffer is a buffer that a test may read while a process writes it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// waitStderr waits until the process's stderr shows text.
+func (s *started) waitStderr(t *testing.T, text string) {
+	t.Helper()
+	for deadline := time.Now().Add(2 * time.Minute); !strings.Contains(s.stderr.String(), text); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("stderr never showed %q:\n%s", text, s.stderr.String())
+		}
+	}
 }
 
 // startUntil starts the binary in the e2e fixture, in a process group of
@@ -231,4 +260,34 @@ func TestE2EInterruptedHuntPrintsWhatItFound(t *testing.T) {
 	r.expectCode(t, 130)
 	r.expectOutput(t, "=== FLAKY: example.com/e2e/stubborn TestRerunHangs failed 1 of 1 runs (first in run 1)", "fails in attempt 1",
 		"HUNT 2 groups × 1 runs: 2 failed at least once", "gorerun: hunt interrupted after 1 of 20 runs")
+}
+
+// TestE2ESecondInterruptExitsAtOnce: an interrupt after the grace for
+// repeated signals (a person pressing Ctrl-C again) exits at once, leaves
+// no temporary file of the reports being written and no test running.
+func TestE2ESecondInterruptExitsAtOnce(t *testing.T) {
+	t.Parallel()
+	out := t.TempDir()
+	s := startUntil(t, "stubborn: waiting", []string{"GORERUN_E2E_STUBBORN=1", "GORERUN_E2E_IGNORE_TERM=1"},
+		"--format=standard-verbose", "--junitfile", filepath.Join(out, "r.xml"), "./stubborn")
+	test := recorded(t, s.state, "stubborn.pid")
+	syscall.Kill(s.cmd.Process.Pid, syscall.SIGINT)
+	s.waitStderr(t, "gorerun: interrupted: stopping the tests")
+	// gorerun printed that line after it took the first signal: from now,
+	// the grace for repeated signals is the time to wait (by definition,
+	// not an assumption about the machine's speed).
+	time.Sleep(repeatGrace + 500*time.Millisecond)
+	syscall.Kill(s.cmd.Process.Pid, syscall.SIGINT)
+	r := s.wait(t)
+	r.expectCode(t, 130)
+	r.expectOutput(t, "interrupted twice, exiting now")
+	if entries, _ := os.ReadDir(out); len(entries) != 0 {
+		t.Errorf("left behind: %v", entries)
+	}
+	for deadline := time.Now().Add(time.Minute); alive(test); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			syscall.Kill(test, syscall.SIGKILL)
+			t.Fatalf("the test binary (pid %d) outlived gorerun's forced exit", test)
+		}
+	}
 }

@@ -291,3 +291,25 @@ func TestE2EFullDiskCostsOnlyItsOutput(t *testing.T) {
 		t.Errorf("left on the full disk: %v", entries)
 	}
 }
+
+// TestE2EFIFOCacheDoesNotHang: a FIFO where the last-failed cache lives is
+// refused like any file that is not a regular file: the run ends, with a
+// warning, instead of waiting in open(2) forever after its summary.
+func TestE2EFIFOCacheDoesNotHang(t *testing.T) {
+	t.Parallel()
+	state := t.TempDir()
+	cache := filepath.Join(state, "cache")
+	os.MkdirAll(cache, 0o755)
+	if err := syscall.Mkfifo(filepath.Join(cache, "lastfailed.json"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan result, 1)
+	go func() { done <- execIn(t, fixture("e2e"), state, nil, "", "--no-history", "./other") }()
+	select {
+	case r := <-done:
+		r.expectCode(t, 1) // ./other fails on attempt 1
+		r.expectOutput(t, "DONE 2 tests", "lastfailed.json is not a regular file (a named pipe)")
+	case <-time.After(2 * time.Minute): // far past a run of ./other: only a hang gets here
+		t.Fatal("gorerun hangs on a FIFO last-failed cache")
+	}
+}

@@ -108,7 +108,7 @@ func TestE2EHistoryImportPruneAndConcurrentRuns(t *testing.T) {
 	if n := countRuns(); n != 6 {
 		t.Errorf("%d runs after importing 2 files twice, want 6", n)
 	}
-	p := gorerun(t, dir, nil, "", "history", "prune", "--history", db, "--keep", "0d")
+	p := gorerun(t, dir, nil, "", "history", "prune", "--history", db, "--keep", "0d", "--all")
 	p.expectCode(t, 0)
 	p.expectOutput(t, "gorerun: pruned 6 runs older than 0s from "+db)
 }

@@ -59,14 +59,15 @@ func (p *Profiles) Merge() error {
 	byFile := map[string]*cover.Profile{}
 	mode := ""
 	for _, e := range entries {
-		profiles, err := cover.ParseProfiles(filepath.Join(p.tmp, e.Name()))
+		path := filepath.Join(p.tmp, e.Name())
+		if mode == "" {
+			mode = modeOf(path) // a profile of packages without statements has no block
+		}
+		profiles, err := cover.ParseProfiles(path)
 		if err != nil {
 			return fmt.Errorf("-coverprofile: reading a process's profile: %w", err)
 		}
 		for _, prof := range profiles {
-			if mode == "" {
-				mode = prof.Mode
-			}
 			old := byFile[prof.FileName]
 			if old == nil {
 				byFile[prof.FileName] = prof
@@ -103,6 +104,22 @@ func (p *Profiles) Merge() error {
 		return fmt.Errorf("-coverprofile: %w", err)
 	}
 	return f.Commit()
+}
+
+// modeOf reads the mode line that starts a profile ("" without one).
+func modeOf(path string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	if sc.Scan() {
+		if mode, ok := strings.CutPrefix(sc.Text(), "mode: "); ok {
+			return strings.TrimSpace(mode)
+		}
+	}
+	return ""
 }
 
 // mergeBlocks merges two sorted block lists of one file.

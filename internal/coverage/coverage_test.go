@@ -63,3 +63,20 @@ func TestMerge(t *testing.T) {
 		})
 	}
 }
+
+// TestMergeWithoutBlocks: packages without statements give profiles of a
+// mode line only, as go test writes them; the merged file has that line.
+func TestMergeWithoutBlocks(t *testing.T) {
+	dir := t.TempDir()
+	p, err := New("c.out", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(p.Next(), []byte("mode: set\n"), 0o644)
+	if err := p.Merge(); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "c.out")); err != nil || string(b) != "mode: set\n" {
+		t.Errorf("merged %q, %v", b, err)
+	}
+}

@@ -169,3 +169,16 @@ func TestControlBytesShowVisibly(t *testing.T) {
 		}
 	}
 }
+
+// TestFailedTotalCountsPackageFailures: the page's "failed" total counts a
+// package that did not build and one that failed outside its tests, and
+// the verdict is FAILED, though no test failed.
+func TestFailedTotalCountsPackageFailures(t *testing.T) {
+	for _, src := range []string{"buildfail.jsonl", "testmainfail.jsonl"} {
+		html := render(t, Meta{}, src)
+		if !strings.Contains(html, `<div><dt>failed</dt><dd class="s-fail">1</dd></div>`) ||
+			!strings.Contains(html, `<strong class="s-fail">FAILED</strong>`) {
+			t.Errorf("%s: the failed package is not counted:\n%s", src, html[:min(len(html), 3000)])
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/gorerun/gorerun/grouping"
+	"github.com/gorerun/gorerun/history"
 	"github.com/gorerun/gorerun/internal/inputfile"
 )
 
@@ -67,6 +68,17 @@ func (l *List) Add(pkg, group string) {
 		l.exact = map[[2]string]bool{}
 	}
 	l.exact[[2]string{pkg, group}] = true
+}
+
+// AddFlaky quarantines the groups of the history (--quarantine-auto)
+// whose flake rate is above rate over at least minRuns runs: a rate equal
+// to the threshold is not above it.
+func (l *List) AddFlaky(stats []history.Stat, rate float64, minRuns int) {
+	for _, s := range stats {
+		if s.Runs >= minRuns && s.Rate > rate {
+			l.Add(s.Package, s.Group)
+		}
+	}
 }
 
 // Has reports whether the group is quarantined.

@@ -4,8 +4,10 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gorerun/gorerun/grouping"
 )
@@ -73,5 +75,32 @@ func TestRerunThatSelectsNothingNamesOnlyWhatDidNotRun(t *testing.T) {
 	}
 	if !report.Failed() {
 		t.Error("a rerun that selected nothing must fail the run")
+	}
+}
+
+// TestRerunWaitsTheDelay: each rerun round waits exactly the configured
+// delay (asked of Sleep), and the default Sleep waits at least that long.
+func TestRerunWaitsTheDelay(t *testing.T) {
+	goCmd := fakeGo(t, `{"Action":"run","Package":"m/a","Test":"TestF"}
+{"Action":"fail","Package":"m/a","Test":"TestF"}
+{"Action":"fail","Package":"m/a"}
+`, `{"Action":"run","Package":"m/a","Test":"TestF"}
+{"Action":"fail","Package":"m/a","Test":"TestF"}
+{"Action":"fail","Package":"m/a"}
+`)
+	os.Chmod(goCmd, 0o755)
+	var waits []time.Duration
+	_, err := Run(context.Background(), Config{Go: goCmd, Dir: t.TempDir(), Packages: []string{"m/a"}, Delay: 1234 * time.Millisecond,
+		Plan: grouping.PlanOptions{MaxReruns: 2, MaxFailures: 10}, Observer: &nopObserver{},
+		Sleep: func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []time.Duration{1234 * time.Millisecond, 1234 * time.Millisecond}; !reflect.DeepEqual(waits, want) {
+		t.Errorf("waited %v, want %v (one delay before each rerun round)", waits, want)
+	}
+	start := time.Now()
+	if err := sleep(context.Background(), 300*time.Millisecond); err != nil || time.Since(start) < 300*time.Millisecond {
+		t.Errorf("sleep returned after %v (%v), before its 300ms", time.Since(start), err)
 	}
 }

@@ -134,11 +134,7 @@ func (f *facts) quarantined() (*quarantine.List, error) {
 	if f.historyPath() == "" {
 		return nil, errors.New("--quarantine-auto reads the history: give --history FILE (outside a module)")
 	}
-	for _, s := range f.past() {
-		if s.Runs >= cfg.QuarantineMinRuns && s.Rate > cfg.QuarantineAuto {
-			q.Add(s.Package, s.Group)
-		}
-	}
+	q.AddFlaky(f.past(), cfg.QuarantineAuto, cfg.QuarantineMinRuns)
 	if f.statsErr != nil {
 		fmt.Fprintf(cfg.Stderr, "gorerun: warning: --quarantine-auto: %v: no group quarantined from history\n", f.statsErr)
 	}

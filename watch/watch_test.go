@@ -1,10 +1,13 @@
 package watch
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
+	"time"
 )
 
 func TestRequest(t *testing.T) {
@@ -45,4 +48,54 @@ func TestSkipDir(t *testing.T) {
 			t.Errorf("skipDir(%s) = %v, want %v", name, got, skip)
 		}
 	}
+}
+
+// lineWriter is an io.Writer that hands each write to a channel, so that
+// a test can wait for what Run prints.
+type lineWriter chan string
+
+func (w lineWriter) Write(p []byte) (int, error) {
+	w <- string(p)
+	return len(p), nil
+}
+
+// TestDebounceCountsFromTheLastSave: a save during the quiet period
+// starts it again: the run starts a whole debounce after the last save of
+// a burst. Only lower bounds on time are
+// asserted (a busy machine makes runs later, never earlier); when the
+// machine is so slow that the second save comes after the quiet period,
+// the burst was no burst and the attempt is repeated.
+func TestDebounceCountsFromTheLastSave(t *testing.T) {
+	const debounce = 1500 * time.Millisecond
+	for try := 0; try < 3; try++ {
+		root := t.TempDir()
+		file := filepath.Join(root, "a.go")
+		os.WriteFile(file, []byte("package a\n"), 0o644)
+		runs := make(chan time.Time, 10)
+		out := make(lineWriter, 100)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() {
+			done <- Run(ctx, Config{Root: root, Debounce: debounce, Out: out,
+				Run: func(context.Context, Request) int { runs <- time.Now(); return 0 }})
+		}()
+		for line := <-out; !strings.Contains(line, "watching"); line = <-out {
+		}
+		first := time.Now()
+		os.WriteFile(file, []byte("package a\n// 1\n"), 0o644)
+		time.Sleep(debounce / 3)
+		second := time.Now() // before the write: its event comes after this
+		os.WriteFile(file, []byte("package a\n// 2\n"), 0o644)
+		at := <-runs
+		cancel()
+		<-done
+		if second.Sub(first) >= debounce || at.Before(second) {
+			continue // the machine was too busy for a burst: try again
+		}
+		if wait := at.Sub(second); wait < debounce {
+			t.Fatalf("the run started %v after the last save, before the %v debounce", wait, debounce)
+		}
+		return
+	}
+	t.Skip("the machine was too busy to save twice within the debounce, three times")
 }

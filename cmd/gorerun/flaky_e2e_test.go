@@ -74,8 +74,10 @@ func TestE2EHistoryImportPruneAndConcurrentRuns(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			cmd := exec.Command(binary, "--input", stream, "--history", db)
-			if out, err := cmd.CombinedOutput(); err != nil && !strings.Contains(string(out), "DONE") {
-				t.Errorf("%v\n%s", err, out)
+			out, err := cmd.CombinedOutput()
+			// ok.jsonl has one failing test: exit 1, nothing else.
+			if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+				t.Errorf("a concurrent run: %v, want exit 1\n%s", err, out)
 			}
 		}()
 	}
@@ -200,11 +202,25 @@ func TestE2EHuntChanged(t *testing.T) {
 	git("add", ".")
 	git("commit", "-q", "-m", "base")
 	appendTo(t, filepath.Join(mod, "a", "a_test.go"), "\nfunc TestNew(t *testing.T) {}\n")
-	r := gorerun(t, mod, nil, "", "--hunt", "2", "--hunt-changed", "HEAD", "./...")
+	r := gorerun(t, mod, nil, "", "--debug", "--hunt", "2", "--hunt-changed", "HEAD", "./...")
 	r.expectCode(t, 0)
 	r.expectOutput(t, "HUNT 2 groups × 2 runs: 0 failed at least once")
-	if strings.Contains(r.stdout, "TestHang") {
-		t.Errorf("ran a test whose file did not change:\n%s", r.stdout)
+	// --debug shows the go test commands of the hunt: each run selects the
+	// changed file's tests, and no command runs the package whose test
+	// file did not change (TestHang would hang the hunt).
+	var runs []string
+	for _, line := range strings.Split(r.stderr, "\n") {
+		if strings.HasPrefix(line, "gorerun: debug: go test -json") && !strings.Contains(line, "took") {
+			runs = append(runs, line)
+		}
+	}
+	if len(runs) != 2 {
+		t.Fatalf("%d go test commands, want one per run:\n%s", len(runs), r.stderr)
+	}
+	for _, run := range runs {
+		if !strings.Contains(run, "-run ^(?:TestA|TestNew)$ example.com/watchme/a") || strings.Contains(run, "hang") {
+			t.Errorf("a hunt run selects other tests: %s", run)
+		}
 	}
 	r = gorerun(t, mod, nil, "", "--hunt", "1", "--hunt-changed", "no-such-rev", "./...")
 	if r.code == 0 || !strings.Contains(r.stderr, "--hunt-changed no-such-rev") {

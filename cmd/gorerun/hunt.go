@@ -13,7 +13,7 @@ import (
 // runHunt is --hunt N: every selected group N times, in fresh processes.
 func runHunt(ctx context.Context, o *options, cfg session.Config) (int, error) {
 	results, err := hunt.Run(ctx, hunt.Config{
-		Runner:  runner.Config{Dir: cfg.Dir, Packages: cfg.Packages, Flags: cfg.GoFlags, Parallel: cfg.Parallel, Stderr: cfg.Stderr, Guard: cfg.Guard},
+		Runner:  runner.Config{Dir: cfg.Dir, Packages: cfg.Packages, Flags: cfg.GoFlags, Parallel: cfg.Parallel, Stderr: cfg.Stderr, Guard: cfg.Guard, Debug: cfg.Debug},
 		Times:   o.hunt,
 		Changed: o.huntChanged,
 		Out:     cfg.Stdout,

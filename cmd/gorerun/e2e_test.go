@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/xml"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -25,6 +26,20 @@ import (
 var binary string
 
 func TestMain(m *testing.M) {
+	flag.Parse()
+	// Most of an end-to-end test's time is spent waiting for processes
+	// (go test building and linking fixtures, signals, rerun delays): four
+	// at once keep two cores busy where go test's default (GOMAXPROCS)
+	// leaves them idle part of the time. -parallel on the command line wins.
+	parallelSet := false
+	flag.Visit(func(f *flag.Flag) { parallelSet = parallelSet || f.Name == "test.parallel" })
+	if !parallelSet {
+		flag.Set("test.parallel", "4")
+	}
+	// The fixtures' go test processes skip vet: no test here is about vet,
+	// and it is a sixth of each go test's CPU (the suite is CPU-bound on
+	// two cores). The user's GOFLAGS are kept.
+	os.Setenv("GOFLAGS", strings.TrimSpace(os.Getenv("GOFLAGS")+" -vet=off"))
 	dir, err := os.MkdirTemp("", "gorerun-e2e")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -714,7 +729,7 @@ func TestE2EFaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	line := bytes.Repeat([]byte("x"), 1<<20)
-	for i := 0; i < 100; i++ { // one 100 MB line
+	for i := 0; i < 16; i++ { // one 16 MB line: 64 times the decoder's buffer
 		f.Write(line)
 	}
 	f.Write([]byte("\n"))
@@ -747,7 +762,7 @@ func TestE2EFaults(t *testing.T) {
 		{"go not on PATH", []string{"PATH=" + dir}, []string{"./other"}, 2, "go not found on PATH"},
 		{"unwritable junitfile directory", nil, []string{"--junitfile", filepath.Join(dir, "no", "such", "dir", "r.xml"), "./other"}, 2,
 			"--junitfile: cannot write " + filepath.Join(dir, "no", "such", "dir", "r.xml")},
-		{"100 MB line", nil, []string{"--input", big}, 2, "big.jsonl: not a go test -json stream (line 1"},
+		{"16 MB line", nil, []string{"--input", big}, 2, "big.jsonl: not a go test -json stream (line 1"},
 		{"NUL bytes", nil, []string{"--input", nul}, 2, "nul.jsonl: not a go test -json stream"},
 		{"non-JSON lines are shown, not fatal", nil, []string{"--input", mixed}, 0, "go: downloading example.com/dep v1.0.0\n"},
 		{"non-JSON lines between events", nil, []string{"--input", mixed}, 0, "exec wrapper: started\n"},

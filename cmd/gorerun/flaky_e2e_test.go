@@ -15,8 +15,16 @@ func TestE2EHistoryAndFlakyReport(t *testing.T) {
 	state := t.TempDir()
 	// TestWholeGroup, TestPrefix (basic) and TestOther (other) fail in
 	// attempt 1 of every run and pass on the rerun: they flake every run.
+	// The first run is live; the other four read its --jsonfile back
+	// (recorded streams are recorded in the history too), which spares
+	// eight go test processes.
+	events := filepath.Join(state, "events.jsonl")
 	for i := 1; i <= 5; i++ {
-		r := gorerunState(t, state, "--rerun-class-max=1", "--rerun-delay=0", "./basic", "./other")
+		args := []string{"--input", events}
+		if i == 1 {
+			args = []string{"--rerun-class-max=1", "--rerun-delay=0", "--jsonfile", events, "./basic", "./other"}
+		}
+		r := gorerunState(t, state, args...)
 		r.expectCode(t, 0)
 		hint := "gorerun: example.com/e2e/basic TestWholeGroup flaked in 5 of the last 5 runs"
 		if got := strings.Contains(r.stdout, hint); got != (i == 5) {
@@ -153,9 +161,12 @@ func TestE2EQuarantine(t *testing.T) {
 	r.expectOutput(t, "=== FAIL: other TestOther")
 
 	// --quarantine-auto: groups that flake in more than 30% of their runs.
+	// Three runs in the history: one live, two reading its --jsonfile back.
 	state := t.TempDir()
-	for range 3 {
-		gorerunState(t, state, "--rerun-class-max=1", "--rerun-delay=0", "./other")
+	events := filepath.Join(state, "events.jsonl")
+	gorerunState(t, state, "--rerun-class-max=1", "--rerun-delay=0", "--jsonfile", events, "./other")
+	for range 2 {
+		gorerunState(t, state, "--input", events)
 	}
 	r = gorerunState(t, state, "--quarantine-auto", "0.3", "--min-runs", "3", "./other")
 	r.expectCode(t, 0)
@@ -175,13 +186,13 @@ func TestE2EQuarantine(t *testing.T) {
 
 func TestE2EHunt(t *testing.T) {
 	t.Parallel()
-	r := gorerun(t, fixture("e2e"), nil, "", "--hunt", "6", "./pattern")
+	r := gorerun(t, fixture("e2e"), nil, "", "--hunt", "3", "./pattern")
 	r.expectCode(t, 1)
-	r.expectOutput(t, "gorerun: hunt 6/6: 2 groups in fresh processes",
-		"=== FLAKY: example.com/e2e/pattern TestEveryThird failed 2 of 6 runs (first in run 3)", "fails in every third attempt",
-		"HUNT 2 groups × 6 runs: 1 failed at least once")
+	r.expectOutput(t, "gorerun: hunt 3/3: 2 groups in fresh processes",
+		"=== FLAKY: example.com/e2e/pattern TestEveryThird failed 1 of 3 runs (first in run 3)", "fails in every third attempt",
+		"HUNT 2 groups × 3 runs: 1 failed at least once")
 	// Each run is a fresh process that runs the group once.
-	r.expectCounts(t, map[string]int{"pattern.everythird": 6, "pattern.steady": 6})
+	r.expectCounts(t, map[string]int{"pattern.everythird": 3, "pattern.steady": 3})
 	r = gorerun(t, fixture("e2e"), nil, "", "--hunt", "2", "./pattern", "--", "-run", "TestSteady")
 	r.expectCode(t, 0)
 	r.expectOutput(t, "HUNT 1 groups × 2 runs: 0 failed at least once")

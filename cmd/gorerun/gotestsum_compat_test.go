@@ -2,12 +2,14 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -78,26 +80,35 @@ func TestGotestsumFormatsMatch(t *testing.T) {
 		"timeout.jsonl github-actions":         "gotestsum shows the tests a timeout cut off in random order (a map)",
 	}
 	dir := fixture("shapes") // package paths relative to example.com/shapes
-	matched := 0
-	for _, stream := range streams {
-		name := filepath.Base(stream)
-		for _, format := range formats {
-			if differs[name] != "" || differs[name+" "+format] != "" {
-				continue
-			}
-			abs, _ := filepath.Abs(stream)
-			cmd := exec.Command(gotestsum, "--no-color", "--format", format, "--raw-command", "--", "cat", abs)
-			cmd.Dir = dir
-			want, _ := cmd.Output()
-			r := gorerun(t, dir, nil, "", "--format", format, "--input", abs)
-			if got, wantP := progress(r.stdout), progress(string(want)); got != wantP {
-				t.Errorf("%s --format %s: gorerun printed\n%s\ngotestsum printed\n%s", name, format, got, wantP)
-				continue
-			}
-			matched++
+	var matched atomic.Int64
+	t.Run("streams", func(t *testing.T) { // returns when every stream is compared
+		for _, stream := range streams {
+			name := filepath.Base(stream)
+			t.Run(name, func(t *testing.T) {
+				t.Parallel()
+				for _, format := range formats {
+					if differs[name] != "" || differs[name+" "+format] != "" {
+						continue
+					}
+					abs, _ := filepath.Abs(stream)
+					cmd := exec.Command(gotestsum, "--no-color", "--format", format, "--raw-command", "--", "cat", abs)
+					cmd.Dir = dir
+					want, _ := cmd.Output()
+					// gorerun in this process (run is main without os.Exit):
+					// 170 pairs, so the process starts add up.
+					var stdout, stderr bytes.Buffer
+					getenv := func(k string) string { return map[string]string{"NO_COLOR": "1"}[k] }
+					run(context.Background(), []string{"-C", dir, "--no-history", "--format", format, "--input", abs}, strings.NewReader(""), &stdout, &stderr, getenv)
+					if got, wantP := progress(stdout.String()), progress(string(want)); got != wantP {
+						t.Errorf("%s --format %s: gorerun printed\n%s\ngotestsum printed\n%s", name, format, got, wantP)
+						continue
+					}
+					matched.Add(1)
+				}
+			})
 		}
-	}
-	if matched < 150 {
+	})
+	if matched := matched.Load(); matched < 150 {
 		t.Errorf("only %d stream × format pairs compared", matched)
 	}
 }
@@ -170,11 +181,11 @@ func TestGotestsumREADMECommandLines(t *testing.T) {
 		{args: []string{"--format", "dots", "--jsonfile", "json.log"}, env: []string{"SLOW_TEST=1"}, file: "json.log"},
 		{args: []string{"tool", "slowest", "--jsonfile", "json.log", "--threshold", "500ms"}, want: []string{"example.com/gts/slow TestSlowish 5"}, lacks: []string{"TestQuick"}},
 	}
-	for _, r := range rows {
+	check := func(t *testing.T, r row) {
 		res := execIn(t, mod, t.TempDir(), r.env, "", r.args...)
 		if res.code != r.code {
 			t.Errorf("gorerun %s: exit %d, want %d\n%s%s", strings.Join(r.args, " "), res.code, r.code, res.stdout, res.stderr)
-			continue
+			return
 		}
 		for _, w := range r.want {
 			if !strings.Contains(res.stdout+res.stderr, w) {
@@ -191,6 +202,12 @@ func TestGotestsumREADMECommandLines(t *testing.T) {
 				t.Errorf("gorerun %s: %s not written: %v", strings.Join(r.args, " "), r.file, err)
 			}
 		}
+	}
+	// The rows run one after another: rows that run the same go test
+	// command reuse its cached result (run at once, each would build and
+	// run it).
+	for _, r := range rows {
+		check(t, r)
 	}
 	// notify ran twice, with its arguments and gotestsum's environment.
 	b, _ := os.ReadFile(notifyOut)

@@ -273,7 +273,7 @@ func TestE2EFullDiskCostsOnlyItsOutput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := streamgen.Generate(f, streamgen.Config{Seed: 1, Bytes: 2 << 20, Packages: 4, FailEvery: 50}); err != nil {
+	if _, err := streamgen.Generate(f, streamgen.Config{Seed: 1, Bytes: 1 << 20, Packages: 4, FailEvery: 50}); err != nil {
 		t.Fatal(err)
 	}
 	f.Close()

@@ -155,35 +155,33 @@ func TestE2EShardByGroupCoversEveryGroupOnce(t *testing.T) {
 	state := t.TempDir()
 	execIn(t, fixture("e2e"), state, nil, "", append([]string{"--junitfile", whole}, pkgs...)...)
 	want := onlyOnce(t, whole)
-	for _, n := range []int{2, 3, 5} {
-		var reports, got []string
-		for k := 1; k <= n; k++ {
-			report := filepath.Join(dir, fmt.Sprintf("shard%d-%d.xml", k, n))
-			r := execIn(t, fixture("e2e"), state, nil, "", append([]string{"--shard", fmt.Sprintf("%d/%d", k, n), "--shard-by", "group",
-				"--junitfile", report}, pkgs...)...)
-			r.expectOutput(t, fmt.Sprintf("shard %d/%d by group:", k, n))
-			if r.code != 0 && r.code != 1 {
-				t.Fatalf("shard %d/%d: exit %d\n%s%s", k, n, r.code, r.stdout, r.stderr)
-			}
-			got = append(got, onlyOnce(t, report)...)
-			reports = append(reports, report)
+	// Three shards, one after another, each adding to the history.
+	const n = 3
+	var reports, got []string
+	for k := 1; k <= n; k++ {
+		report := filepath.Join(dir, fmt.Sprintf("shard%d-%d.xml", k, n))
+		r := execIn(t, fixture("e2e"), state, nil, "", append([]string{"--shard", fmt.Sprintf("%d/%d", k, n), "--shard-by", "group",
+			"--junitfile", report}, pkgs...)...)
+		r.expectOutput(t, fmt.Sprintf("shard %d/%d by group:", k, n))
+		if r.code != 0 && r.code != 1 {
+			t.Fatalf("shard %d/%d: exit %d\n%s%s", k, n, r.code, r.stdout, r.stderr)
 		}
-		sort.Strings(got)
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("%d shards by group ran\n%v\nwant every testcase of one run once:\n%v", n, got, want)
-		}
-		if n == 3 {
-			merged := filepath.Join(dir, "merged.xml")
-			m := gorerun(t, fixture("e2e"), nil, "", append([]string{"merge", "-o", merged}, reports...)...)
-			m.expectCode(t, 0)
-			ts := readJUnit(t, merged)
-			if len(ts.Suites) != len(pkgs) {
-				t.Errorf("merged report has %d testsuites, want one per package (%d)", len(ts.Suites), len(pkgs))
-			}
-			if got := onlyOnce(t, merged); !reflect.DeepEqual(got, want) {
-				t.Errorf("merged shards differ from one run:\n%v\n%v", got, want)
-			}
-		}
+		got = append(got, onlyOnce(t, report)...)
+		reports = append(reports, report)
+	}
+	sort.Strings(got)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("%d shards by group ran\n%v\nwant every testcase of one run once:\n%v", n, got, want)
+	}
+	merged := filepath.Join(dir, "merged.xml")
+	m := gorerun(t, fixture("e2e"), nil, "", append([]string{"merge", "-o", merged}, reports...)...)
+	m.expectCode(t, 0)
+	ts := readJUnit(t, merged)
+	if len(ts.Suites) != len(pkgs) {
+		t.Errorf("merged report has %d testsuites, want one per package (%d)", len(ts.Suites), len(pkgs))
+	}
+	if got := onlyOnce(t, merged); !reflect.DeepEqual(got, want) {
+		t.Errorf("merged shards differ from one run:\n%v\n%v", got, want)
 	}
 	// The plan names whole groups, the same on every machine.
 	plan := gorerun(t, fixture("e2e"), nil, "", append([]string{"shard-plan", "--shards", "2", "--by", "group", "--json"}, pkgs...)...)

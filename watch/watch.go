@@ -69,7 +69,7 @@ func Run(ctx context.Context, cfg Config) error {
 		return fmt.Errorf("--watch: %w", err)
 	}
 	defer w.Close()
-	n, err := addTree(w, root)
+	n, _, err := addTree(w, root)
 	if err != nil {
 		return fmt.Errorf("--watch: %w", err)
 	}
@@ -104,8 +104,18 @@ func Run(ctx context.Context, cfg Config) error {
 			if ev.Has(fsnotify.Create) {
 				if st, err := os.Stat(ev.Name); err == nil && st.IsDir() {
 					if !skipDir(root, ev.Name) {
-						if _, err := addTree(w, ev.Name); err != nil {
+						_, files, err := addTree(w, ev.Name)
+						if err != nil {
 							fmt.Fprintf(cfg.Out, "gorerun: watch: %v\n", err)
+						}
+						// Files written before the new directory was
+						// watched (git checkout, mkdir -p and a save at
+						// once) sent no event: they changed all the same.
+						for _, f := range files {
+							changed[filepath.Dir(f)] = true
+						}
+						if len(files) > 0 {
+							quiet.Reset(cfg.Debounce)
 						}
 					}
 					continue
@@ -185,9 +195,9 @@ func describe(r Request) string {
 
 // addTree watches dir and every directory below it that go test could
 // hold packages in: not vendor, testdata, or names starting with . or _.
-func addTree(w *fsnotify.Watcher, dir string) (int, error) {
-	n := 0
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+// It returns how many it watches and the .go files they hold.
+func addTree(w *fsnotify.Watcher, dir string) (n int, goFiles []string, err error) {
+	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if path == dir {
 				return err
@@ -195,6 +205,9 @@ func addTree(w *fsnotify.Watcher, dir string) (int, error) {
 			return nil // gone or unreadable meanwhile: not watched
 		}
 		if !d.IsDir() {
+			if strings.HasSuffix(path, ".go") {
+				goFiles = append(goFiles, path)
+			}
 			return nil
 		}
 		if path != dir && skipDir(dir, path) {
@@ -206,7 +219,7 @@ func addTree(w *fsnotify.Watcher, dir string) (int, error) {
 		n++
 		return nil
 	})
-	return n, err
+	return n, goFiles, err
 }
 
 // skipDir reports whether go test ignores the directory (its last element).

@@ -99,3 +99,34 @@ func TestDebounceCountsFromTheLastSave(t *testing.T) {
 	}
 	t.Skip("the machine was too busy to save twice within the debounce, three times")
 }
+
+// TestNewDirectoryWithFilesRuns: a directory that appears with its .go
+// files already in it (mkdir -p and a save at once, git checkout) runs
+// its package, though its files were written before it was watched.
+func TestNewDirectoryWithFilesRuns(t *testing.T) {
+	root := t.TempDir()
+	runs := make(chan Request, 10)
+	out := make(lineWriter, 100)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go Run(ctx, Config{Root: root, Debounce: 50 * time.Millisecond, Out: out,
+		Run: func(_ context.Context, r Request) int { runs <- r; return 0 }})
+	for line := <-out; !strings.Contains(line, "watching"); line = <-out {
+	}
+	// Written in a temporary place and moved in whole: no event can tell
+	// of the file inside, only of the directory.
+	staging := filepath.Join(t.TempDir(), "b")
+	os.MkdirAll(staging, 0o755)
+	os.WriteFile(filepath.Join(staging, "b_test.go"), []byte("package b\n"), 0o644)
+	if err := os.Rename(staging, filepath.Join(root, "b")); err != nil {
+		t.Skipf("cannot move a directory into the watched tree: %v", err)
+	}
+	select {
+	case r := <-runs:
+		if !reflect.DeepEqual(r.Packages, []string{"./b"}) {
+			t.Errorf("ran %v, want ./b", r.Packages)
+		}
+	case <-time.After(time.Minute): // without the fix it never runs
+		t.Fatal("the new directory's package never ran")
+	}
+}

@@ -2,7 +2,6 @@ package junitout
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,11 +12,10 @@ import (
 	junit "github.com/joshdk/go-junit"
 
 	"github.com/gorerun/gorerun/grouping"
+	"github.com/gorerun/gorerun/internal/golden"
 	"github.com/gorerun/gorerun/internal/junitschema"
 	"github.com/gorerun/gorerun/internal/streamtest"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 func reportFrom(t *testing.T, opts grouping.Options, attempts ...string) *grouping.Report {
 	t.Helper()
@@ -84,20 +82,9 @@ func TestGolden(t *testing.T) {
 		if err := Encode(&buf, Build(r, opts)); err != nil {
 			t.Fatal(err)
 		}
-		golden := filepath.Join("testdata", tc.name+".xml")
-		if *update {
-			if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		want, err := os.ReadFile(golden)
-		if err != nil {
-			t.Fatalf("golden file missing (run go test ./junitout -update): %v", err)
-		}
-		if !bytes.Equal(buf.Bytes(), want) {
-			t.Errorf("report differs from %s (rerun with -update after checking):\n%s", golden, buf.String())
-		}
-		validate(t, golden)
+		path := filepath.Join("testdata", tc.name+".xml")
+		golden.Assert(t, buf.Bytes(), path)
+		validate(t, path)
 		suites, err := junit.Ingest(buf.Bytes())
 		if err != nil {
 			t.Fatalf("go-junit cannot read the report: %v", err)

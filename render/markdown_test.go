@@ -2,13 +2,13 @@ package render
 
 import (
 	"bytes"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gorerun/gorerun/grouping"
+	"github.com/gorerun/gorerun/internal/golden"
 	"github.com/gorerun/gorerun/internal/streamtest"
 )
 
@@ -17,21 +17,9 @@ func reportOf(t *testing.T, attempts ...string) *grouping.Report {
 	return streamtest.Report(t, grouping.Options{}, attempts...)
 }
 
-func golden(t *testing.T, name, got string) {
+func assertGolden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("golden file missing (run go test ./render -update): %v", err)
-	}
-	if got != string(want) {
-		t.Errorf("differs from %s:\n%s", path, got)
-	}
+	golden.Assert(t, []byte(got), filepath.Join("testdata", name))
 }
 
 func TestMarkdownGolden(t *testing.T) {
@@ -44,7 +32,7 @@ func TestMarkdownGolden(t *testing.T) {
 		if err := Markdown(&buf, reportOf(t, tc.attempts...), 2500*time.Millisecond); err != nil {
 			t.Fatal(err)
 		}
-		golden(t, "summary-"+tc.name+".md", buf.String())
+		assertGolden(t, "summary-"+tc.name+".md", buf.String())
 	}
 	for _, tc := range []testCase{
 		{"flaky", []string{flakyAttempt1, flakyAttempt2}},
@@ -59,7 +47,7 @@ func TestMarkdownGolden(t *testing.T) {
 func TestAnnotations(t *testing.T) {
 	var buf bytes.Buffer
 	Annotations(&buf, reportOf(t, "ok.jsonl"), "example.com/shapes")
-	golden(t, "annotations.txt", buf.String())
+	assertGolden(t, "annotations.txt", buf.String())
 	if !strings.Contains(buf.String(), "::error file=ok/p_test.go,line=11,title=example.com/shapes/ok TestFail/x::bad") {
 		t.Errorf("annotation for TestFail/x missing:\n%s", buf.String())
 	}

@@ -2,19 +2,16 @@ package render
 
 import (
 	"bytes"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gorerun/gorerun/grouping"
+	"github.com/gorerun/gorerun/internal/golden"
 	"github.com/gorerun/gorerun/internal/streamtest"
 	"github.com/gorerun/gorerun/testjson"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 const (
 	flakyAttempt1 = "flaky-attempt1.jsonl" // hand-written: TestF/step fails
@@ -49,19 +46,7 @@ func TestGolden(t *testing.T) {
 	}
 	run := func(t *testing.T, tc testCase) {
 		got := play(t, tc.opts, tc.attempts...)
-		golden := filepath.Join("testdata", tc.name+".out")
-		if *update {
-			if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		want, err := os.ReadFile(golden)
-		if err != nil {
-			t.Fatalf("golden file missing (run go test ./render -update): %v", err)
-		}
-		if got != string(want) {
-			t.Errorf("output differs from %s:\n%s", golden, got)
-		}
+		golden.Assert(t, []byte(got), filepath.Join("testdata", tc.name+".out"))
 	}
 	var testCases []testCase
 	for _, f := range Formats {

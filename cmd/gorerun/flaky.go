@@ -141,7 +141,7 @@ func runHistory(ctx context.Context, args []string, stdout io.Writer) (int, erro
 	keep := flagvalue.Age(90 * 24 * time.Hour)
 	all := false
 	if args[0] == "prune" {
-		fs.Var(&keep, "keep", "keep the runs of the last `D` (90d)")
+		fs.Var(&keep, "keep", "keep the runs of the last `D` (30d, 12h)")
 		fs.BoolVar(&all, "all", false, "delete every run (with --keep 0)")
 	}
 	usage := func() {

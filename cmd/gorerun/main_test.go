@@ -3,15 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
-	"flag"
-	"os"
 	"path/filepath"
 	"reflect"
 	"runtime"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite golden files")
+	"github.com/gorerun/gorerun/internal/golden"
+)
 
 func TestHelpGolden(t *testing.T) {
 	var stdout, stderr bytes.Buffer
@@ -19,19 +17,7 @@ func TestHelpGolden(t *testing.T) {
 	if code != 0 || stderr.Len() != 0 {
 		t.Fatalf("--help: code %d, stderr %q", code, stderr.String())
 	}
-	path := filepath.Join("testdata", "help.golden")
-	if *update {
-		if err := os.WriteFile(path, stdout.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("golden file missing (run go test ./cmd/gorerun -run Help -update): %v", err)
-	}
-	if !bytes.Equal(stdout.Bytes(), want) {
-		t.Errorf("--help differs from %s:\n%s", path, stdout.String())
-	}
+	golden.Assert(t, stdout.Bytes(), filepath.Join("testdata", "help.golden"))
 }
 
 func TestParseOptions(t *testing.T) {

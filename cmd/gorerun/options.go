@@ -487,10 +487,15 @@ Usage:
   gorerun [flags] [packages...] [-- go test flags...]
   gorerun --input FILE|- [flags]
   gorerun --raw-command [flags] -- COMMAND...
-  gorerun shard-plan --shards N [--by package|group] [--shard-timings FILE...] [--json] [packages...]
-  gorerun merge -o FILE report.xml...
-  gorerun html -o FILE report.xml|events.jsonl...
-  gorerun tool slowest|ci-matrix [flags]
+  gorerun COMMAND [flags] [arguments]   (gorerun COMMAND --help for its flags)
+
+Commands:
+  flaky        list the flakiest groups of the history
+  history      import reports into the history (import), or delete old runs (prune)
+  html         write the HTML report of JUnit reports or --jsonfile streams
+  merge        merge the JUnit reports of CI shards into one
+  shard-plan   print how --shard K/N splits the packages or groups
+  tool         gotestsum's tools: slowest (slowest tests, --skip-stmt), ci-matrix
 
 Examples:
   gorerun --rerun-class-max=3 --rerun-delay=1s ./...

@@ -1,15 +1,14 @@
 package main
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
-)
 
-var updatePipeline = flag.Bool("update-pipeline", false, "rewrite testdata/pipeline goldens")
+	"github.com/gorerun/gorerun/internal/golden"
+)
 
 // normalize removes what differs between two runs of the same thing:
 // durations, timestamps, the host, machine paths.
@@ -67,22 +66,7 @@ func TestPipelineGolden(t *testing.T) {
 				got.WriteString("--- " + filepath.Base(f) + "\n" + string(b))
 			}
 			text := normalize(got.String(), out)
-			golden := filepath.Join("testdata", "pipeline", tc.name+".golden")
-			if *updatePipeline {
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, []byte(text), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("golden missing (go test ./cmd/gorerun -run PipelineGolden -update-pipeline): %v", err)
-			}
-			if text != string(want) {
-				t.Errorf("outputs differ from %s:\n%s", golden, text)
-			}
+			golden.Assert(t, []byte(text), filepath.Join("testdata", "pipeline", tc.name+".golden"))
 		})
 	}
 }

@@ -138,7 +138,18 @@ type Age time.Duration
 // MaxAge is the longest Age: a hundred years.
 const MaxAge = 100 * 365 * 24 * time.Hour
 
-func (a *Age) String() string { return time.Duration(*a).String() }
+// String is the age as it is written: whole days as 90d, 0 when unset
+// (which flag help then leaves out as the zero value).
+func (a *Age) String() string {
+	d := time.Duration(*a)
+	switch {
+	case d == 0:
+		return "0"
+	case d%(24*time.Hour) == 0:
+		return strconv.FormatInt(int64(d/(24*time.Hour)), 10) + "d"
+	}
+	return d.String()
+}
 
 // Type names the value in help text (pflag.Value).
 func (a *Age) Type() string { return "age" }

@@ -313,3 +313,17 @@ func TestE2EFIFOCacheDoesNotHang(t *testing.T) {
 		t.Fatal("gorerun hangs on a FIFO last-failed cache")
 	}
 }
+
+// TestE2EUnreadableHistoryIsNamed: --quarantine-auto with a history that
+// cannot be read says so and what follows, and the run goes on with the
+// tests' own result.
+func TestE2EUnreadableHistoryIsNamed(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "h.db")
+	if err := os.WriteFile(db, bytes.Repeat([]byte("not a database "), 100), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := gorerun(t, fixture("e2e"), nil, "", "--history", db, "--quarantine-auto", "0.5", "--rerun-class-max=1", "--rerun-delay=0", "./other")
+	r.expectCode(t, 0) // TestOther passes on its rerun
+	r.expectOutput(t, "gorerun: warning: --quarantine-auto: history "+db, "no group quarantined from history")
+}

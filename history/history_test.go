@@ -264,11 +264,7 @@ func TestReadingDoesNotWaitForAWriter(t *testing.T) {
 // TestInterruptedRunsDoNotCount: a run that was interrupted is recorded
 // but counts neither as a flake nor as a failure, nor in durations.
 func TestInterruptedRunsDoNotCount(t *testing.T) {
-	db, err := Open(filepath.Join(t.TempDir(), "h.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := tempDB(t)
 	start := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	if err := db.Record(Run{Started: start}, report(t, "flaky-attempt1.jsonl", "flaky-attempt2.jsonl")); err != nil {
 		t.Fatal(err)
@@ -298,11 +294,7 @@ func TestInterruptedRunsDoNotCount(t *testing.T) {
 // TestAttemptNumbersAreStored: each attempt of a group is stored under its
 // own number, read back as written.
 func TestAttemptNumbersAreStored(t *testing.T) {
-	db, err := Open(filepath.Join(t.TempDir(), "h.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := tempDB(t)
 	if err := db.Record(Run{Started: time.Now()}, report(t, "flaky-attempt1.jsonl", "flaky-attempt1.jsonl", "flaky-attempt2.jsonl")); err != nil {
 		t.Fatal(err)
 	}
@@ -326,11 +318,7 @@ func TestAttemptNumbersAreStored(t *testing.T) {
 // TestStatsListFlakiestFirst: groups come in order of flake rate, the
 // highest first, whatever their names.
 func TestStatsListFlakiestFirst(t *testing.T) {
-	db, err := Open(filepath.Join(t.TempDir(), "h.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := tempDB(t)
 	// m/p TestF flakes in 3 of 4 runs; m/a TestF (a name sorting first)
 	// in 1 of 4.
 	other := func(src string) string {
@@ -364,4 +352,16 @@ func TestStatsListFlakiestFirst(t *testing.T) {
 	if want := "m/p 0.75,m/a 0.25"; strings.Join(order, ",") != want {
 		t.Errorf("order %v, want %s", order, want)
 	}
+}
+
+// tempDB opens a new database in a temporary directory, closed at the
+// test's end.
+func tempDB(t *testing.T) *DB {
+	t.Helper()
+	db, err := Open(filepath.Join(t.TempDir(), "h.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }

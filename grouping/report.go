@@ -158,7 +158,10 @@ type Counts struct {
 	// PackageFailures counts packages that failed outside any test
 	// (TestMain exiting non-zero, an init panic, a crash before a test).
 	PackageFailures int
-	Runs            int // go test rounds
+	// Interrupted counts tests that did not finish because the run was
+	// interrupted (they are not Errors: nothing crashed).
+	Interrupted int
+	Runs        int // go test rounds
 }
 
 // Counts totals the final attempt of every test.
@@ -199,6 +202,8 @@ func (r *Report) Counts() Counts {
 					c.Skipped++
 				case Fail:
 					c.Failed++
+				case Interrupted:
+					c.Interrupted++
 				default:
 					c.Errors++
 				}

@@ -124,7 +124,7 @@ func buildView(r *grouping.Report, meta Meta) view {
 	}
 	c := r.Counts()
 	v.Totals = totals{Tests: c.Tests, Groups: c.Groups, Passed: c.Passed, Failed: c.Failed + c.PackageFailures + c.BuildFailures,
-		Flaky: c.FlakyGroups, Skipped: c.Skipped, Errors: c.Errors, Reruns: max(len(r.Attempts)-1, 0)}
+		Flaky: c.FlakyGroups, Skipped: c.Skipped, Errors: c.Errors + c.Interrupted, Reruns: max(len(r.Attempts)-1, 0)}
 	if meta.Wall > 0 {
 		v.Totals.Wall = fmt.Sprintf("%.1fs", meta.Wall.Seconds())
 	}

@@ -35,7 +35,7 @@ func (c *Command) Env(r output.Result) []string {
 		fmt.Sprintf("TESTS_TOTAL=%d", n.Tests),
 		fmt.Sprintf("TESTS_FAILED=%d", n.Failed+n.PackageFailures),
 		fmt.Sprintf("TESTS_SKIPPED=%d", n.Skipped),
-		fmt.Sprintf("TESTS_ERRORS=%d", n.Errors+n.BuildFailures),
+		fmt.Sprintf("TESTS_ERRORS=%d", n.Errors+n.Interrupted+n.BuildFailures),
 	}
 }
 

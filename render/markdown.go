@@ -23,7 +23,7 @@ func Markdown(w io.Writer, r *grouping.Report, elapsed time.Duration) error {
 	b.WriteString("| tests | passed | flaky groups | failed | skipped | errors | build failures | runs | time |\n")
 	b.WriteString("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
 	fmt.Fprintf(&b, "| %d | %d | %d | %d | %d | %d | %d | %d | %s |\n\n",
-		c.Tests, c.Passed, c.FlakyGroups, c.Failed, c.Skipped, c.Errors, c.BuildFailures, c.Runs, seconds(elapsed.Round(time.Millisecond)))
+		c.Tests, c.Passed, c.FlakyGroups, c.Failed, c.Skipped, c.Errors+c.Interrupted, c.BuildFailures, c.Runs, seconds(elapsed.Round(time.Millisecond)))
 	pkgs := r.Packages()
 	if flaky := grouping.FlakyGroups(pkgs); len(flaky) > 0 {
 		b.WriteString("### Flaky groups\n\n| package | group | attempts | first failure |\n| --- | --- | ---: | --- |\n")

@@ -43,6 +43,9 @@ func (t *Terminal) Summary(r *grouping.Report, elapsed time.Duration) {
 	if c.Failed > 0 {
 		parts = append(parts, t.red.Sprint(plural(c.Failed, "failure")))
 	}
+	if c.Interrupted > 0 {
+		parts = append(parts, t.red.Sprintf("%d interrupted", c.Interrupted))
+	}
 	if c.Errors > 0 {
 		parts = append(parts, t.red.Sprint(plural(c.Errors, "error")))
 	}

@@ -220,7 +220,7 @@ func TestE2EInterruptedRerunSaysInterrupted(t *testing.T) {
 	r := s.wait(t)
 	r.expectCode(t, 130)
 	r.expectOutput(t, "=== INTERRUPTED: stubborn TestRerunHangs", "interrupted in attempt 2", "=== INTERRUPTED: stubborn TestRerunLater",
-		"gorerun: interrupted: the results above are partial")
+		"2 tests, 2 interrupted in", "gorerun: interrupted: the results above are partial")
 	for _, wrong := range []string{"selected no test", "failed all", "did not start", "exited before it finished"} {
 		if strings.Contains(r.stdout+r.stderr, wrong) {
 			t.Errorf("an interrupted run says %q:\n%s\n%s", wrong, r.stdout, r.stderr)

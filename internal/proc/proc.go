@@ -74,7 +74,3 @@ func (p *Process) Wait() error {
 	p.guard.unwatch(p.pid)
 	return err
 }
-
-// Canceled reports whether the process was interrupted because its context
-// was cancelled.
-func (p *Process) Canceled() bool { return p.canceled.Load() }

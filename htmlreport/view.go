@@ -315,6 +315,8 @@ func clean(out []byte, dropped, max int) string {
 // visible shows the bytes a page must not hold raw as the JUnit report
 // does: a control character (NUL, \x01, ... but tab and line ends) as
 // U+0000, a byte that is not UTF-8 as \xff.
+// (junitout's sanitize escapes what XML cannot hold, which keeps DEL and
+// the C1 controls; a page shows those visibly too.)
 func visible(s string) string {
 	clean := true
 	for _, r := range s {

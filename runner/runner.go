@@ -117,7 +117,7 @@ var ErrInterrupted = errors.New("interrupted")
 // the report of every attempt, also when it returns an error.
 func Run(ctx context.Context, cfg Config) (*grouping.Report, error) {
 	cfg = withDefaults(cfg)
-	if target, ok := coverage.Flag(cfg.Flags); ok {
+	if target, ok := goFlag(cfg.Flags, "coverprofile"); ok && target != "" {
 		// Each process writes a profile of its own, merged into the
 		// user's file at the end (also when interrupted): workers,
 		// reruns and resumed crashes would each overwrite it.
@@ -667,12 +667,10 @@ func runProcesses(ctx context.Context, cfg Config, plan grouping.PlanResult, ran
 	if interruption(ctx) {
 		// Groups whose process never started, or never reached them,
 		// were interrupted: their -run did not miss them.
-		rd.mu.Lock()
 		rd.interrupt()
 		for _, s := range seqs {
 			s.rd.interrupt()
 		}
-		rd.mu.Unlock()
 	}
 	return rd.finishWorkers(rd.finish()), errors.Join(errs...)
 }
@@ -801,16 +799,16 @@ func newRound(cfg Config, attempt int) *round {
 func (rd *round) watchInterrupt(ctx context.Context) (stop func() bool) {
 	return context.AfterFunc(ctx, func() {
 		if interruption(ctx) {
-			rd.mu.Lock()
 			rd.interrupt()
-			rd.mu.Unlock()
 		}
 	})
 }
 
 // interrupt tells the tracker the run was interrupted: at the moment the
-// interruption first reached the round. The caller holds mu.
+// interruption first reached the round.
 func (rd *round) interrupt() {
+	rd.mu.Lock()
+	defer rd.mu.Unlock()
 	if rd.interruptedAt.IsZero() {
 		rd.interruptedAt = time.Now()
 	}
@@ -891,13 +889,6 @@ func (rd *round) exec(ctx context.Context, args []string) error {
 	}
 	readErr := d.Err()
 	waitErr := p.Wait()
-	if !stopWatching() && interruption(ctx) {
-		// The process ended because of the interrupt: whatever its end
-		// did before the watch ran is interrupted too.
-		rd.mu.Lock()
-		rd.interrupt()
-		rd.mu.Unlock()
-	}
 	if ctx.Err() != nil {
 		return fmt.Errorf("%w", ErrInterrupted)
 	}

@@ -535,7 +535,6 @@ func printUsage(fs *pflag.FlagSet, out io.Writer) {
 	fmt.Fprint(out, formatsText)
 }
 
-// config turns the options into the session's plain Config.
 // huntReport names the first report flag given, which --hunt refuses
 // rather than silently not writing it.
 func (o *options) huntReport() string {
@@ -551,6 +550,7 @@ func (o *options) huntReport() string {
 	return ""
 }
 
+// config turns the options into the session's plain Config.
 func (o *options) config(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) session.Config {
 	summary := o.summaryMD
 	if summary == "" {

@@ -152,26 +152,6 @@ func mergeBlocks(a, b []cover.ProfileBlock, mode string) []cover.ProfileBlock {
 
 func key(b cover.ProfileBlock) [4]int { return [4]int{b.StartLine, b.StartCol, b.EndLine, b.EndCol} }
 
-// Flag finds -coverprofile's value among go test flags (before -args).
-func Flag(flags []string) (string, bool) {
-	for i := 0; i < len(flags); i++ {
-		a := flags[i]
-		if a == "-args" || a == "--args" {
-			break
-		}
-		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		name = strings.TrimPrefix(name, "test.")
-		if name != "coverprofile" || !strings.HasPrefix(a, "-") {
-			continue
-		}
-		if !hasValue && i+1 < len(flags) {
-			value = flags[i+1]
-		}
-		return value, value != ""
-	}
-	return "", false
-}
-
 // Rewrite returns go test's arguments with -coverprofile's value replaced
 // by file (args are not changed in place).
 func Rewrite(args []string, file string) []string {

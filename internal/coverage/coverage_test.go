@@ -7,22 +7,17 @@ import (
 	"testing"
 )
 
-func TestFlagAndRewrite(t *testing.T) {
+func TestRewrite(t *testing.T) {
 	for _, tc := range []struct {
 		args      []string
-		value     string
 		rewritten []string
 	}{
-		{[]string{"-count=1", "-coverprofile=c.out"}, "c.out", []string{"-count=1", "-coverprofile=/t/1"}},
-		{[]string{"-coverprofile", "c.out", "-race"}, "c.out", []string{"-coverprofile", "/t/1", "-race"}},
-		{[]string{"--test.coverprofile=c.out"}, "c.out", []string{"-coverprofile=/t/1"}},
-		{[]string{"-race", "-args", "-coverprofile=x"}, "", []string{"-race", "-args", "-coverprofile=x"}},
-		{[]string{"-cover"}, "", []string{"-cover"}},
+		{[]string{"-count=1", "-coverprofile=c.out"}, []string{"-count=1", "-coverprofile=/t/1"}},
+		{[]string{"-coverprofile", "c.out", "-race"}, []string{"-coverprofile", "/t/1", "-race"}},
+		{[]string{"--test.coverprofile=c.out"}, []string{"-coverprofile=/t/1"}},
+		{[]string{"-race", "-args", "-coverprofile=x"}, []string{"-race", "-args", "-coverprofile=x"}},
+		{[]string{"-cover"}, []string{"-cover"}},
 	} {
-		v, ok := Flag(tc.args)
-		if v != tc.value || ok != (tc.value != "") {
-			t.Errorf("Flag(%q) = %q, %v", tc.args, v, ok)
-		}
 		if got := Rewrite(tc.args, "/t/1"); !reflect.DeepEqual(got, tc.rewritten) {
 			t.Errorf("Rewrite(%q) = %q, want %q", tc.args, got, tc.rewritten)
 		}

@@ -39,7 +39,6 @@ type Process struct {
 	guard    *Guard
 	done     chan struct{}
 	canceled atomic.Bool
-	pid      int
 }
 
 // Command prepares name with args; cancelling ctx interrupts the process
@@ -58,8 +57,7 @@ func (p *Process) Start() error {
 	if err := p.Cmd.Start(); err != nil {
 		return err
 	}
-	p.pid = p.Cmd.Process.Pid
-	p.guard.watch(p.pid)
+	p.guard.watch(p.Cmd.Process.Pid)
 	return nil
 }
 
@@ -69,8 +67,8 @@ func (p *Process) Wait() error {
 	err := p.Cmd.Wait()
 	close(p.done)
 	if p.canceled.Load() {
-		reapGroup(p.pid)
+		reapGroup(p.Cmd.Process.Pid)
 	}
-	p.guard.unwatch(p.pid)
+	p.guard.unwatch(p.Cmd.Process.Pid)
 	return err
 }

@@ -17,10 +17,16 @@ import (
 
 func TestQuick(t *testing.T) {}
 
-func TestStubborn(t *testing.T) {
-	if os.Getenv("GORERUN_E2E_STUBBORN") != "1" {
-		t.Skip("set GORERUN_E2E_STUBBORN=1 to run it")
+// only skips the test unless the variable env is 1: these tests hang
+// until gorerun stops them.
+func only(t *testing.T, env string) {
+	if os.Getenv(env) != "1" {
+		t.Skip("set " + env + "=1 to run it")
 	}
+}
+
+func TestStubborn(t *testing.T) {
+	only(t, "GORERUN_E2E_STUBBORN")
 	signal.Ignore(syscall.SIGINT)
 	if os.Getenv("GORERUN_E2E_IGNORE_TERM") == "1" {
 		signal.Ignore(syscall.SIGTERM)
@@ -34,9 +40,7 @@ func TestStubborn(t *testing.T) {
 // TestRerunHangs fails in attempt 1 and, in its rerun, waits for an hour
 // (with GORERUN_E2E_RERUN_HANG=1): an interrupt comes during the rerun.
 func TestRerunHangs(t *testing.T) {
-	if os.Getenv("GORERUN_E2E_RERUN_HANG") != "1" {
-		t.Skip("set GORERUN_E2E_RERUN_HANG=1 to run it")
-	}
+	only(t, "GORERUN_E2E_RERUN_HANG")
 	if state.Attempt() == 1 {
 		t.Fatal("fails in attempt 1")
 	}
@@ -48,9 +52,7 @@ func TestRerunHangs(t *testing.T) {
 // TestRerunLater fails in attempt 1; its rerun comes after TestRerunHangs'
 // in the same process, so it never starts.
 func TestRerunLater(t *testing.T) {
-	if os.Getenv("GORERUN_E2E_RERUN_HANG") != "1" {
-		t.Skip("set GORERUN_E2E_RERUN_HANG=1 to run it")
-	}
+	only(t, "GORERUN_E2E_RERUN_HANG")
 	if state.Attempt() == 1 {
 		t.Fatal("fails in attempt 1")
 	}

@@ -10,7 +10,7 @@ import (
 	"unicode/utf8"
 	"unsafe"
 
-	"github.com/gorerun/gorerun/internal/spool"
+	"github.com/gorerun/gorerun/internal/file/spool"
 	"github.com/gorerun/gorerun/testjson"
 )
 

@@ -5,7 +5,7 @@ import (
 	"runtime"
 	"testing"
 
-	"github.com/gorerun/gorerun/internal/streamgen"
+	"github.com/gorerun/gorerun/internal/testutil/streamgen"
 	"github.com/gorerun/gorerun/testjson"
 )
 

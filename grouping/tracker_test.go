@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gorerun/gorerun/internal/spool"
+	"github.com/gorerun/gorerun/internal/file/spool"
 
 	"github.com/gorerun/gorerun/testjson"
 )

@@ -13,8 +13,8 @@ import (
 	"unsafe"
 
 	"github.com/gorerun/gorerun/grouping"
-	"github.com/gorerun/gorerun/internal/atomicfile"
-	"github.com/gorerun/gorerun/internal/gomod"
+	"github.com/gorerun/gorerun/internal/env/gomod"
+	"github.com/gorerun/gorerun/internal/file/atomicfile"
 )
 
 // Options shape a report.

@@ -12,9 +12,9 @@ import (
 	junit "github.com/joshdk/go-junit"
 
 	"github.com/gorerun/gorerun/grouping"
-	"github.com/gorerun/gorerun/internal/golden"
-	"github.com/gorerun/gorerun/internal/junitschema"
-	"github.com/gorerun/gorerun/internal/streamtest"
+	"github.com/gorerun/gorerun/internal/testutil/golden"
+	"github.com/gorerun/gorerun/internal/testutil/junitschema"
+	"github.com/gorerun/gorerun/internal/testutil/streamtest"
 )
 
 func reportFrom(t *testing.T, opts grouping.Options, attempts ...string) *grouping.Report {

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/gorerun/gorerun/grouping"
-	"github.com/gorerun/gorerun/internal/streamtest"
+	"github.com/gorerun/gorerun/internal/testutil/streamtest"
 	"github.com/gorerun/gorerun/testjson"
 )
 

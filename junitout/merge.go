@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/gorerun/gorerun/internal/inputfile"
+	"github.com/gorerun/gorerun/internal/file/inputfile"
 )
 
 // Duplicate is a testcase that more than one input report holds.

@@ -6,8 +6,8 @@ import (
 	"path/filepath"
 
 	"github.com/gorerun/gorerun/grouping"
-	"github.com/gorerun/gorerun/internal/atomicfile"
-	"github.com/gorerun/gorerun/output"
+	"github.com/gorerun/gorerun/internal/file/atomicfile"
+	"github.com/gorerun/gorerun/internal/output"
 )
 
 // FileOutput is the --junitfile output: a Stream that, for a recorded

@@ -137,7 +137,7 @@ for shape in passing:0 half-failing:2; do
   done
   sort -n "$work/one.txt" | awk -v s="${shape%%:*}" '{w[NR]=$1; if ($2>m) m=$2} END{printf "%s: %.2f s (median), peak RSS %.0f MB\n", s, w[int((NR+1)/2)], m/1024}'
 done
-GORERUN_BENCH_TESTS=100000 go test ./session -run '^$' -bench BenchmarkOnePackage -benchtime 2x | grep Benchmark
+GORERUN_BENCH_TESTS=100000 go test ./internal/session -run '^$' -bench BenchmarkOnePackage -benchtime 2x | grep Benchmark
 
 echo "== rerun round start after its delay (target: under 50 ms)"
-go test ./runner -run '^$' -bench BenchmarkRerunRoundStart -benchtime 20x | grep Benchmark
+go test ./internal/runner -run '^$' -bench BenchmarkRerunRoundStart -benchtime 20x | grep Benchmark

@@ -3,7 +3,7 @@
 # gremlins (v0.6.0, installed through the Go module proxy). Prints each
 # package's efficacy (killed / (killed + lived)) and the mutants that lived.
 # Takes about 10 minutes on 2 cores, so it is not part of .ci/run.
-#   bash scripts/mutation.sh [package...]   (default: grouping junitout lastfailed testjson)
+#   bash scripts/mutation.sh [package...]   (default: grouping junitout internal/output/lastfailed testjson)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=$(go env GOPATH)/bin
@@ -11,7 +11,7 @@ if ! "$bin/gremlins" --version 2>/dev/null | grep -q 0.6.0; then
   GOFLAGS=-mod=mod go install github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0
 fi
 pkgs=("$@")
-[ ${#pkgs[@]} -gt 0 ] || pkgs=(grouping junitout lastfailed testjson)
+[ ${#pkgs[@]} -gt 0 ] || pkgs=(grouping junitout internal/output/lastfailed testjson)
 summary=""
 for p in "${pkgs[@]}"; do
   log=$(mktemp)

@@ -11,7 +11,7 @@ import (
 	gotestsum "gotest.tools/gotestsum/testjson"
 
 	"github.com/gorerun/gorerun/grouping"
-	"github.com/gorerun/gorerun/internal/streamgen"
+	"github.com/gorerun/gorerun/internal/testutil/streamgen"
 	"github.com/gorerun/gorerun/testjson"
 )
 

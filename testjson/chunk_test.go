@@ -13,7 +13,7 @@ import (
 	"testing/iotest"
 	"time"
 
-	"github.com/gorerun/gorerun/internal/streamgen"
+	"github.com/gorerun/gorerun/internal/testutil/streamgen"
 )
 
 // generated returns a generated stream of about n bytes.

@@ -18,7 +18,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gorerun/gorerun/internal/junitschema"
+	"github.com/gorerun/gorerun/internal/testutil/junitschema"
 	"github.com/gorerun/gorerun/junitout"
 )
 

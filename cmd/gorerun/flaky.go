@@ -16,14 +16,14 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/gorerun/gorerun/grouping"
-	"github.com/gorerun/gorerun/history"
-	"github.com/gorerun/gorerun/internal/flagvalue"
-	"github.com/gorerun/gorerun/internal/inputfile"
+	"github.com/gorerun/gorerun/internal/cli/flagvalue"
+	"github.com/gorerun/gorerun/internal/file/inputfile"
+	"github.com/gorerun/gorerun/internal/output"
+	"github.com/gorerun/gorerun/internal/output/history"
+	"github.com/gorerun/gorerun/internal/quarantine"
+	"github.com/gorerun/gorerun/internal/runner"
+	"github.com/gorerun/gorerun/internal/session"
 	"github.com/gorerun/gorerun/junitout"
-	"github.com/gorerun/gorerun/output"
-	"github.com/gorerun/gorerun/quarantine"
-	"github.com/gorerun/gorerun/runner"
-	"github.com/gorerun/gorerun/session"
 )
 
 // historyFlags are the flags that find the history database.

@@ -9,9 +9,9 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/gorerun/gorerun/grouping"
-	"github.com/gorerun/gorerun/htmlreport"
-	"github.com/gorerun/gorerun/internal/atomicfile"
-	"github.com/gorerun/gorerun/internal/inputfile"
+	"github.com/gorerun/gorerun/internal/file/atomicfile"
+	"github.com/gorerun/gorerun/internal/file/inputfile"
+	"github.com/gorerun/gorerun/internal/output/htmlreport"
 )
 
 // runHTML is `gorerun html -o FILE REPORTS...`: the HTML report of JUnit

@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/gorerun/gorerun/hunt"
-	"github.com/gorerun/gorerun/runner"
-	"github.com/gorerun/gorerun/session"
+	"github.com/gorerun/gorerun/internal/runner"
+	"github.com/gorerun/gorerun/internal/session"
+	"github.com/gorerun/gorerun/internal/tool/hunt"
 )
 
 // runHunt is --hunt N: every selected group N times, in fresh processes.

@@ -21,8 +21,8 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
-	"github.com/gorerun/gorerun/internal/proc"
-	"github.com/gorerun/gorerun/session"
+	"github.com/gorerun/gorerun/internal/runner/proc"
+	"github.com/gorerun/gorerun/internal/session"
 )
 
 // version is set at link time by -ldflags "-X main.version=v1.2.3".

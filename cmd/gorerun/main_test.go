@@ -8,7 +8,7 @@ import (
 	"runtime"
 	"testing"
 
-	"github.com/gorerun/gorerun/internal/golden"
+	"github.com/gorerun/gorerun/internal/testutil/golden"
 )
 
 func TestHelpGolden(t *testing.T) {

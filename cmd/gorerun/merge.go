@@ -9,7 +9,7 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/gorerun/gorerun/internal/outpath"
+	"github.com/gorerun/gorerun/internal/file/outpath"
 	"github.com/gorerun/gorerun/junitout"
 )
 

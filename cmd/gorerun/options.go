@@ -13,11 +13,11 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/gorerun/gorerun/grouping"
-	"github.com/gorerun/gorerun/internal/flagvalue"
+	"github.com/gorerun/gorerun/internal/cli/flagvalue"
+	"github.com/gorerun/gorerun/internal/output/terminal"
+	"github.com/gorerun/gorerun/internal/runner"
+	"github.com/gorerun/gorerun/internal/session"
 	"github.com/gorerun/gorerun/junitout"
-	"github.com/gorerun/gorerun/render"
-	"github.com/gorerun/gorerun/runner"
-	"github.com/gorerun/gorerun/session"
 )
 
 // options are the command line, after environment defaults.
@@ -125,9 +125,9 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.BoolVar(&o.watchChdir, "watch-chdir", false, "in watch mode, run go test in the changed package's directory")
 
 	// The terminal.
-	fs.StringVarP(&o.format, "format", "f", "pkgname", "progress `format`: "+strings.Join(render.Formats, ", "))
+	fs.StringVarP(&o.format, "format", "f", "pkgname", "progress `format`: "+strings.Join(terminal.Formats, ", "))
 	fs.BoolVar(&o.formatHideEmpty, "format-hide-empty-pkg", false, "do not print packages without tests in compact formats")
-	fs.StringVar(&o.formatIcons, "format-icons", "default", "`icons`: "+strings.Join(render.IconSets, ", "))
+	fs.StringVar(&o.formatIcons, "format-icons", "default", "`icons`: "+strings.Join(terminal.IconSets, ", "))
 	fs.StringVar(&o.hideSummary, "hide-summary", "", "hide `sections` of the summary: skipped,failed,errors,output")
 	fs.BoolVar(&o.noColor, "no-color", false, "no color, even on a terminal")
 	fs.BoolVar(&o.debug, "debug", false, "print the go commands gorerun runs and how long they took")
@@ -410,13 +410,13 @@ func (o *options) validateValues() error {
 		return errors.New("--min-runs must be 1 or more")
 	case o.maxFails < 0:
 		return errors.New("--max-fails must be 0 (never stop) or more")
-	case !render.ValidFormat(o.format):
-		return fmt.Errorf("--format %q: must be one of %s", o.format, strings.Join(render.Formats, ", "))
+	case !terminal.ValidFormat(o.format):
+		return fmt.Errorf("--format %q: must be one of %s", o.format, strings.Join(terminal.Formats, ", "))
 	case o.workersN < 1:
 		return fmt.Errorf("--workers %q: must be auto or a number from 1 to %d", o.workers, maxWorkers)
 	}
 	for _, check := range []error{
-		oneOf("format-icons", o.formatIcons, render.IconSets...),
+		oneOf("format-icons", o.formatIcons, terminal.IconSets...),
 		oneOf("junit-classname", o.junitClassname, "package", "group"),
 		oneOf("junit-output", o.junitOutput, "failed", "all"),
 		oneOf("junitfile-testcase-classname", o.junitCaseFormat, "full", "relative", "short"),
@@ -428,7 +428,7 @@ func (o *options) validateValues() error {
 			return check
 		}
 	}
-	if _, err := render.ParseHideSummary(o.hideSummary); err != nil {
+	if _, err := terminal.ParseHideSummary(o.hideSummary); err != nil {
 		return fmt.Errorf("--hide-summary %q: %w", o.hideSummary, err)
 	}
 	return nil
@@ -556,7 +556,7 @@ func (o *options) config(stdin io.Reader, stdout, stderr io.Writer, getenv func(
 	if summary == "" {
 		summary = getenv("GITHUB_STEP_SUMMARY")
 	}
-	hide, _ := render.ParseHideSummary(o.hideSummary)
+	hide, _ := terminal.ParseHideSummary(o.hideSummary)
 	cfg := session.Config{
 		Dir:      o.dir,
 		Packages: o.packages,
@@ -579,7 +579,7 @@ func (o *options) config(stdin io.Reader, stdout, stderr io.Writer, getenv func(
 		LastFailedNone: o.lastFailedNone == "none",
 		CacheDir:       o.cacheDir,
 
-		Terminal: render.Options{
+		Terminal: terminal.Options{
 			Format:            o.format,
 			Color:             !o.noColor && useColor(stdout, getenv),
 			HideRerunDetails:  o.hideRerunDetails,

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gorerun/gorerun/internal/golden"
+	"github.com/gorerun/gorerun/internal/testutil/golden"
 )
 
 // normalize removes what differs between two runs of the same thing:

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gorerun/gorerun/internal/streamgen"
+	"github.com/gorerun/gorerun/internal/testutil/streamgen"
 )
 
 // TestE2ERefusals: every refusal is exit 2, one line naming the flag or

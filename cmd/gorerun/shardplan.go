@@ -8,9 +8,9 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/gorerun/gorerun/internal/flagvalue"
-	"github.com/gorerun/gorerun/runner"
-	"github.com/gorerun/gorerun/shard"
+	"github.com/gorerun/gorerun/internal/cli/flagvalue"
+	"github.com/gorerun/gorerun/internal/runner"
+	"github.com/gorerun/gorerun/internal/tool/shard"
 )
 
 // runShardPlan is `gorerun shard-plan`: it prints how packages split.

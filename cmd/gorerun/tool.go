@@ -14,11 +14,11 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/gorerun/gorerun/cimatrix"
-	"github.com/gorerun/gorerun/internal/gomod"
-	"github.com/gorerun/gorerun/internal/inputfile"
-	"github.com/gorerun/gorerun/runner"
-	"github.com/gorerun/gorerun/slowest"
+	"github.com/gorerun/gorerun/internal/env/gomod"
+	"github.com/gorerun/gorerun/internal/file/inputfile"
+	"github.com/gorerun/gorerun/internal/runner"
+	"github.com/gorerun/gorerun/internal/tool/cimatrix"
+	"github.com/gorerun/gorerun/internal/tool/slowest"
 )
 
 // runTool is `gorerun tool slowest|ci-matrix`, as gotestsum's tools.

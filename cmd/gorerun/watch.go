@@ -8,8 +8,8 @@ import (
 	"io"
 	"os"
 
-	"github.com/gorerun/gorerun/session"
-	"github.com/gorerun/gorerun/watch"
+	"github.com/gorerun/gorerun/internal/session"
+	"github.com/gorerun/gorerun/internal/watch"
 )
 
 // runWatch is --watch: each change runs the changed package's tests as

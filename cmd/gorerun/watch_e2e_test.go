@@ -16,8 +16,8 @@ import (
 	"github.com/creack/pty"
 )
 
-// terminal is gorerun running on a pseudo-terminal, as a developer runs it.
-type terminal struct {
+// ptyTerminal is gorerun running on a pseudo-terminal, as a developer runs it.
+type ptyTerminal struct {
 	t    *testing.T
 	cmd  *exec.Cmd
 	tty  *os.File
@@ -26,7 +26,7 @@ type terminal struct {
 	done chan error
 }
 
-func startOnTerminal(t *testing.T, dir string, env []string, args ...string) *terminal {
+func startOnTerminal(t *testing.T, dir string, env []string, args ...string) *ptyTerminal {
 	t.Helper()
 	cmd := exec.Command(binary, args...)
 	cmd.Dir = dir
@@ -35,7 +35,7 @@ func startOnTerminal(t *testing.T, dir string, env []string, args ...string) *te
 	if err != nil {
 		t.Fatal(err)
 	}
-	term := &terminal{t: t, cmd: cmd, tty: tty, done: make(chan error, 1)}
+	term := &ptyTerminal{t: t, cmd: cmd, tty: tty, done: make(chan error, 1)}
 	go func() {
 		buf := make([]byte, 4096)
 		for {
@@ -56,14 +56,14 @@ func startOnTerminal(t *testing.T, dir string, env []string, args ...string) *te
 	return term
 }
 
-func (term *terminal) output() string {
+func (term *ptyTerminal) output() string {
 	term.mu.Lock()
 	defer term.mu.Unlock()
 	return strings.ReplaceAll(term.out.String(), "\r\n", "\n")
 }
 
 // waitFor waits until the output has n occurrences of s.
-func (term *terminal) waitFor(s string, n int) {
+func (term *ptyTerminal) waitFor(s string, n int) {
 	term.t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
@@ -75,14 +75,14 @@ func (term *terminal) waitFor(s string, n int) {
 	term.t.Fatalf("no %d× %q on the terminal after 60s:\n%s", n, s, term.output())
 }
 
-func (term *terminal) press(key string) {
+func (term *ptyTerminal) press(key string) {
 	term.t.Helper()
 	if _, err := term.tty.Write([]byte(key)); err != nil {
 		term.t.Fatal(err)
 	}
 }
 
-func (term *terminal) exitCode() int {
+func (term *ptyTerminal) exitCode() int {
 	term.t.Helper()
 	select {
 	case err := <-term.done:

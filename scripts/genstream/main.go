@@ -11,7 +11,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/gorerun/gorerun/internal/streamgen"
+	"github.com/gorerun/gorerun/internal/testutil/streamgen"
 )
 
 func main() {

@@ -1,0 +1,119 @@
+package terminal
+
+import (
+	"bytes"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorerun/gorerun/grouping"
+	"github.com/gorerun/gorerun/internal/testutil/golden"
+	"github.com/gorerun/gorerun/internal/testutil/streamtest"
+	"github.com/gorerun/gorerun/testjson"
+)
+
+const (
+	flakyAttempt1 = "flaky-attempt1.jsonl" // hand-written: TestF/step fails
+	flakyAttempt2 = "flaky-attempt2.jsonl" // and passes on the rerun
+)
+
+// play feeds attempts through a Terminal as the runner would and returns
+// what it printed.
+func play(t *testing.T, opts Options, attempts ...string) string {
+	t.Helper()
+	var out bytes.Buffer
+	term := NewTerminal(&out, opts)
+	report := &grouping.Report{}
+	for i, src := range attempts {
+		n := i + 1
+		if n > 1 {
+			term.Round(grouping.PlanResult{Round: n, Rerun: n - 1, Reruns: []grouping.Rerun{{Package: "m/p"}}, Groups: 1, Failed: 1})
+		}
+		report.Add(streamtest.Attempt(t, n, src, grouping.Options{}, func(ev *testjson.Event, line []byte, p *grouping.Package) {
+			term.Event(n, ev, line, p)
+		}))
+	}
+	term.Summary(report, 1234*time.Millisecond)
+	return out.String()
+}
+
+func TestGolden(t *testing.T) {
+	type testCase struct {
+		name     string
+		opts     Options
+		attempts []string
+	}
+	run := func(t *testing.T, tc testCase) {
+		got := play(t, tc.opts, tc.attempts...)
+		golden.Assert(t, []byte(got), filepath.Join("testdata", tc.name+".out"))
+	}
+	var testCases []testCase
+	for _, f := range Formats {
+		testCases = append(testCases, testCase{name: f, opts: Options{Format: f}, attempts: []string{"ok.jsonl"}})
+	}
+	rerun := []string{flakyAttempt1, flakyAttempt2}
+	testCases = append(testCases,
+		testCase{"rerun-pkgname", Options{Format: "pkgname", MaxReruns: 2}, rerun},
+		testCase{"rerun-testname", Options{Format: "testname", MaxReruns: 2}, rerun},
+		testCase{"rerun-hide-details", Options{Format: "testname", MaxReruns: 2, HideRerunDetails: true}, rerun},
+		testCase{"rerun-only-last", Options{Format: "testname", MaxReruns: 2, OnlyLast: true}, rerun},
+		testCase{"rerun-only-last-pkgname", Options{Format: "pkgname", MaxReruns: 2, OnlyLast: true}, rerun},
+		testCase{"color", Options{Format: "pkgname", Color: true, MaxReruns: 2}, rerun},
+		testCase{"build-failure", Options{Format: "pkgname"}, []string{"buildfail.jsonl"}},
+		testCase{"crash", Options{Format: "pkgname"}, []string{"osexit.jsonl"}},
+		testCase{"timeout", Options{Format: "pkgname", MaxOutput: 300}, []string{"timeout.jsonl"}},
+		testCase{"icons-text", Options{Format: "pkgname", Icons: "text"}, []string{"ok.jsonl"}},
+		testCase{"icons-hivis-empty", Options{Format: "pkgname", Icons: "hivis"}, []string{"notests.jsonl"}},
+		testCase{"hide-empty", Options{Format: "pkgname", HideEmptyPackages: true}, []string{"notests.jsonl"}},
+		testCase{"relative-testdox", Options{Format: "testdox", ModulePath: "example.com/shapes", Icons: "text"}, []string{"ok.jsonl"}},
+		testCase{"relative-testname", Options{Format: "testname", ModulePath: "example.com/shapes"}, []string{"ok.jsonl"}},
+		testCase{"hide-summary-skipped-output", Options{Format: "pkgname", Hide: HideSkipped | HideOutput}, []string{"ok.jsonl"}},
+		testCase{"dots-v2-terminal", Options{Format: "dots-v2", Width: 40}, []string{"ok.jsonl"}},
+		testCase{"github-actions-testname", Options{Format: "testname", GitHubActions: true}, []string{"ok.jsonl"}},
+	)
+	for _, tc := range testCases {
+		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+	}
+}
+
+func TestHiddenDetailsNeverShowEarlierOutput(t *testing.T) {
+	for _, f := range Formats {
+		if f == "standard-verbose" || f == "standard-quiet" {
+			continue // these print go test's own output as it comes
+		}
+		got := play(t, Options{Format: f, MaxReruns: 2, HideRerunDetails: true}, flakyAttempt1, flakyAttempt2)
+		if strings.Contains(got, "timed out talking to db") {
+			t.Errorf("%s: output of a rerun attempt shown with --hide-rerun-details:\n%s", f, got)
+		}
+	}
+}
+
+func TestParseHideSummary(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want HideSummary
+		ok   bool
+	}{
+		{"", 0, true}, {"none", 0, true}, {"skipped", HideSkipped, true},
+		{"skipped,failed,errors,output", HideSkipped | HideFailed | HideErrors | HideOutput, true},
+		{"all", HideSkipped | HideFailed | HideErrors | HideOutput, true},
+		{"skipped,bogus", 0, false},
+	} {
+		got, err := ParseHideSummary(tc.in)
+		if (err == nil) != tc.ok || (tc.ok && got != tc.want) {
+			t.Errorf("ParseHideSummary(%q) = %v, %v", tc.in, got, err)
+		}
+	}
+}
+
+func TestValidFormatAcceptsGotestsumNames(t *testing.T) {
+	for _, name := range []string{"short", "short-verbose", "short-with-failures", "dots-v1", "gotestdox", "github-action", "testdox"} {
+		if !ValidFormat(name) {
+			t.Errorf("%s refused", name)
+		}
+	}
+	if ValidFormat("fancy") {
+		t.Error("fancy accepted")
+	}
+}

@@ -1,0 +1,267 @@
+package runner
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/gorerun/gorerun/grouping"
+	"github.com/gorerun/gorerun/internal/runner/deal"
+	"github.com/gorerun/gorerun/internal/runner/testlist"
+)
+
+// PackageGroups is a package and its groups (top-level tests), as go test
+// -list names them, in the order go test runs them.
+type PackageGroups struct {
+	Package string
+	Groups  []string
+	// Listed is false when go test -list failed for the package (it does
+	// not build, or its TestMain fails): it runs whole, and fails there.
+	Listed bool
+}
+
+// ListGroups lists the groups of the packages cfg selects from their
+// test files (internal/testlist), honouring the user's -run and -skip for
+// top-level tests, without running a test binary: a TestMain that starts
+// a browser does not run to list. The one go list -export it runs
+// compiles every test package with the user's build flags, so that the
+// workers that run them at once find the build cache warm instead of
+// compiling the same packages side by side.
+func ListGroups(ctx context.Context, cfg Config) ([]PackageGroups, error) {
+	cfg = withDefaults(cfg)
+	args := append([]string{"list", "-e", "-test", "-export", "-json=ImportPath,Dir,ForTest,TestGoFiles,XTestGoFiles,Export,Error,DepsErrors"},
+		buildFlags(cfg.Flags)...)
+	out, err := goOutput(ctx, cfg, append(args, cfg.Packages...)...)
+	if strings.TrimSpace(out) == "" && err != nil {
+		return nil, fmt.Errorf("go list %s: %w", strings.Join(cfg.Packages, " "), err)
+	}
+	type entry struct {
+		ImportPath, Dir, ForTest  string
+		TestGoFiles, XTestGoFiles []string
+		Error                     *struct{ Err string }
+		DepsErrors                []struct{ Err string }
+	}
+	var list []PackageGroups
+	index := map[string]int{}
+	broken := map[string]bool{}
+	dec := json.NewDecoder(strings.NewReader(out))
+	for {
+		var e entry
+		if err := dec.Decode(&e); err != nil {
+			if err == io.EOF {
+				break
+			}
+			return nil, fmt.Errorf("go list: %w", err)
+		}
+		// Test variants ("p [p.test]", "p_test [p.test]", "p.test") name
+		// the package they test; a build error in any of them means the
+		// package's tests do not build.
+		owner := e.ForTest
+		if owner == "" {
+			owner = strings.TrimSuffix(e.ImportPath, ".test")
+		}
+		if e.Error != nil || len(e.DepsErrors) > 0 {
+			broken[owner] = true
+		}
+		if e.ForTest != "" || strings.Contains(e.ImportPath, " ") || owner != e.ImportPath {
+			continue
+		}
+		names, err := testlist.Names(e.Dir, e.TestGoFiles, e.XTestGoFiles)
+		if err != nil {
+			broken[owner] = true
+		}
+		index[e.ImportPath] = len(list)
+		list = append(list, PackageGroups{Package: e.ImportPath, Groups: selectNames(cfg.Flags, names), Listed: true})
+	}
+	for pkg := range broken {
+		if i, ok := index[pkg]; ok {
+			list[i] = PackageGroups{Package: pkg}
+		}
+	}
+	return list, nil
+}
+
+// selectNames keeps the top-level tests the user's -run and -skip select
+// (their first '/'-separated element, as the testing package matches
+// top-level names).
+func selectNames(flags, names []string) []string {
+	// A -skip of several elements skips subtests only.
+	match := func(flag string, topLevelOnly bool) *regexp.Regexp {
+		v, ok := goFlag(flags, flag)
+		if !ok || v == "" {
+			return nil
+		}
+		elems := splitRegexp(v)
+		if topLevelOnly && len(elems) > 1 {
+			return nil
+		}
+		re, err := regexp.Compile(elems[0])
+		if err != nil {
+			return nil // CheckPatterns refused it before anything ran
+		}
+		return re
+	}
+	run, skip := match("run", false), match("skip", true)
+	var out []string
+	for _, n := range names {
+		if (run == nil || run.MatchString(n)) && (skip == nil || !skip.MatchString(n)) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// DealWorkers deals the groups of each listed package to at most n
+// workers: each worker's groups run in one go test process of the
+// package, concurrently with its other workers. A package with fewer than
+// two groups, or that could not be listed, runs whole in one process.
+// Timings (by deal.Key) balance the workers; without them groups are
+// dealt round-robin in go test's order.
+func DealWorkers(list []PackageGroups, n int, timings map[string]time.Duration) []grouping.Rerun {
+	var out []grouping.Rerun
+	for _, pg := range list {
+		if !pg.Listed || len(pg.Groups) < 2 || n < 2 {
+			if pg.Listed && len(pg.Groups) > 0 {
+				out = append(out, grouping.Rerun{Package: pg.Package, Run: pg.Groups})
+			} else {
+				out = append(out, grouping.Rerun{Package: pg.Package})
+			}
+			continue
+		}
+		keys := make([]string, len(pg.Groups))
+		name := map[string]string{}
+		for i, g := range pg.Groups {
+			keys[i] = deal.Key(pg.Package, g)
+			name[keys[i]] = g
+		}
+		buckets, _ := deal.Split(keys, n, timings)
+		for w, b := range buckets {
+			groups := make([]string, len(b))
+			for i, k := range b {
+				groups[i] = name[k]
+			}
+			out = append(out, grouping.Rerun{Package: pg.Package, Run: groups, Worker: w + 1})
+		}
+	}
+	return out
+}
+
+// listOrder ranks each package's groups in go test's order.
+func listOrder(list []PackageGroups) map[string]map[string]int {
+	rank := map[string]map[string]int{}
+	for _, pg := range list {
+		rk := map[string]int{}
+		for i, g := range pg.Groups {
+			rk[g] = i
+		}
+		rank[pg.Package] = rk
+	}
+	return rank
+}
+
+// joiner hands the observer one package end per package whose groups run
+// on several workers: the last worker's, with the package joined from
+// every worker's part, as if one process had run it.
+type joiner struct {
+	workers   map[string]int // worker sequences of the package
+	unstarted map[string]int // worker sequences of the package not started yet
+	active    map[string]int // worker processes of the package running
+	parts     map[string][]*round
+	rounds    []*round                  // every worker's round, in the order they were made
+	rank      map[string]map[string]int // group order per package
+}
+
+func newJoiner(reruns []grouping.Rerun, rank map[string]map[string]int) *joiner {
+	j := &joiner{workers: map[string]int{}, unstarted: map[string]int{}, active: map[string]int{}, parts: map[string][]*round{},
+		rank: rank}
+	if j.rank == nil {
+		j.rank = map[string]map[string]int{}
+	}
+	seen := map[[2]any]bool{}
+	for _, r := range reruns {
+		if r.Worker == 0 {
+			continue
+		}
+		if key := [2]any{r.Package, r.Worker}; !seen[key] {
+			seen[key] = true
+			j.unstarted[r.Package]++
+			j.workers[r.Package]++
+		}
+		if rank != nil {
+			continue
+		}
+		rk := j.rank[r.Package]
+		if rk == nil {
+			rk = map[string]int{}
+			j.rank[r.Package] = rk
+		}
+		for _, g := range r.Run {
+			rk[g] = len(rk)
+		}
+	}
+	return j
+}
+
+// ended returns what the observer gets with a worker process's package
+// end event: nil while other workers of the package run or wait to,
+// else the joined package.
+func (j *joiner) ended(p *grouping.Package) *grouping.Package {
+	j.active[p.ImportPath]--
+	if j.active[p.ImportPath] > 0 || j.unstarted[p.ImportPath] > 0 {
+		return nil
+	}
+	var parts []*grouping.Package
+	for _, rd := range j.parts[p.ImportPath] {
+		if q := rd.tracker.Package(p.ImportPath); q != nil {
+			parts = append(parts, q)
+		}
+	}
+	return grouping.JoinPackages(j.rank[p.ImportPath], parts...)
+}
+
+// workerRound is the round of one worker process sequence of pkg: a
+// tracker of its own, the round's lock.
+func (rd *round) workerRound(pkg string, worker int) *round {
+	opts := rd.cfg.Tracker
+	opts.Attempt, opts.Worker = rd.attempt, worker
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	w := &round{cfg: rd.cfg, attempt: rd.attempt, mu: rd.mu, tracker: grouping.NewTracker(opts), worker: worker, pkg: pkg, join: rd.join}
+	rd.join.parts[pkg] = append(rd.join.parts[pkg], w)
+	rd.join.rounds = append(rd.join.rounds, w)
+	return w
+}
+
+// finishWorkers joins the round's own attempt and its workers' into one.
+func (rd *round) finishWorkers(main *grouping.Attempt) *grouping.Attempt {
+	if rd.join == nil || len(rd.join.rounds) == 0 {
+		return main
+	}
+	parts := []*grouping.Attempt{main}
+	for _, w := range rd.join.rounds {
+		parts = append(parts, w.finish())
+	}
+	return grouping.JoinAttempts(rd.join.rank, parts...)
+}
+
+// workerArgs builds the go test arguments of one worker process of the
+// first round: the user's flags with the worker's groups selected (and the
+// subtest elements of the user's -run kept), caching as go test does.
+func workerArgs(cfg Config, r grouping.Rerun) []string {
+	var args []string
+	if len(r.Run) > 0 {
+		pattern := grouping.Pattern(r.Run)
+		if run, ok := goFlag(cfg.Flags, "run"); ok {
+			if elems := splitRegexp(run); len(elems) > 1 {
+				pattern += "/" + strings.Join(elems[1:], "/")
+			}
+		}
+		args = append(args, "-run", pattern)
+	}
+	return goTestArgs(cfg.Flags, args, r.Package)
+}

@@ -1,0 +1,761 @@
+package session
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gorerun/gorerun/grouping"
+	"github.com/gorerun/gorerun/internal/env/gomod"
+	"github.com/gorerun/gorerun/internal/file/inputfile"
+	"github.com/gorerun/gorerun/internal/file/outpath"
+	"github.com/gorerun/gorerun/internal/file/spool"
+	"github.com/gorerun/gorerun/internal/output"
+	"github.com/gorerun/gorerun/internal/output/history"
+	"github.com/gorerun/gorerun/internal/output/htmlreport"
+	"github.com/gorerun/gorerun/internal/output/jsonfile"
+	"github.com/gorerun/gorerun/internal/output/lastfailed"
+	"github.com/gorerun/gorerun/internal/output/postrun"
+	"github.com/gorerun/gorerun/internal/output/rerunreport"
+	"github.com/gorerun/gorerun/internal/output/summary"
+	"github.com/gorerun/gorerun/internal/output/terminal"
+	"github.com/gorerun/gorerun/internal/runner"
+	"github.com/gorerun/gorerun/internal/runner/proc"
+	"github.com/gorerun/gorerun/internal/tool/shard"
+	"github.com/gorerun/gorerun/junitout"
+	"github.com/gorerun/gorerun/testjson"
+)
+
+// Exit codes.
+const (
+	ExitOK          = 0
+	ExitFailed      = 1
+	ExitUsage       = 2
+	ExitInterrupted = 130
+)
+
+// Config is one invocation, as plain values.
+type Config struct {
+	Dir      string   // run go test here (-C)
+	Packages []string // package patterns; ./... when empty
+	GoFlags  []string // the user's go test flags
+
+	Input string    // a recorded stream to read instead of running go test ("-": Stdin)
+	Stdin io.Reader // for Input "-"
+
+	Plan     grouping.PlanOptions
+	Parallel int           // packages rerun at once, and -p of reruns
+	Delay    time.Duration // before each rerun round
+	Tracker  grouping.Options
+
+	Shard        string   // "K/N", or "" for all packages
+	ShardBy      string   // "group": split groups over shards; packages otherwise
+	ShardTimings []string // reports or streams with package (and group) durations
+	Workers      int      // deal each package's groups to this many processes (≤1: one)
+
+	LastFailed     bool   // run only what failed last time
+	LastFailedFile string // ... as recorded in this file instead of the cache
+	LastFailedNone bool   // nothing recorded: run nothing (instead of everything)
+	CacheDir       string // the cache's directory; .gorerun in the module root when empty
+
+	Terminal  terminal.Options
+	JUnit     junitout.Options // shape of --junitfile and --update-xml (versions, host, time are filled in)
+	JUnitFile string
+	JSONFile  string
+	UpdateXML string
+	SummaryMD string // append the Markdown summary here ($GITHUB_STEP_SUMMARY resolved by the caller)
+
+	HTMLFile  string // --html: the HTML report
+	History   string // the history database ("": .gorerun/history.db beside the cache)
+	NoHistory bool   // record nothing
+	// QuarantineFile lists quarantined groups; QuarantineAuto quarantines
+	// the groups whose flake rate in the history is above it, over at
+	// least QuarantineMinRuns runs.
+	QuarantineFile    string
+	QuarantineAuto    float64
+	QuarantineMinRuns int
+	Command           string    // the command line, shown in the HTML report
+	JSONTimingFile    string    // --jsonfile-timing-events: the pass, skip and fail events only
+	RerunReport       string    // --rerun-fails-report: gotestsum's report of the rerun tests
+	PostRunCommand    []string  // run after everything is written, with gotestsum's environment
+	RawCommand        bool      // GoFlags is a command that prints go test -json: run it instead of go test
+	MaxFails          int       // stop the run after this many test failures (0: never)
+	Debug             io.Writer // where the go commands run are logged (nil: nowhere)
+	// Guard kills the test processes should gorerun be killed (nil: none).
+	Guard *proc.Guard
+
+	Stdout, Stderr io.Writer
+	// Hold, when set, is told the size of a file the run keeps in memory
+	// to its end (the --update-xml report), so that the caller can size
+	// the process's memory limit.
+	Hold func(bytes int64)
+}
+
+// UsageError is an invocation refused before anything ran: exit 2.
+type UsageError struct{ Err error }
+
+func (e *UsageError) Error() string { return e.Err.Error() }
+func (e *UsageError) Unwrap() error { return e.Err }
+
+func usage(err error) error { return &UsageError{Err: err} }
+
+// Run runs the invocation and returns its exit code. An error is printed
+// by the caller; with a *UsageError the code is ExitUsage.
+func Run(ctx context.Context, cfg Config) (int, error) {
+	code, err := run(ctx, cfg)
+	var ue *UsageError
+	if errors.As(err, &ue) {
+		return ExitUsage, err
+	}
+	return code, err
+}
+
+func run(ctx context.Context, cfg Config) (int, error) {
+	if err := checkFiles(cfg); err != nil {
+		return ExitUsage, usage(err)
+	}
+	start := time.Now()
+	f := &facts{ctx: ctx, cfg: cfg}
+	q, err := f.quarantined()
+	if err != nil {
+		return ExitUsage, usage(err)
+	}
+	if q.Len() > 0 {
+		cfg.Terminal.Quarantined, cfg.JUnit.Quarantined = q.Has, q.Has
+	}
+	o, err := open(f, cfg, start)
+	if err != nil {
+		return ExitUsage, err
+	}
+	defer o.all.Abort() // a no-op for outputs already finished
+	defer o.spool.Close()
+	runCtx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	if cfg.MaxFails > 0 {
+		o.all = append(o.all, &failLimit{max: cfg.MaxFails, stop: stop})
+	}
+
+	var report *grouping.Report
+	var runErr error
+	commandFailed := false
+	if cfg.RawCommand {
+		report, commandFailed, err = runRaw(runCtx, cfg, o)
+		if err != nil {
+			return ExitUsage, usage(err)
+		}
+	} else if cfg.Input != "" {
+		report, err = readInput(cfg, o)
+		if err != nil {
+			return ExitUsage, usage(err)
+		}
+	} else {
+		var done bool
+		report, done, runErr = runTests(runCtx, f, cfg, o)
+		if done {
+			return ExitOK, nil
+		}
+		var goErr *runner.GoTestError
+		if errors.As(runErr, &goErr) || errors.Is(runErr, exec.ErrNotFound) || isUsage(runErr) {
+			return ExitUsage, usage(runErr)
+		}
+	}
+	stoppedEarly := errors.Is(context.Cause(runCtx), errMaxFails) && ctx.Err() == nil
+	interrupted := (errors.Is(runErr, runner.ErrInterrupted) || ctx.Err() != nil) && !stoppedEarly
+	if runErr != nil && !interrupted && !stoppedEarly {
+		return ExitFailed, runErr
+	}
+	if n, first := report.ClampedElapsed(); n > 0 {
+		fmt.Fprintf(cfg.Stderr, "gorerun: warning: %d events have an impossible Elapsed (the first: %g seconds): reported as 0, or %s at most\n",
+			n, first, testjson.MaxElapsed)
+	}
+	report.Freeze() // every output reads the same histories
+	result := output.Result{Report: report, Elapsed: time.Since(start), Interrupted: interrupted}
+	// The JUnit report is written while the terminal shows the summary:
+	// both only read the report (built once, see Freeze), and the file
+	// output prints nothing. Its outcome is taken in its turn.
+	var junitDone sync.WaitGroup
+	var junitErr error
+	if o.junit != nil {
+		junitDone.Go(func() { junitErr = o.junit.Finish(result) })
+	}
+	defer junitDone.Wait() // before the outputs are aborted
+	// Every output is finished, whatever happened to the ones before it
+	// (a full disk under one report must not cost the others): each
+	// failure is named, and any fails the run.
+	var failedOutputs []error
+	for _, x := range o.inFinishOrder() {
+		var err error
+		if o.junit != nil && x == output.Output(o.junit) {
+			junitDone.Wait()
+			err = junitErr
+		} else {
+			err = x.Finish(result)
+		}
+		switch {
+		case output.IsWarning(err):
+			fmt.Fprintf(cfg.Stderr, "gorerun: warning: %v\n", err)
+		case err != nil:
+			failedOutputs = append(failedOutputs, err)
+		}
+	}
+	if n := len(failedOutputs); n > 0 {
+		for _, err := range failedOutputs[:n-1] {
+			fmt.Fprintf(cfg.Stderr, "gorerun: %v\n", err)
+		}
+		if interrupted {
+			fmt.Fprintf(cfg.Stderr, "gorerun: %v\n", failedOutputs[n-1])
+			fmt.Fprintln(cfg.Stderr, "gorerun: interrupted: the results above are partial")
+			return ExitInterrupted, nil
+		}
+		return ExitFailed, failedOutputs[n-1]
+	}
+	failed := report.Failed()
+	if q.Len() > 0 {
+		failed = q.Failed(report)
+	}
+	if o.update != nil {
+		failed = o.update.Failed()
+	}
+	switch {
+	case interrupted:
+		fmt.Fprintln(cfg.Stderr, "gorerun: interrupted: the results above are partial")
+		return ExitInterrupted, nil
+	case stoppedEarly:
+		fmt.Fprintf(cfg.Stderr, "gorerun: stopped after %d test failures (--max-fails %d): the results above are partial\n", cfg.MaxFails, cfg.MaxFails)
+		return ExitFailed, nil
+	case failed || commandFailed:
+		return ExitFailed, nil
+	}
+	return ExitOK, nil
+}
+
+// errMaxFails is why a run stopped at --max-fails.
+var errMaxFails = errors.New("too many failures")
+
+// failLimit stops the run (and so go test) once max tests have failed,
+// counting every failed test and subtest in every attempt, as gotestsum's
+// --max-fails does.
+type failLimit struct {
+	output.Hooks
+	max, failed int
+	stop        context.CancelCauseFunc
+}
+
+func (f *failLimit) Event(_ int, ev *testjson.Event, _ []byte, _ *grouping.Package) {
+	if ev.Test != "" && ev.Action == testjson.ActionFail {
+		if f.failed++; f.failed == f.max {
+			f.stop(errMaxFails)
+		}
+	}
+}
+
+func (f *failLimit) Finish(output.Result) error { return nil }
+
+// runRaw runs --raw-command: the command after -- prints go test -json,
+// read as a recorded stream as it comes. commandFailed is set when the
+// command exited non-zero although every test passed (a script that ran
+// more than go test).
+func runRaw(ctx context.Context, cfg Config, o *outputs) (*grouping.Report, bool, error) {
+	p := proc.Command(ctx, cfg.Guard, cfg.GoFlags[0], cfg.GoFlags[1:]...)
+	cmd := p.Cmd
+	cmd.Dir = cfg.Dir
+	cmd.Stderr = cfg.Stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, false, fmt.Errorf("--raw-command: %w", err)
+	}
+	if err := p.Start(); err != nil {
+		return nil, false, fmt.Errorf("--raw-command %s: %w", cfg.GoFlags[0], err)
+	}
+	if cfg.Debug != nil {
+		fmt.Fprintf(cfg.Debug, "gorerun: debug: running %s\n", strings.Join(cfg.GoFlags, " "))
+	}
+	obs := newStreamed(o.all, cfg.UpdateXML == "", o.spool)
+	defer obs.stop()
+	report, readErr := runner.Read(stdout, "--raw-command output", obs, cfg.Tracker)
+	io.Copy(io.Discard, stdout) // let the command finish writing
+	waitErr := p.Wait()
+	if errors.Is(readErr, runner.ErrTruncated) {
+		readErr = nil
+	}
+	if readErr != nil {
+		if waitErr != nil {
+			return report, false, fmt.Errorf("%w (the command: %v)", readErr, waitErr)
+		}
+		return report, false, readErr
+	}
+	if waitErr != nil && ctx.Err() == nil {
+		fmt.Fprintf(cfg.Stderr, "gorerun: --raw-command %s: %v\n", cfg.GoFlags[0], waitErr)
+		return report, true, nil
+	}
+	return report, false, nil
+}
+
+// inFinishOrder lists the outputs in the order they finish: what the user
+// reads first, files last.
+func (o *outputs) inFinishOrder() []output.Output {
+	list := []output.Output{o.term}
+	if o.annotations != nil {
+		list = append(list, o.annotations)
+	}
+	if o.summary != nil {
+		list = append(list, o.summary)
+	}
+	if o.cache != nil {
+		list = append(list, o.cache)
+	}
+	if o.jsonFile != nil {
+		list = append(list, o.jsonFile)
+	}
+	if o.junit != nil {
+		list = append(list, o.junit)
+	}
+	if o.update != nil {
+		list = append(list, o.update)
+	}
+	if o.jsonTiming != nil {
+		list = append(list, o.jsonTiming)
+	}
+	if o.rerunReport != nil {
+		list = append(list, o.rerunReport)
+	}
+	if o.html != nil {
+		list = append(list, o.html)
+	}
+	if o.history != nil {
+		list = append(list, o.history)
+	}
+	if o.postRun != nil {
+		list = append(list, o.postRun) // last: the files it names are written
+	}
+	return list
+}
+
+// outputs are the run's outputs, opened.
+type outputs struct {
+	term        *terminal.Terminal
+	annotations *terminal.AnnotationsOutput
+	summary     *summary.Summary
+	cache       *lastfailed.Output
+	jsonFile    *jsonfile.Writer
+	jsonTiming  *jsonfile.Writer
+	rerunReport *rerunreport.Report
+	html        *htmlreport.Output
+	history     *history.Output
+	postRun     *postrun.Command
+	junit       *junitout.FileOutput
+	update      *junitout.UpdateOutput
+	all         output.List // every output, for the run's hooks
+	junitOpts   junitout.Options
+	// spool holds the output of the failed tests of compacted packages
+	// (see streamed) until the outputs have finished.
+	spool *spool.File
+}
+
+// open opens every output that writes a file, so that a bad path is
+// refused before anything runs.
+func open(f *facts, cfg Config, start time.Time) (*outputs, error) {
+	if cfg.Terminal.ModulePath == "" {
+		cfg.Terminal.ModulePath = gomod.ModulePath(cmp.Or(cfg.Dir, "."))
+	}
+	o := &outputs{term: terminal.NewTerminal(cfg.Stdout, cfg.Terminal), spool: spool.New("")}
+	o.all = output.List{o.term}
+	if cfg.Terminal.Format == "github-actions" {
+		modulePath := "" // file names of a recorded stream stay as they are
+		if cfg.Input == "" {
+			modulePath = cfg.Terminal.ModulePath
+		}
+		o.annotations = terminal.NewAnnotations(cfg.Stdout, modulePath)
+	}
+	if cfg.SummaryMD != "" {
+		o.summary = summary.New(cfg.SummaryMD)
+		o.summary.Flakiest = f.flakiest()
+	}
+	if cfg.JSONFile != "" {
+		w, err := jsonfile.Create(cfg.JSONFile)
+		if err != nil {
+			return nil, usage(err)
+		}
+		o.jsonFile = w
+		o.all = append(o.all, w)
+	}
+	for _, extra := range []struct {
+		path   string
+		create func(string) (output.Output, error)
+	}{
+		{cfg.JSONTimingFile, func(p string) (output.Output, error) {
+			w, err := jsonfile.CreateTiming(p)
+			o.jsonTiming = w
+			return w, err
+		}},
+		{cfg.RerunReport, func(p string) (output.Output, error) {
+			r, err := rerunreport.New(p)
+			o.rerunReport = r
+			return r, err
+		}},
+		{cfg.HTMLFile, func(p string) (output.Output, error) {
+			h, err := htmlreport.NewOutput(p, htmlreport.Meta{Command: cfg.Command,
+				GoVersion: f.goVersion(), Commit: f.commit(), History: f.historyLookup()})
+			o.html = h
+			return h, err
+		}},
+	} {
+		if extra.path == "" {
+			continue
+		}
+		x, err := extra.create(extra.path)
+		if err != nil {
+			o.all.Abort()
+			return nil, usage(err)
+		}
+		o.all = append(o.all, x)
+	}
+	if path := f.historyPath(); path != "" && !cfg.NoHistory {
+		o.history = &history.Output{Path: path, HintRate: 0.05, HintRuns: 5, Stdout: cfg.Stdout,
+			Run: history.Run{Started: start, Module: cfg.Terminal.ModulePath, Commit: f.commit(), Branch: f.branch()}}
+	}
+	if len(cfg.PostRunCommand) > 0 {
+		o.postRun = &postrun.Command{Args: cfg.PostRunCommand, Dir: cfg.Dir, JSONFile: cfg.JSONFile,
+			JSONTimingFile: cfg.JSONTimingFile, JUnitFile: cfg.JUnitFile, Stdout: cfg.Stdout, Stderr: cfg.Stderr}
+	}
+	if cfg.JUnitFile != "" || cfg.UpdateXML != "" {
+		o.junitOpts = junitOptions(f, cfg, start)
+		if o.junitOpts.ModulePath == "" {
+			o.junitOpts.ModulePath = cfg.Terminal.ModulePath
+		}
+	}
+	if cfg.JUnitFile != "" {
+		// A recorded stream is never rerun: its packages are written as
+		// they end, unless --update-xml needs the whole report.
+		j, err := junitout.NewFileOutput(cfg.JUnitFile, o.junitOpts, cfg.Input != "" && cfg.UpdateXML == "")
+		if err != nil {
+			o.all.Abort()
+			return nil, usage(err)
+		}
+		o.junit = j
+		o.all = append(o.all, j)
+	}
+	if cfg.UpdateXML != "" {
+		old, err := inputfile.Read(cfg.UpdateXML, inputfile.MaxSize)
+		if err != nil {
+			o.all.Abort()
+			return nil, usage(fmt.Errorf("--update-xml: %w", err))
+		}
+		if cfg.Hold != nil {
+			cfg.Hold(int64(len(old)))
+		}
+		u, err := junitout.NewUpdateOutput(cfg.UpdateXML, old, o.junitOpts, cfg.Stdout)
+		if err != nil {
+			o.all.Abort()
+			return nil, usage(err)
+		}
+		o.update = u
+	}
+	return o, nil
+}
+
+// junitOptions completes the report options.
+func junitOptions(f *facts, cfg Config, start time.Time) junitout.Options {
+	opts := cfg.JUnit
+	opts.Hostname, _ = os.Hostname()
+	opts.GoVersion = cmp.Or(f.goVersion(), runtime.Version())
+	opts.Timestamp = start
+	return opts
+}
+
+// streamed hands the packages of a recorded stream to the outputs as they
+// end, then drops their passing groups (a package that runs again in the
+// stream keeps them, for its histories). It does that on a goroutine of
+// its own, while the stream is read on: runner.Read does not touch an
+// ended package again (see runner.PackageDoner).
+type streamed struct {
+	output.List
+	compact bool
+	spool   *spool.File // where the output of the failed tests kept goes
+	jobs    chan *grouping.Package
+	pending sync.WaitGroup // packages handed over and not done
+	stopped chan struct{}  // closed when the goroutine has returned
+}
+
+func newStreamed(l output.List, compact bool, sp *spool.File) *streamed {
+	s := &streamed{List: l, compact: compact, spool: sp, jobs: make(chan *grouping.Package, 64), stopped: make(chan struct{})}
+	go func() {
+		defer close(s.stopped)
+		for p := range s.jobs {
+			s.packageDone(p)
+			s.pending.Done()
+		}
+	}()
+	return s
+}
+
+// dropBatch is how many ended groups of a running package are written
+// and dropped at a time.
+const dropBatch = 256
+
+// Event passes the event on; then, when enough leading groups of a
+// package have ended, they are written and those that passed dropped, so
+// that one package of a million passing tests does not stay in memory.
+func (s *streamed) Event(attempt int, ev *testjson.Event, line []byte, pkg *grouping.Package) {
+	s.List.Event(attempt, ev, line, pkg)
+	if !s.compact || pkg == nil || pkg.Attempt != 1 || ev.Attempt > 0 || ev.Test == "" || !ev.Action.IsTerminal() || strings.Contains(ev.Test, "/") {
+		return
+	}
+	if k := pkg.CompletePrefix(); k-pkg.Written >= dropBatch {
+		s.pending.Wait() // the outputs take packages in order
+		s.List.PrefixDone(pkg, k)
+		pkg.DropPassedPrefix(k)
+	}
+}
+
+// PackageDone hands p to the goroutine.
+func (s *streamed) PackageDone(p *grouping.Package) {
+	s.pending.Add(1)
+	s.jobs <- p
+}
+
+// Drain waits for the packages handed over.
+func (s *streamed) Drain() { s.pending.Wait() }
+
+// stop ends the goroutine, after the packages handed over.
+func (s *streamed) stop() {
+	close(s.jobs)
+	<-s.stopped
+}
+
+func (s *streamed) packageDone(p *grouping.Package) {
+	s.List.PackageDone(p)
+	if s.compact && p.Attempt == 1 {
+		p.Compact(s.spool)
+	}
+}
+
+func readInput(cfg Config, o *outputs) (*grouping.Report, error) {
+	obs := newStreamed(o.all, cfg.UpdateXML == "", o.spool)
+	defer obs.stop()
+	var report *grouping.Report
+	var err error
+	if cfg.Input == "-" {
+		report, err = runner.Read(cfg.Stdin, "stdin", obs, cfg.Tracker)
+	} else {
+		f, oerr := os.Open(cfg.Input)
+		if oerr != nil {
+			return nil, fmt.Errorf("--input: %w", oerr)
+		}
+		defer f.Close()
+		if st, serr := f.Stat(); serr == nil && st.IsDir() {
+			return nil, fmt.Errorf("--input %s: is a directory: give a file recorded with go test -json", cfg.Input)
+		}
+		report, err = runner.Read(f, cfg.Input, obs, cfg.Tracker)
+	}
+	if errors.Is(err, runner.ErrTruncated) {
+		fmt.Fprintf(cfg.Stderr, "gorerun: warning: %v\n", err)
+		err = nil
+	}
+	return report, err
+}
+
+// runTests runs go test: this shard's packages, or what failed last time.
+// done is set when there is nothing to run.
+func runTests(ctx context.Context, f *facts, cfg Config, o *outputs) (*grouping.Report, bool, error) {
+	rc := runner.Config{
+		Dir:      cfg.Dir,
+		Packages: cfg.Packages,
+		Flags:    cfg.GoFlags,
+		Plan:     cfg.Plan,
+		Parallel: cfg.Parallel,
+		Delay:    cfg.Delay,
+		Tracker:  cfg.Tracker,
+		Stderr:   cfg.Stderr,
+		Debug:    cfg.Debug,
+		Guard:    cfg.Guard,
+	}
+	byGroup := cfg.Shard != "" && cfg.ShardBy == "group"
+	if cfg.Workers > 1 || byGroup {
+		rc.Workers = cfg.Workers
+		timings, err := f.groupTimings()
+		if err != nil {
+			return nil, false, usage(err)
+		}
+		rc.GroupTimings = timings
+	}
+	if byGroup {
+		list, err := runner.ListGroups(ctx, rc)
+		if err != nil {
+			return nil, false, usage(err)
+		}
+		mine, note, err := shard.SelectGroups(cfg.Shard, list, rc.GroupTimings)
+		if err != nil {
+			return nil, false, usage(err)
+		}
+		fmt.Fprintf(cfg.Stdout, "gorerun: %s\n", note)
+		if len(mine) == 0 {
+			return nil, true, nil
+		}
+		rc.Groups = mine
+		rc.Packages = nil
+		for _, pg := range mine {
+			rc.Packages = append(rc.Packages, pg.Package)
+		}
+	} else if cfg.Shard != "" {
+		pkgs, err := runner.ListPackages(ctx, rc)
+		if err != nil {
+			return nil, false, usage(err)
+		}
+		mine, note, err := shard.Select(cfg.Shard, cfg.ShardTimings, pkgs)
+		if err != nil {
+			return nil, false, usage(err)
+		}
+		fmt.Fprintf(cfg.Stdout, "gorerun: %s\n", note)
+		if len(mine) == 0 {
+			return nil, true, nil
+		}
+		rc.Packages = mine
+	}
+	cache := cacheFor(f, cfg)
+	if cache != nil {
+		o.cache = lastfailed.NewOutput(*cache, cfg.Stderr)
+	}
+	if cfg.LastFailed {
+		sel, err := selectLastFailed(ctx, cfg, rc, cache, o.update != nil)
+		if err != nil {
+			return nil, false, usage(err)
+		}
+		fmt.Fprintf(cfg.Stdout, "gorerun: %s\n", sel.Note)
+		if sel.Reruns == nil && cfg.LastFailedNone {
+			return nil, true, nil
+		}
+		if sel.Reruns != nil {
+			rc.First = sel.Reruns
+			rc.FirstAttempt = sel.AttemptsMade + 1
+			o.term.SetFirstAttempt(sel.AttemptsMade + 1)
+		}
+	}
+	rc.Observer = o.all
+	report, err := runner.Run(ctx, rc)
+	return report, false, err
+}
+
+func isUsage(err error) bool {
+	var ue *UsageError
+	return errors.As(err, &ue)
+}
+
+// cacheFor returns the last-failed cache: CacheDir, or .gorerun in the
+// main module's root; nil outside a module.
+func cacheFor(f *facts, cfg Config) *lastfailed.Cache {
+	if cfg.CacheDir != "" {
+		return &lastfailed.Cache{Dir: cfg.CacheDir}
+	}
+	root := f.moduleRoot()
+	if root == "" {
+		return nil
+	}
+	return &lastfailed.Cache{Dir: filepath.Join(root, lastfailed.DirName)}
+}
+
+// selectLastFailed decides what --last-failed runs: from LastFailedFile,
+// the cache, or (nothing recorded) the --update-xml report.
+func selectLastFailed(ctx context.Context, cfg Config, rc runner.Config, cache *lastfailed.Cache, haveUpdateXML bool) (lastfailed.Selection, error) {
+	whatNow := "running everything"
+	if cfg.LastFailedNone {
+		whatNow = "nothing to run (--last-failed-no-failures=none)"
+	}
+	var failures grouping.Failures
+	var source string
+	switch {
+	case cfg.LastFailedFile != "":
+		f, err := lastfailed.FromFile(cfg.LastFailedFile)
+		if err != nil {
+			return lastfailed.Selection{}, fmt.Errorf("--last-failed=%s: %w", cfg.LastFailedFile, err)
+		}
+		failures, source = f, cfg.LastFailedFile
+	default:
+		recorded := false
+		if cache != nil {
+			f, ok, err := cache.LoadOrWarn(cfg.Stderr)
+			if err != nil {
+				return lastfailed.Selection{}, err
+			}
+			failures, recorded, source = f, ok, cache.Path()
+		}
+		if !recorded && haveUpdateXML {
+			f, err := lastfailed.FromFile(cfg.UpdateXML)
+			if err != nil {
+				return lastfailed.Selection{}, fmt.Errorf("--update-xml %s: %w", cfg.UpdateXML, err)
+			}
+			failures, source = f, cfg.UpdateXML
+		}
+		if source == "" || (!recorded && !haveUpdateXML) {
+			return lastfailed.Selection{Note: "no previous failures recorded; " + whatNow}, nil
+		}
+	}
+	pkgs, err := runner.ListPackages(ctx, rc)
+	if err != nil {
+		return lastfailed.Selection{}, err
+	}
+	return lastfailed.Select(failures, source, pkgs, whatNow), nil
+}
+
+// historyFlag is the history file named by --history, when one is
+// recorded.
+func (cfg Config) historyFlag() string {
+	if cfg.NoHistory {
+		return ""
+	}
+	return cfg.History
+}
+
+// checkFiles refuses, before anything runs, an output that is the same
+// file as an input or as another output, or that cannot be a file, and a
+// -C directory that does not exist; then it removes the temporary files
+// killed runs left next to the outputs.
+func checkFiles(cfg Config) error {
+	if cfg.Dir != "" {
+		st, err := os.Stat(cfg.Dir)
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+			return fmt.Errorf("-C %s: no such directory", cfg.Dir)
+		case err != nil:
+			return fmt.Errorf("-C %s: %w", cfg.Dir, err)
+		case !st.IsDir():
+			return fmt.Errorf("-C %s: not a directory", cfg.Dir)
+		}
+	}
+	var inputs, outputs []outpath.Named
+	if cfg.Input != "" && cfg.Input != "-" {
+		inputs = append(inputs, outpath.Named{Flag: "--input", Path: cfg.Input})
+	}
+	if cfg.LastFailedFile != "" {
+		inputs = append(inputs, outpath.Named{Flag: "--last-failed", Path: cfg.LastFailedFile})
+	}
+	for _, f := range cfg.ShardTimings {
+		inputs = append(inputs, outpath.Named{Flag: "--shard-timings", Path: f})
+	}
+	for _, f := range []outpath.Named{{Flag: "--junitfile", Path: cfg.JUnitFile}, {Flag: "--jsonfile", Path: cfg.JSONFile},
+		{Flag: "--summary-md", Path: cfg.SummaryMD}, {Flag: "--update-xml", Path: cfg.UpdateXML},
+		{Flag: "--jsonfile-timing-events", Path: cfg.JSONTimingFile}, {Flag: "--rerun-fails-report", Path: cfg.RerunReport},
+		{Flag: "--html", Path: cfg.HTMLFile}, {Flag: "--history", Path: cfg.historyFlag()}} {
+		if f.Path != "" {
+			outputs = append(outputs, f)
+		}
+	}
+	if err := outpath.Check(inputs, outputs, "--summary-md"); err != nil {
+		return err
+	}
+	for _, out := range outputs {
+		if out.Flag != "--summary-md" && out.Flag != "--history" { // appended to, never replaced
+			outpath.RemoveStale(out.Path, cfg.Stderr)
+		}
+	}
+	return nil
+}

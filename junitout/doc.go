@@ -8,4 +8,12 @@
 // validate against the Jenkins xunit and Surefire 3.0 schemas; for that,
 // timestamp and hostname are written as properties (Surefire's schema does
 // not allow them as testsuite attributes).
+//
+// The API, by task:
+//   - a report in memory: Build, then Encode or WriteFile;
+//   - a report too large for memory: a Stream, written package by package;
+//   - a rerun merged into an earlier report: Update (or ParseReport before
+//     the run and OldReport.WriteUpdate after it);
+//   - reports of many jobs as one: Merge and MergeFiles;
+//   - any tool's report read back: IsReport and ReadSuites.
 package junitout

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -18,12 +17,11 @@ import (
 	"github.com/gorerun/gorerun/grouping"
 	"github.com/gorerun/gorerun/internal/cli/flagvalue"
 	"github.com/gorerun/gorerun/internal/file/inputfile"
-	"github.com/gorerun/gorerun/internal/output"
+	"github.com/gorerun/gorerun/internal/file/reportfile"
 	"github.com/gorerun/gorerun/internal/output/history"
 	"github.com/gorerun/gorerun/internal/quarantine"
 	"github.com/gorerun/gorerun/internal/runner"
 	"github.com/gorerun/gorerun/internal/session"
-	"github.com/gorerun/gorerun/junitout"
 )
 
 // historyFlags are the flags that find the history database.
@@ -216,7 +214,7 @@ func readSource(name string) (importSource, error) {
 		return importSource{}, err
 	}
 	sum := sha256.Sum256(b)
-	report, err := readReport(name, b)
+	report, err := reportfile.Read(name, b)
 	if err != nil {
 		return importSource{}, err
 	}
@@ -225,25 +223,4 @@ func readSource(name string) (importSource, error) {
 		started = st.ModTime()
 	}
 	return importSource{name: name, run: history.Run{Started: started, Source: hex.EncodeToString(sum[:])}, report: report}, nil
-}
-
-// readReport reads a JUnit report (any tool's) or a go test -json /
-// --jsonfile stream into gorerun's model.
-func readReport(name string, b []byte) (*grouping.Report, error) {
-	if junitout.IsReport(b) {
-		suites, err := junitout.ReadSuites(b)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		var events bytes.Buffer
-		if err := junitout.WriteEvents(&events, suites); err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		b = events.Bytes()
-	}
-	report, err := runner.Read(bytes.NewReader(b), name, output.List{}, grouping.Options{})
-	if err != nil && !errors.Is(err, runner.ErrTruncated) {
-		return nil, err
-	}
-	return report, nil
 }

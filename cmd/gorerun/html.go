@@ -11,6 +11,7 @@ import (
 	"github.com/gorerun/gorerun/grouping"
 	"github.com/gorerun/gorerun/internal/file/atomicfile"
 	"github.com/gorerun/gorerun/internal/file/inputfile"
+	"github.com/gorerun/gorerun/internal/file/reportfile"
 	"github.com/gorerun/gorerun/internal/output/htmlreport"
 )
 
@@ -30,7 +31,7 @@ func runHTML(args []string, stdout, stderr io.Writer) (int, error) {
 		if err != nil {
 			return exitUsage, usageError(fmt.Errorf("html: %w", err))
 		}
-		report, err := readReport(name, b)
+		report, err := reportfile.Read(name, b)
 		if err != nil {
 			return exitUsage, usageError(fmt.Errorf("html: %w", err))
 		}

@@ -11,13 +11,12 @@ import (
 	"time"
 
 	"github.com/gorerun/gorerun/grouping"
-	"github.com/gorerun/gorerun/internal/runner"
 	"github.com/gorerun/gorerun/testjson"
 )
 
 // Output is one output of a run.
 type Output interface {
-	runner.Observer
+	Observer
 	// Finish is called once, after the run, with its final report. An
 	// error wrapped with Warn is shown as a warning and the run goes on;
 	// any other error fails the run.
@@ -26,11 +25,6 @@ type Output interface {
 	// the output leaves no half-written file behind.
 	Abort()
 }
-
-// PackageDoner is an Output that wants to hear when a package of a
-// recorded stream has ended, to write it out before the package's passing
-// groups are dropped (see runner.PackageDoner).
-type PackageDoner = runner.PackageDoner
 
 // PrefixWriter is an Output that writes the leading groups of a running
 // package of a recorded stream (from p.Written up to k, all ended), so that
@@ -90,7 +84,7 @@ func (l List) Event(attempt int, ev *testjson.Event, line []byte, pkg *grouping.
 }
 
 // ReadsLines reports whether an output reads events' raw lines (it says
-// so with a ReadsLines method): see runner.LineReader.
+// so with a ReadsLines method): see LineReader.
 func (l List) ReadsLines() bool {
 	for _, o := range l {
 		if lr, ok := o.(interface{ ReadsLines() bool }); ok && lr.ReadsLines() {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/gorerun/gorerun/grouping"
+	"github.com/gorerun/gorerun/internal/output"
 	"github.com/gorerun/gorerun/internal/runner/coverage"
 	"github.com/gorerun/gorerun/internal/runner/proc"
 	"github.com/gorerun/gorerun/testjson"
@@ -23,49 +24,6 @@ import (
 // AttemptEnv is the environment variable that tells a test which attempt it
 // runs in: 1 for the first run, 2 for the first rerun, and so on.
 const AttemptEnv = "GORERUN_ATTEMPT"
-
-// Observer is told about the run as it happens. Calls are serialized.
-type Observer interface {
-	// Event is called for every event of every attempt; line is the raw
-	// line as go test wrote it. Both are valid only during the call: ev's
-	// Output shares the decoder's buffer, clone it to keep it.
-	// pkg is the package's result so far in this attempt (nil for events
-	// of no package); it must not be kept after the call.
-	Event(attempt int, ev *testjson.Event, line []byte, pkg *grouping.Package)
-	// Round is called before a rerun round starts (after its delay).
-	Round(plan grouping.PlanResult)
-	// Refused is called when the plan refused to rerun.
-	Refused(plan grouping.PlanResult, opts grouping.PlanOptions)
-	// Resumed is called before a process of the same attempt runs the
-	// groups of pkg that never started because crashed groups took the
-	// test binary down.
-	Resumed(pkg string, crashed []string, neverStarted int)
-}
-
-// PackageDoner is an Observer that Read also tells when a package of a
-// recorded stream has ended: its results are final (there are no reruns),
-// so it may write them out and Compact the package.
-//
-// Read does not touch a package again once it is done, until the stream
-// has been read: PackageDone may hand it to another goroutine, if the
-// observer is also a Drainer.
-type PackageDoner interface {
-	PackageDone(pkg *grouping.Package)
-}
-
-// Drainer is a PackageDoner that finishes its PackageDone work elsewhere:
-// Read calls Drain when the stream has been read, before it finishes the
-// packages, and Drain returns once every package handed over is done.
-type Drainer interface {
-	Drain()
-}
-
-// LineReader is an Observer that says whether it reads the raw line of
-// an event (the --jsonfile copy). When it does not, Read lets the decoder
-// write into the lines (see testjson.Decoder.UnescapeInPlace).
-type LineReader interface {
-	ReadsLines() bool
-}
 
 // Config says what to run and how.
 type Config struct {
@@ -96,7 +54,7 @@ type Config struct {
 	// --last-failed continues the attempts an earlier run made.
 	FirstAttempt int
 
-	Observer Observer
+	Observer output.Observer
 	Stderr   io.Writer // go test's stderr goes here
 	// Debug, if set, gets a line for every go command run, with how long
 	// it took (--debug).
@@ -200,16 +158,16 @@ func Run(ctx context.Context, cfg Config) (*grouping.Report, error) {
 // next attempt, exactly as a live rerun would: any event of a package after
 // its final pass or fail starts the package's next attempt. It fails when
 // the input holds no go test -json event at all.
-func Read(r io.Reader, name string, obs Observer, opts grouping.Options) (*grouping.Report, error) {
+func Read(r io.Reader, name string, obs output.Observer, opts grouping.Options) (*grouping.Report, error) {
 	st := &streamAttempts{opts: opts, pkgs: map[string]*pkgRoute{},
 		workers: map[[2]int]*grouping.Tracker{}, running: map[string]int{}, workersEnded: map[string]map[int]bool{}}
 	d := testjson.NewDecoder(r)
-	if lr, ok := obs.(LineReader); ok && !lr.ReadsLines() {
+	if lr, ok := obs.(output.LineReader); ok && !lr.ReadsLines() {
 		d.UnescapeInPlace()
 	}
 	live := !isRegularFile(r) // a pipe may pause: see below
 	var firstBad string
-	done, _ := obs.(PackageDoner)
+	done, _ := obs.(output.PackageDoner)
 	// Reading and decoding run on a goroutine of their own, a batch of
 	// events ahead of tracking and the outputs: two cores, two stages.
 	batches, free := make(chan *eventBatch, 2), make(chan *eventBatch, 3)
@@ -286,7 +244,7 @@ func Read(r io.Reader, name string, obs Observer, opts grouping.Options) (*group
 		}
 		free <- b
 	}
-	if dr, ok := obs.(Drainer); ok {
+	if dr, ok := obs.(output.Drainer); ok {
 		dr.Drain()
 	}
 	report := &grouping.Report{}

@@ -24,7 +24,7 @@
 //
 //	go test -json ─┐                       ┌─> render.Terminal
 //	               ├─> runner ─> grouping ─┼─> jsonfile.Writer
-//	--input FILE ──┘   (rounds,  (attempts,├─> junitout.FileOutput / UpdateOutput
+//	--input FILE ──┘   (rounds,  (attempts,├─> junit.FileOutput / UpdateOutput
 //	                    reruns)   plans)   ├─> render.AnnotationsOutput, stepsummary.Summary
 //	                                       └─> lastfailed.Output
 //

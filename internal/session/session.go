@@ -23,6 +23,7 @@ import (
 	"github.com/gorerun/gorerun/internal/output/history"
 	"github.com/gorerun/gorerun/internal/output/htmlreport"
 	"github.com/gorerun/gorerun/internal/output/jsonfile"
+	"github.com/gorerun/gorerun/internal/output/junit"
 	"github.com/gorerun/gorerun/internal/output/lastfailed"
 	"github.com/gorerun/gorerun/internal/output/postrun"
 	"github.com/gorerun/gorerun/internal/output/rerunreport"
@@ -352,8 +353,8 @@ type outputs struct {
 	html        *htmlreport.Output
 	history     *history.Output
 	postRun     *postrun.Command
-	junit       *junitout.FileOutput
-	update      *junitout.UpdateOutput
+	junit       *junit.FileOutput
+	update      *junit.UpdateOutput
 	all         output.List // every output, for the run's hooks
 	junitOpts   junitout.Options
 	// spool holds the output of the failed tests of compacted packages
@@ -436,7 +437,7 @@ func open(f *facts, cfg Config, start time.Time) (*outputs, error) {
 	if cfg.JUnitFile != "" {
 		// A recorded stream is never rerun: its packages are written as
 		// they end, unless --update-xml needs the whole report.
-		j, err := junitout.NewFileOutput(cfg.JUnitFile, o.junitOpts, cfg.Input != "" && cfg.UpdateXML == "")
+		j, err := junit.NewFileOutput(cfg.JUnitFile, o.junitOpts, cfg.Input != "" && cfg.UpdateXML == "")
 		if err != nil {
 			o.all.Abort()
 			return nil, usage(err)
@@ -453,7 +454,7 @@ func open(f *facts, cfg Config, start time.Time) (*outputs, error) {
 		if cfg.Hold != nil {
 			cfg.Hold(int64(len(old)))
 		}
-		u, err := junitout.NewUpdateOutput(cfg.UpdateXML, old, o.junitOpts, cfg.Stdout)
+		u, err := junit.NewUpdateOutput(cfg.UpdateXML, old, o.junitOpts, cfg.Stdout)
 		if err != nil {
 			o.all.Abort()
 			return nil, usage(err)
@@ -476,7 +477,7 @@ func junitOptions(f *facts, cfg Config, start time.Time) junitout.Options {
 // end, then drops their passing groups (a package that runs again in the
 // stream keeps them, for its histories). It does that on a goroutine of
 // its own, while the stream is read on: runner.Read does not touch an
-// ended package again (see runner.PackageDoner).
+// ended package again (see output.PackageDoner).
 type streamed struct {
 	output.List
 	compact bool

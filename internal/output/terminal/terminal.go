@@ -57,7 +57,7 @@ type Options struct {
 }
 
 // Terminal renders events as they come and a summary at the end. It
-// implements runner.Observer.
+// implements output.Observer.
 type Terminal struct {
 	out  *bufio.Writer // flushed at the end of every hook, so output is live and cheap
 	opts Options

@@ -30,7 +30,7 @@ func Source(t testing.TB, src string) string {
 }
 
 // Attempt tracks src as attempt n. each, if not nil, sees every event with
-// its line and the package's result so far, as a runner.Observer would.
+// its line and the package's result so far, as an output.Observer would.
 func Attempt(t testing.TB, n int, src string, opts grouping.Options, each func(*testjson.Event, []byte, *grouping.Package)) *grouping.Attempt {
 	t.Helper()
 	opts.Attempt = n

@@ -1,4 +1,4 @@
-package junitout
+package reportfile
 
 import (
 	"bytes"
@@ -7,18 +7,19 @@ import (
 
 	"github.com/gorerun/gorerun/grouping"
 	"github.com/gorerun/gorerun/internal/testutil/streamtest"
+	"github.com/gorerun/gorerun/junitout"
 	"github.com/gorerun/gorerun/testjson"
 )
 
 // readBack turns a report into events and tracks them per "Attempt" tag.
 func readBack(t *testing.T, report string) *grouping.Report {
 	t.Helper()
-	suites, err := ReadSuites([]byte(report))
+	suites, err := junitout.ReadSuites([]byte(report))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	if err := WriteEvents(&b, suites); err != nil {
+	if err := writeEvents(&b, suites); err != nil {
 		t.Fatal(err)
 	}
 	trackers := map[int]*grouping.Tracker{}
@@ -42,7 +43,7 @@ func TestWriteEventsRoundTripsGorerunsReport(t *testing.T) {
 	r.Add(streamtest.Attempt(t, 1, "flaky-attempt1.jsonl", grouping.Options{}, nil))
 	r.Add(streamtest.Attempt(t, 2, "flaky-attempt2.jsonl", grouping.Options{}, nil))
 	var xml bytes.Buffer
-	if err := Encode(&xml, Build(r, Options{})); err != nil {
+	if err := junitout.Encode(&xml, junitout.Build(r, junitout.Options{})); err != nil {
 		t.Fatal(err)
 	}
 	back := readBack(t, xml.String())

@@ -1,13 +1,15 @@
-package junitout
+package reportfile
 
 import (
 	"encoding/json"
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/gorerun/gorerun/junitout"
 )
 
-// WriteEvents writes a report back as the go test -json stream gorerun's
+// writeEvents writes a report back as the go test -json stream gorerun's
 // --jsonfile would hold for it (events tagged with "Attempt"), so that a
 // report from any tool can be read like a recorded stream (gorerun html
 // from CI artifacts). Surefire's attempt elements become earlier
@@ -16,7 +18,7 @@ import (
 // tests end in their final state in every later attempt. A crash becomes a
 // test that never ended in a package that did not finish. Times other
 // than the final attempt's are not in a report and are written as 0.
-func WriteEvents(w io.Writer, suites []Testsuite) error {
+func writeEvents(w io.Writer, suites []junitout.Testsuite) error {
 	enc := json.NewEncoder(w)
 	type event struct {
 		Attempt int
@@ -48,7 +50,7 @@ func WriteEvents(w io.Writer, suites []Testsuite) error {
 				steps = append(steps, st)
 			}
 			st.elapsed, _ = strconv.ParseFloat(strings.ReplaceAll(tc.Time, ",", ""), 64)
-			for _, a := range append(append(append(append([]Attempt(nil), tc.FlakyFailures...), tc.RerunFailures...), tc.FlakyErrors...), tc.RerunErrors...) {
+			for _, a := range append(append(append(append([]junitout.Attempt(nil), tc.FlakyFailures...), tc.RerunFailures...), tc.FlakyErrors...), tc.RerunErrors...) {
 				result := "fail"
 				if a.Type == "crash" || a.Type == "error" {
 					result = "crash"
@@ -58,17 +60,17 @@ func WriteEvents(w io.Writer, suites []Testsuite) error {
 			}
 			final, out := "pass", ""
 			switch tc.State() {
-			case Failed:
+			case junitout.Failed:
 				final, out = "fail", tc.Failure.Body
 				if out == "" {
 					out = tc.Failure.Message
 				}
-			case Errored:
+			case junitout.Errored:
 				final, out = "crash", tc.Error.Body
 				if out == "" {
 					out = tc.Error.Message
 				}
-			case SkippedState:
+			case junitout.SkippedState:
 				final, out = "skip", tc.Skipped.Message
 			}
 			st.results = append(st.results, final)
@@ -147,7 +149,7 @@ func WriteEvents(w io.Writer, suites []Testsuite) error {
 
 // testName is a testcase's go test name: its name, or with
 // --junit-classname group (classname pkg.TestX) TestX/name.
-func testName(suite string, tc *Testcase) string {
+func testName(suite string, tc *junitout.Testcase) string {
 	top, ok := strings.CutPrefix(tc.Classname, suite+".")
 	if !ok || top == tc.Name || strings.HasPrefix(tc.Name, top+"/") {
 		return tc.Name

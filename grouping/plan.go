@@ -62,6 +62,13 @@ func (p PlanResult) Packages() int {
 	return len(seen)
 }
 
+// Reruns reports whether the groups that fail in round k of a run (0 for
+// its first round, 1 for its first rerun) get another round, as far as
+// the rerun budget goes. It is the rule Plan applies; Plan also refuses
+// reruns for too many failures and for data races, which are known only
+// once the round has ended (PlanResult.Refused, PlanResult.Races).
+func (o PlanOptions) Reruns(k int) bool { return k < o.MaxReruns }
+
 // Plan decides the next rerun round from the attempts so far. It is a pure
 // function of the report. An empty Reruns means no more rounds.
 func Plan(r *Report, opts PlanOptions) PlanResult {
@@ -71,7 +78,7 @@ func Plan(r *Report, opts PlanOptions) PlanResult {
 	// Attempt numbers may start above 1 (--last-failed continues an
 	// earlier run's attempts); the rerun budget is this run's.
 	res := PlanResult{Round: r.Attempts[len(r.Attempts)-1].Number + 1, Rerun: len(r.Attempts)}
-	if res.Rerun > opts.MaxReruns {
+	if !opts.Reruns(res.Rerun - 1) {
 		return res
 	}
 	for _, ph := range r.Packages() {

@@ -89,7 +89,7 @@ func (o *OldReport) WriteUpdate(w io.Writer, run *Testsuites, opts UpdateOptions
 	if opts.Indent == "" {
 		opts.Indent = "\t"
 	}
-	return o.r.merge(w, run, opts)
+	return o.r.update(w, run, opts)
 }
 
 // span is a byte range [start, end) of the old report.
@@ -147,13 +147,12 @@ type report struct {
 
 var timePattern = regexp.MustCompile(`^([0-9]{0,3},)*[0-9]*(\.[0-9]{0,3})?$`)
 
+// parseReport reads an old report into the spans of its suites and
+// testcases: what update edits.
 func parseReport(data []byte) (*report, error) {
 	d := xml.NewDecoder(bytes.NewReader(data))
 	d.Strict = true
-	r := &report{data: data}
-	var suite *oldSuite
-	var tc *oldCase
-	depth, caseDepth := 0, 0
+	p := &reportParser{r: &report{data: data}}
 	for {
 		off := int(d.InputOffset())
 		tok, err := d.Token()
@@ -167,134 +166,168 @@ func parseReport(data []byte) (*report, error) {
 		end := int(d.InputOffset())
 		switch t := tok.(type) {
 		case xml.CharData:
-			if depth == 0 && len(bytes.TrimSpace(t)) > 0 {
+			if p.depth == 0 && len(bytes.TrimSpace(t)) > 0 {
 				return nil, textOutsideRoot()
 			}
 		case xml.StartElement:
-			depth++
-			if depth > MaxDepth {
-				return nil, tooDeep()
-			}
-			name := t.Name.Local
-			switch {
-			case depth == 1:
-				if name != "testsuites" && name != "testsuite" {
-					return nil, fmt.Errorf("%w: root element is <%s>, want <testsuites> or <testsuite>", ErrInvalidReport, name)
-				}
-				r.root, r.rootTag, r.rootAttr = name, span{off, end}, t.Attr
-				if name == "testsuite" {
-					suite = r.newSuite(t, off, end)
-					suite.depth = depth
-				}
-			case r.junkAt > 0:
-				// inside an element the schema does not allow: dropped whole
-			case suite == nil && depth == 2 && r.root == "testsuites" && name != "testsuite":
-				r.junkAt, r.junkFrom = depth, off
-			case name == "testsuite" && suite == nil && depth == 2 && r.root == "testsuites":
-				suite = r.newSuite(t, off, end)
-				suite.depth = depth
-			case suite != nil && suite.junkDepth > 0:
-				// inside an element the schema does not allow: dropped whole
-			case suite != nil && tc == nil && !suite.inProps && depth == suite.depth+1 &&
-				!(name == "testcase" || (name == "properties" && suite.propsDepth == 0)):
-				// Surefire's schema has no suite-level system-out or
-				// system-err, and nothing else there either.
-				suite.junkDepth, suite.junkStart = depth, off
-			case name == "properties" && suite != nil && tc == nil && suite.propsDepth == 0:
-				suite.props, suite.propsClose, suite.propsDepth = span{off, end}, -1, depth
-				suite.inProps = true
-			case suite != nil && tc == nil && suite.inProps && depth > suite.propsDepth:
-				if depth == suite.propsDepth+1 && name == "property" && hasAttr(t.Attr, "name") && hasAttr(t.Attr, "value") {
-					suite.propList = append(suite.propList, Property{Name: attr(t.Attr, "name"), Value: attr(t.Attr, "value")})
-				} else {
-					suite.propsDirty = true
-				}
-			case name == "testcase" && suite != nil && tc == nil:
-				tc = &oldCase{el: span{start: off}, clean: true}
-				tc.classname, tc.name = attr(t.Attr, "classname"), attr(t.Attr, "name")
-				caseDepth = depth
-				if !timePattern.MatchString(attr(t.Attr, "time")) || !hasAttr(t.Attr, "time") {
-					tc.clean = false
-				}
-			case tc != nil && depth > caseDepth+1:
-				tc.nested = true
-				// Only an earlier attempt holds elements, and only these.
-				child := tc.children[len(tc.children)-1].name // the element open at depth 1 inside it
-				attempt := strings.HasPrefix(child, "rerun") || strings.HasPrefix(child, "flaky")
-				if depth > caseDepth+2 || !attempt || (name != "stackTrace" && name != "system-out" && name != "system-err") {
-					tc.clean = false // unknown content: rendered anew, without it
-				}
-			case tc != nil && depth == caseDepth+1:
-				tc.children = append(tc.children, oldChild{name: name, message: attr(t.Attr, "message"),
-					typ: attr(t.Attr, "type"), content: span{end, end}})
-				switch name {
-				case "failure", "error", "skipped", "rerunFailure", "rerunError", "flakyFailure", "flakyError", "system-out", "system-err":
-				default:
-					tc.clean = false
-				}
-				switch name {
-				case "failure":
-					tc.state = max(tc.state, Failed)
-				case "error":
-					tc.state = Errored
-				case "skipped":
-					if tc.state == Passed {
-						tc.state = SkippedState
-					}
-					if hasAttr(t.Attr, "type") {
-						tc.clean = false
-					}
-				}
-				switch name {
-				case "failure", "error", "rerunFailure", "rerunError", "flakyFailure", "flakyError":
-					if !hasAttr(t.Attr, "type") {
-						tc.clean = false
-					}
-				}
+			if err := p.start(t, off, end); err != nil {
+				return nil, err
 			}
 		case xml.EndElement:
-			name := t.Name.Local
-			switch {
-			case r.junkAt > 0:
-				if depth == r.junkAt {
-					r.junk = append(r.junk, span{r.junkFrom, end})
-					r.junkAt = 0
-				}
-			case suite != nil && suite.junkDepth > 0:
-				if depth == suite.junkDepth {
-					suite.junk = append(suite.junk, span{suite.junkStart, end})
-					suite.junkDepth = 0
-				}
-			case tc != nil && depth == caseDepth+1 && !tc.nested:
-				tc.children[len(tc.children)-1].content.end = off
-			case tc != nil && depth == caseDepth:
-				tc.el.end = end
-				suite.cases = append(suite.cases, tc)
-				tc = nil
-			case name == "properties" && suite != nil && tc == nil && suite.inProps && depth == suite.propsDepth:
-				suite.inProps = false
-				if off == suite.props.end { // <properties/>
-					suite.props.end = end
-				} else {
-					suite.propsClose = off
-					suite.props.end = end
-				}
-			case name == "testsuite" && suite != nil && tc == nil && (depth == 2 || r.root == "testsuite"):
-				suite.closeTag = span{off, end}
-				suite.selfClosing = off == suite.startTag.end && bytes.HasSuffix(data[suite.startTag.start:suite.startTag.end], []byte("/>"))
-				r.suites = append(r.suites, suite)
-				suite = nil
-			}
-			if depth == 1 {
-				r.rootEnd = span{off, end}
-			}
-			depth--
+			p.end(t, off, end)
 		}
 	}
-	if r.root == "" {
+	if p.r.root == "" {
 		return nil, fmt.Errorf("%w: no root element", ErrInvalidReport)
 	}
-	return r, nil
+	return p.r, nil
+}
+
+// reportParser is where parseReport is in the report.
+type reportParser struct {
+	r                *report
+	suite            *oldSuite // the suite open now, or nil
+	tc               *oldCase  // the testcase open now, or nil
+	depth, caseDepth int
+}
+
+// start takes an element's start tag, at data[off:end].
+func (p *reportParser) start(t xml.StartElement, off, end int) error {
+	r := p.r
+	p.depth++
+	depth := p.depth
+	if depth > MaxDepth {
+		return tooDeep()
+	}
+	name := t.Name.Local
+	suite, tc := p.suite, p.tc
+	switch {
+	case depth == 1:
+		if name != "testsuites" && name != "testsuite" {
+			return fmt.Errorf("%w: root element is <%s>, want <testsuites> or <testsuite>", ErrInvalidReport, name)
+		}
+		r.root, r.rootTag, r.rootAttr = name, span{off, end}, t.Attr
+		if name == "testsuite" {
+			p.suite = r.newSuite(t, off, end)
+			p.suite.depth = depth
+		}
+	case r.junkAt > 0:
+		// inside an element the schema does not allow: dropped whole
+	case suite == nil && depth == 2 && r.root == "testsuites" && name != "testsuite":
+		r.junkAt, r.junkFrom = depth, off
+	case name == "testsuite" && suite == nil && depth == 2 && r.root == "testsuites":
+		p.suite = r.newSuite(t, off, end)
+		p.suite.depth = depth
+	case suite != nil && suite.junkDepth > 0:
+		// inside an element the schema does not allow: dropped whole
+	case suite != nil && tc == nil && !suite.inProps && depth == suite.depth+1 &&
+		!(name == "testcase" || (name == "properties" && suite.propsDepth == 0)):
+		// Surefire's schema has no suite-level system-out or
+		// system-err, and nothing else there either.
+		suite.junkDepth, suite.junkStart = depth, off
+	case name == "properties" && suite != nil && tc == nil && suite.propsDepth == 0:
+		suite.props, suite.propsClose, suite.propsDepth = span{off, end}, -1, depth
+		suite.inProps = true
+	case suite != nil && tc == nil && suite.inProps && depth > suite.propsDepth:
+		if depth == suite.propsDepth+1 && name == "property" && hasAttr(t.Attr, "name") && hasAttr(t.Attr, "value") {
+			suite.propList = append(suite.propList, Property{Name: attr(t.Attr, "name"), Value: attr(t.Attr, "value")})
+		} else {
+			suite.propsDirty = true
+		}
+	case name == "testcase" && suite != nil && tc == nil:
+		p.tc = &oldCase{el: span{start: off}, clean: true}
+		p.tc.classname, p.tc.name = attr(t.Attr, "classname"), attr(t.Attr, "name")
+		p.caseDepth = depth
+		if !timePattern.MatchString(attr(t.Attr, "time")) || !hasAttr(t.Attr, "time") {
+			p.tc.clean = false
+		}
+	case tc != nil && depth > p.caseDepth+1:
+		tc.nested = true
+		// Only an earlier attempt holds elements, and only these.
+		child := tc.children[len(tc.children)-1].name // the element open at depth 1 inside it
+		attempt := strings.HasPrefix(child, "rerun") || strings.HasPrefix(child, "flaky")
+		if depth > p.caseDepth+2 || !attempt || (name != "stackTrace" && name != "system-out" && name != "system-err") {
+			tc.clean = false // unknown content: rendered anew, without it
+		}
+	case tc != nil && depth == p.caseDepth+1:
+		tc.child(t, end)
+	}
+	return nil
+}
+
+// child takes the start tag of an element right inside the testcase: its
+// result, an earlier attempt, or its output. A testcase with anything
+// else, or with a result that lacks a type, is not clean: it is rendered
+// anew.
+func (tc *oldCase) child(t xml.StartElement, end int) {
+	name := t.Name.Local
+	tc.children = append(tc.children, oldChild{name: name, message: attr(t.Attr, "message"),
+		typ: attr(t.Attr, "type"), content: span{end, end}})
+	switch name {
+	case "failure", "error", "skipped", "rerunFailure", "rerunError", "flakyFailure", "flakyError", "system-out", "system-err":
+	default:
+		tc.clean = false
+	}
+	switch name {
+	case "failure":
+		tc.state = max(tc.state, Failed)
+	case "error":
+		tc.state = Errored
+	case "skipped":
+		if tc.state == Passed {
+			tc.state = SkippedState
+		}
+		if hasAttr(t.Attr, "type") {
+			tc.clean = false
+		}
+	}
+	switch name {
+	case "failure", "error", "rerunFailure", "rerunError", "flakyFailure", "flakyError":
+		if !hasAttr(t.Attr, "type") {
+			tc.clean = false
+		}
+	}
+}
+
+// end takes an element's end tag, at data[off:end].
+func (p *reportParser) end(t xml.EndElement, off, end int) {
+	r, suite, tc, depth := p.r, p.suite, p.tc, p.depth
+	name := t.Name.Local
+	switch {
+	case r.junkAt > 0:
+		if depth == r.junkAt {
+			r.junk = append(r.junk, span{r.junkFrom, end})
+			r.junkAt = 0
+		}
+	case suite != nil && suite.junkDepth > 0:
+		if depth == suite.junkDepth {
+			suite.junk = append(suite.junk, span{suite.junkStart, end})
+			suite.junkDepth = 0
+		}
+	case tc != nil && depth == p.caseDepth+1 && !tc.nested:
+		tc.children[len(tc.children)-1].content.end = off
+	case tc != nil && depth == p.caseDepth:
+		tc.el.end = end
+		suite.cases = append(suite.cases, tc)
+		p.tc = nil
+	case name == "properties" && suite != nil && tc == nil && suite.inProps && depth == suite.propsDepth:
+		suite.inProps = false
+		if off == suite.props.end { // <properties/>
+			suite.props.end = end
+		} else {
+			suite.propsClose = off
+			suite.props.end = end
+		}
+	case name == "testsuite" && suite != nil && tc == nil && (depth == 2 || r.root == "testsuite"):
+		suite.closeTag = span{off, end}
+		suite.selfClosing = off == suite.startTag.end && bytes.HasSuffix(r.data[suite.startTag.start:suite.startTag.end], []byte("/>"))
+		r.suites = append(r.suites, suite)
+		p.suite = nil
+	}
+	if depth == 1 {
+		r.rootEnd = span{off, end}
+	}
+	p.depth--
 }
 
 func (r *report) newSuite(t xml.StartElement, off, end int) *oldSuite {
@@ -341,103 +374,159 @@ type edit struct {
 
 type caseKey struct{ classname, name string }
 
-func (r *report) merge(w io.Writer, run *Testsuites, opts UpdateOptions) (Totals, error) {
-	// The testcases of this run, by key, and their suites.
-	fresh := map[caseKey]*Testcase{}
-	freshSuite := map[caseKey]string{}
-	for si := range run.Suites {
-		s := &run.Suites[si]
-		for ci := range s.Testcases {
-			tc := &s.Testcases[ci]
-			k := caseKey{tc.Classname, tc.Name}
-			fresh[k] = tc
-			freshSuite[k] = s.Name
-		}
-	}
-	used := map[caseKey]bool{}
-	var edits []edit
-	var totals Totals
-	suiteByName := map[string]*oldSuite{}
-	suiteCounts := map[*oldSuite]*Totals{}
+// update writes the old report with the run's testcases merged in: as a
+// list of edits of the old report's bytes, so that what gorerun does not
+// change stays byte for byte as it was.
+func (r *report) update(w io.Writer, run *Testsuites, opts UpdateOptions) (Totals, error) {
+	u := &updater{r: r, opts: opts, fresh: map[caseKey]*Testcase{}, used: map[caseKey]bool{},
+		suiteByName: map[string]*oldSuite{}, suiteCounts: map[*oldSuite]*Totals{}}
+	u.indexRun(run)
 	for _, j := range r.junk {
-		edits = append(edits, edit{at: lineSpan(r.data, j)})
+		u.edits = append(u.edits, edit{at: lineSpan(r.data, j)})
 	}
 	for _, s := range r.suites {
-		for _, j := range s.junk {
-			edits = append(edits, edit{at: lineSpan(r.data, j)})
-		}
-		suiteByName[s.name] = s
-		counts := &Totals{}
-		suiteCounts[s] = counts
-		// Collapse repeated attempts: the last testcase of a key wins.
-		last := make(map[caseKey]*oldCase, len(s.cases))
-		repeated := map[caseKey][]*oldCase{} // repeated attempts, in order
-		for _, c := range s.cases {
-			k := caseKey{c.classname, c.name}
-			if prev := last[k]; prev != nil {
-				if repeated[k] == nil {
-					repeated[k] = []*oldCase{prev}
-				}
-				repeated[k] = append(repeated[k], c)
-			}
-			last[k] = c
-		}
-		for _, c := range s.cases {
-			k := caseKey{c.classname, c.name}
-			if last[k] != c {
-				edits = append(edits, edit{at: lineSpan(r.data, c.el)})
-				continue
-			}
-			var earlier []*oldCase
-			if same := repeated[k]; same != nil {
-				earlier = same[:len(same)-1]
-			}
-			n := fresh[k]
-			var st State
-			switch {
-			case n != nil:
-				used[k] = true
-				st = n.State() // earlier attempts add no failure of their own
-				all := append(earlier, c)
-				edits = append(edits, edit{at: c.el, lazy: func() ([]byte, error) {
-					merged, err := r.mergeCase(all, *n, opts)
-					if err != nil {
-						return nil, err
-					}
-					return render(merged, indentBefore(r.data, c.el.start), opts.Indent), nil
-				}})
-			case len(earlier) > 0 || !c.clean:
-				prev, err := r.decodeCase(c)
-				if err != nil {
-					return Totals{}, err
-				}
-				merged, err := r.mergeCase(earlier, prev, opts)
-				if err != nil {
-					return Totals{}, err
-				}
-				st = merged.State()
-				edits = append(edits, edit{at: c.el, text: render(merged, indentBefore(r.data, c.el.start), opts.Indent)})
-			default:
-				st = c.state
-			}
-			counts.add(st)
+		if err := u.updateCases(s); err != nil {
+			return Totals{}, err
 		}
 	}
-	// Testcases of this run that the old report lacks.
-	var newSuites []*Testsuite
-	newSuiteIndex := map[string]*Testsuite{}
-	additions := map[*oldSuite][]*Testcase{}
+	newSuites, additions := u.addedCases(run)
+	var totals Totals
+	for _, s := range r.suites {
+		u.updateSuite(s, additions[s])
+		totals.addAll(u.suiteCounts[s])
+	}
+	var suitesXML []byte
+	for _, ns := range newSuites {
+		totals.addAll(&Totals{Tests: ns.Tests, Failures: ns.Failures, Errors: ns.Errors, Skipped: ns.Skipped})
+		b, err := xml.MarshalIndent(struct {
+			XMLName xml.Name `xml:"testsuite"`
+			*Testsuite
+		}{Testsuite: ns}, opts.Indent, opts.Indent)
+		if err != nil {
+			return Totals{}, fmt.Errorf("rendering testsuite %s: %w", ns.Name, err)
+		}
+		suitesXML = append(append(suitesXML, b...), '\n')
+	}
+	if err := writeEdits(w, r.data, u.edits, r, totals, suitesXML); err != nil {
+		return Totals{}, err
+	}
+	return totals, nil
+}
+
+// updater is the state of one update: the run's testcases by key, which
+// of them the old report had, and the edits so far.
+type updater struct {
+	r           *report
+	opts        UpdateOptions
+	fresh       map[caseKey]*Testcase // the run's testcases
+	used        map[caseKey]bool      // ... that replaced an old one
+	edits       []edit
+	suiteByName map[string]*oldSuite
+	suiteCounts map[*oldSuite]*Totals
+}
+
+// indexRun indexes the run's testcases by key.
+func (u *updater) indexRun(run *Testsuites) {
 	for si := range run.Suites {
 		s := &run.Suites[si]
 		for ci := range s.Testcases {
 			tc := &s.Testcases[ci]
-			k := caseKey{tc.Classname, tc.Name}
-			if used[k] {
+			u.fresh[caseKey{tc.Classname, tc.Name}] = tc
+		}
+	}
+}
+
+// updateCases edits the testcases of an old suite: repeated attempts of a
+// testcase collapse into its last, which takes the earlier ones as
+// flaky or rerun elements; a testcase the run has again takes the run's
+// result after the old attempts.
+func (u *updater) updateCases(s *oldSuite) error {
+	r := u.r
+	for _, j := range s.junk {
+		u.edits = append(u.edits, edit{at: lineSpan(r.data, j)})
+	}
+	u.suiteByName[s.name] = s
+	counts := &Totals{}
+	u.suiteCounts[s] = counts
+	// Collapse repeated attempts: the last testcase of a key wins.
+	last := make(map[caseKey]*oldCase, len(s.cases))
+	repeated := map[caseKey][]*oldCase{} // repeated attempts, in order
+	for _, c := range s.cases {
+		k := caseKey{c.classname, c.name}
+		if prev := last[k]; prev != nil {
+			if repeated[k] == nil {
+				repeated[k] = []*oldCase{prev}
+			}
+			repeated[k] = append(repeated[k], c)
+		}
+		last[k] = c
+	}
+	for _, c := range s.cases {
+		k := caseKey{c.classname, c.name}
+		if last[k] != c {
+			u.edits = append(u.edits, edit{at: lineSpan(r.data, c.el)})
+			continue
+		}
+		var earlier []*oldCase
+		if same := repeated[k]; same != nil {
+			earlier = same[:len(same)-1]
+		}
+		st, err := u.updateCase(c, earlier, u.fresh[k])
+		if err != nil {
+			return err
+		}
+		counts.add(st)
+	}
+	return nil
+}
+
+// updateCase edits one old testcase (the last of its key, after the
+// earlier attempts) with the run's n, if any, and returns its final state.
+func (u *updater) updateCase(c *oldCase, earlier []*oldCase, n *Testcase) (State, error) {
+	r, opts := u.r, u.opts
+	switch {
+	case n != nil:
+		u.used[caseKey{c.classname, c.name}] = true
+		all := append(earlier, c)
+		u.edits = append(u.edits, edit{at: c.el, lazy: func() ([]byte, error) {
+			folded, err := r.foldAttempts(all, *n, opts)
+			if err != nil {
+				return nil, err
+			}
+			return render(folded, indentBefore(r.data, c.el.start), opts.Indent), nil
+		}})
+		return n.State(), nil // earlier attempts add no failure of their own
+	case len(earlier) > 0 || !c.clean:
+		prev, err := r.decodeCase(c)
+		if err != nil {
+			return 0, err
+		}
+		folded, err := r.foldAttempts(earlier, prev, opts)
+		if err != nil {
+			return 0, err
+		}
+		u.edits = append(u.edits, edit{at: c.el, text: render(folded, indentBefore(r.data, c.el.start), opts.Indent)})
+		return folded.State(), nil
+	default:
+		return c.state, nil
+	}
+}
+
+// addedCases sorts the run's testcases that the old report lacks: those of
+// a suite it has (additions) and new suites.
+func (u *updater) addedCases(run *Testsuites) (newSuites []*Testsuite, additions map[*oldSuite][]*Testcase) {
+	newSuiteIndex := map[string]*Testsuite{}
+	additions = map[*oldSuite][]*Testcase{}
+	for si := range run.Suites {
+		s := &run.Suites[si]
+		for ci := range s.Testcases {
+			tc := &s.Testcases[ci]
+			if u.used[caseKey{tc.Classname, tc.Name}] {
 				continue
 			}
-			if old := suiteByName[s.Name]; old != nil {
+			if old := u.suiteByName[s.Name]; old != nil {
 				additions[old] = append(additions[old], tc)
-				suiteCounts[old].add(tc.State())
+				u.suiteCounts[old].add(tc.State())
 				continue
 			}
 			ns := newSuiteIndex[s.Name]
@@ -449,100 +538,90 @@ func (r *report) merge(w io.Writer, run *Testsuites, opts UpdateOptions) (Totals
 			ns.AddTestcase(*tc)
 		}
 	}
-	for _, s := range r.suites {
-		c := suiteCounts[s]
-		var moved []xml.Attr
-		tag := suiteTag(s.attrs, *c, &moved)
-		// Attributes moved into <properties> never repeat a property.
-		have := map[string]bool{}
-		for _, p := range s.propList {
-			have[p.Name] = true
-		}
-		var props []byte
-		addProp := func(name, value string) {
-			if have[name] {
-				return
-			}
-			have[name] = true
-			props = append(props, s.indent+opts.Indent+opts.Indent...)
-			props = append(props, `<property name="`...)
-			props = append(props, escapeAttr(name)...)
-			props = append(props, `" value="`...)
-			props = append(props, escapeAttr(value)...)
-			props = append(props, "\"></property>\n"...)
-		}
-		for _, a := range moved {
-			addProp(a.Name.Local, a.Value)
-		}
-		if s.propsDirty {
-			// Only <property> elements are valid there: render them anew,
-			// then the moved attributes.
-			added := props
-			props, have = nil, map[string]bool{}
-			for _, p := range s.propList {
-				addProp(p.Name, p.Value)
-			}
-			props = append(props, added...)
-			block := bytes.TrimRight(propsBlock(props, s.indent+opts.Indent), "\n")
-			edits = append(edits, edit{at: s.props, text: bytes.TrimLeft(block, " \t")})
-			props = nil
-		}
-		var adds []byte
-		for _, tc := range additions[s] {
-			adds = append(adds, s.indent+opts.Indent...)
-			adds = append(adds, render(*tc, s.indent+opts.Indent, opts.Indent)...)
-			adds = append(adds, '\n')
-		}
-		switch {
-		case s.selfClosing:
-			text := append([]byte(tag+"\n"), propsBlock(props, s.indent+opts.Indent)...)
-			text = append(text, adds...)
-			text = append(text, s.indent+"</testsuite>"...)
-			edits = append(edits, edit{at: s.startTag, text: text})
-		default:
-			text := []byte(tag)
-			if len(props) > 0 && s.props.end == 0 {
-				text = append(append(text, '\n'), propsBlock(props, s.indent+opts.Indent)...)
-				text = bytes.TrimRight(text, "\n")
-			}
-			edits = append(edits, edit{at: s.startTag, text: text})
-			if len(props) > 0 && s.props.end != 0 {
-				if s.propsClose >= 0 {
-					at := s.propsClose - len(indentBefore(r.data, s.propsClose))
-					edits = append(edits, edit{at: span{at, at}, text: props})
-				} else {
-					edits = append(edits, edit{at: s.props, text: bytes.TrimRight(propsBlock(props, s.indent+opts.Indent), "\n")})
-				}
-			}
-			if len(adds) > 0 {
-				at := s.closeTag.start - len(indentBefore(r.data, s.closeTag.start))
-				edits = append(edits, edit{at: span{at, at}, text: adds})
-			}
-		}
-		totals.Tests += c.Tests
-		totals.Failures += c.Failures
-		totals.Errors += c.Errors
-		totals.Skipped += c.Skipped
+	return newSuites, additions
+}
+
+// updateSuite edits an old suite's start tag (its counts), its properties
+// (attributes the schemas do not allow move there) and adds the testcases
+// it lacked.
+func (u *updater) updateSuite(s *oldSuite, added []*Testcase) {
+	r, opts := u.r, u.opts
+	var moved []xml.Attr
+	tag := suiteTag(s.attrs, *u.suiteCounts[s], &moved)
+	props := u.suiteProperties(s, moved)
+	var adds []byte
+	for _, tc := range added {
+		adds = append(adds, s.indent+opts.Indent...)
+		adds = append(adds, render(*tc, s.indent+opts.Indent, opts.Indent)...)
+		adds = append(adds, '\n')
 	}
-	var suitesXML []byte
-	for _, ns := range newSuites {
-		totals.Tests += ns.Tests
-		totals.Failures += ns.Failures
-		totals.Errors += ns.Errors
-		totals.Skipped += ns.Skipped
-		b, err := xml.MarshalIndent(struct {
-			XMLName xml.Name `xml:"testsuite"`
-			*Testsuite
-		}{Testsuite: ns}, opts.Indent, opts.Indent)
-		if err != nil {
-			return Totals{}, fmt.Errorf("rendering testsuite %s: %w", ns.Name, err)
+	if s.selfClosing {
+		text := append([]byte(tag+"\n"), propsBlock(props, s.indent+opts.Indent)...)
+		text = append(text, adds...)
+		text = append(text, s.indent+"</testsuite>"...)
+		u.edits = append(u.edits, edit{at: s.startTag, text: text})
+		return
+	}
+	text := []byte(tag)
+	if len(props) > 0 && s.props.end == 0 {
+		text = append(append(text, '\n'), propsBlock(props, s.indent+opts.Indent)...)
+		text = bytes.TrimRight(text, "\n")
+	}
+	u.edits = append(u.edits, edit{at: s.startTag, text: text})
+	if len(props) > 0 && s.props.end != 0 {
+		if s.propsClose >= 0 {
+			at := s.propsClose - len(indentBefore(r.data, s.propsClose))
+			u.edits = append(u.edits, edit{at: span{at, at}, text: props})
+		} else {
+			u.edits = append(u.edits, edit{at: s.props, text: bytes.TrimRight(propsBlock(props, s.indent+opts.Indent), "\n")})
 		}
-		suitesXML = append(append(suitesXML, b...), '\n')
 	}
-	if err := writeEdits(w, r.data, edits, r, totals, suitesXML); err != nil {
-		return Totals{}, err
+	if len(adds) > 0 {
+		at := s.closeTag.start - len(indentBefore(r.data, s.closeTag.start))
+		u.edits = append(u.edits, edit{at: span{at, at}, text: adds})
 	}
-	return totals, nil
+}
+
+// suiteProperties returns the <property> elements to add to a suite for
+// the attributes moved off its tag (a property is never repeated). When
+// the suite's <properties> hold anything else, they are rendered anew
+// with an edit, and nothing is left to add.
+func (u *updater) suiteProperties(s *oldSuite, moved []xml.Attr) []byte {
+	indent := u.opts.Indent
+	have := map[string]bool{}
+	for _, p := range s.propList {
+		have[p.Name] = true
+	}
+	var props []byte
+	addProp := func(name, value string) {
+		if have[name] {
+			return
+		}
+		have[name] = true
+		props = append(props, s.indent+indent+indent...)
+		props = append(props, `<property name="`...)
+		props = append(props, escapeAttr(name)...)
+		props = append(props, `" value="`...)
+		props = append(props, escapeAttr(value)...)
+		props = append(props, "\"></property>\n"...)
+	}
+	for _, a := range moved {
+		addProp(a.Name.Local, a.Value)
+	}
+	if !s.propsDirty {
+		return props
+	}
+	// Only <property> elements are valid there: render them anew, then
+	// the moved attributes.
+	added := props
+	props, have = nil, map[string]bool{}
+	for _, p := range s.propList {
+		addProp(p.Name, p.Value)
+	}
+	props = append(props, added...)
+	block := bytes.TrimRight(propsBlock(props, s.indent+indent), "\n")
+	u.edits = append(u.edits, edit{at: s.props, text: bytes.TrimLeft(block, " \t")})
+	return nil
 }
 
 func propsBlock(props []byte, indent string) []byte {
@@ -553,6 +632,15 @@ func propsBlock(props []byte, indent string) []byte {
 	return b
 }
 
+// addAll adds the counts of c.
+func (t *Totals) addAll(c *Totals) {
+	t.Tests += c.Tests
+	t.Failures += c.Failures
+	t.Errors += c.Errors
+	t.Skipped += c.Skipped
+}
+
+// add counts a testcase in state s.
 func (t *Totals) add(s State) {
 	t.Tests++
 	switch s {
@@ -722,9 +810,9 @@ func (r *report) decodeCase(c *oldCase) (Testcase, error) {
 	return tc, nil
 }
 
-// mergeCase makes the final testcase from earlier attempts (old testcases,
+// foldAttempts makes the final testcase from earlier attempts (old testcases,
 // oldest first) and the final one.
-func (r *report) mergeCase(earlier []*oldCase, final Testcase, opts UpdateOptions) (Testcase, error) {
+func (r *report) foldAttempts(earlier []*oldCase, final Testcase, opts UpdateOptions) (Testcase, error) {
 	if opts.OnlyLast {
 		return final, nil
 	}

@@ -568,6 +568,7 @@ func (o *options) config(stdin io.Reader, stdout, stderr io.Writer, getenv func(
 		Parallel: o.rerunParallel,
 		Delay:    time.Duration(o.rerunDelay),
 		Tracker:  grouping.Options{KeepPassingOutput: o.junitOutput == "all", MaxOutput: int(o.junitMaxOutput)},
+		OnlyLast: o.rerunOnlyLast,
 
 		Shard:        o.shard,
 		ShardBy:      o.shardBy,
@@ -583,10 +584,6 @@ func (o *options) config(stdin io.Reader, stdout, stderr io.Writer, getenv func(
 			Format:            o.format,
 			Color:             !o.noColor && useColor(stdout, getenv),
 			HideRerunDetails:  o.hideRerunDetails,
-			OnlyLast:          o.rerunOnlyLast,
-			MaxReruns:         o.rerunClassMax,
-			RerunDelay:        time.Duration(o.rerunDelay),
-			MaxOutput:         int(o.junitMaxOutput),
 			HideEmptyPackages: o.formatHideEmpty,
 			Icons:             o.formatIcons,
 			Hide:              hide,
@@ -596,8 +593,6 @@ func (o *options) config(stdin io.Reader, stdout, stderr io.Writer, getenv func(
 		JUnit: junitout.Options{
 			ClassnameGroup:    o.junitClassname == "group",
 			OutputAll:         o.junitOutput == "all",
-			MaxOutput:         int(o.junitMaxOutput),
-			OnlyLast:          o.rerunOnlyLast,
 			Version:           versionString(),
 			ClassnameFormat:   o.junitCaseFormat,
 			SuiteNameFormat:   o.junitSuiteFormat,

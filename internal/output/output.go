@@ -33,6 +33,21 @@ type PrefixWriter interface {
 	PrefixDone(p *grouping.Package, k int)
 }
 
+// Quiet is an Output whose Finish only reads the report and prints
+// nothing, so that it may finish while the outputs before it do: the
+// session starts it first and takes its outcome in its turn.
+type Quiet interface {
+	Output
+	FinishesQuietly()
+}
+
+// Verdict is an Output whose result decides whether the run failed,
+// instead of the run's report (--update-xml: the merged report).
+type Verdict interface {
+	Output
+	Failed() bool
+}
+
 // Result is what a finished run hands its outputs.
 type Result struct {
 	Report      *grouping.Report

@@ -1,7 +1,6 @@
 package session
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -9,25 +8,15 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/gorerun/gorerun/grouping"
-	"github.com/gorerun/gorerun/internal/env/gomod"
-	"github.com/gorerun/gorerun/internal/file/inputfile"
 	"github.com/gorerun/gorerun/internal/file/outpath"
 	"github.com/gorerun/gorerun/internal/file/spool"
 	"github.com/gorerun/gorerun/internal/output"
-	"github.com/gorerun/gorerun/internal/output/history"
-	"github.com/gorerun/gorerun/internal/output/htmlreport"
-	"github.com/gorerun/gorerun/internal/output/jsonfile"
-	"github.com/gorerun/gorerun/internal/output/junit"
 	"github.com/gorerun/gorerun/internal/output/lastfailed"
-	"github.com/gorerun/gorerun/internal/output/postrun"
-	"github.com/gorerun/gorerun/internal/output/rerunreport"
-	"github.com/gorerun/gorerun/internal/output/summary"
 	"github.com/gorerun/gorerun/internal/output/terminal"
 	"github.com/gorerun/gorerun/internal/runner"
 	"github.com/gorerun/gorerun/internal/runner/proc"
@@ -68,8 +57,10 @@ type Config struct {
 	LastFailedNone bool   // nothing recorded: run nothing (instead of everything)
 	CacheDir       string // the cache's directory; .gorerun in the module root when empty
 
-	Terminal  terminal.Options
-	JUnit     junitout.Options // shape of --junitfile and --update-xml (versions, host, time are filled in)
+	// OnlyLast shows and reports the final attempt only (--rerun-only-last).
+	OnlyLast  bool
+	Terminal  terminal.Options // the terminal's shape (the rerun policy, output cap and OnlyLast are filled in)
+	JUnit     junitout.Options // shape of --junitfile and --update-xml (the output cap, OnlyLast, versions, host and time are filled in)
 	JUnitFile string
 	JSONFile  string
 	UpdateXML string
@@ -137,12 +128,12 @@ func run(ctx context.Context, cfg Config) (int, error) {
 	if err != nil {
 		return ExitUsage, err
 	}
-	defer o.all.Abort() // a no-op for outputs already finished
+	defer o.list.Abort() // a no-op for outputs already finished
 	defer o.spool.Close()
 	runCtx, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
 	if cfg.MaxFails > 0 {
-		o.all = append(o.all, &failLimit{max: cfg.MaxFails, stop: stop})
+		o.observers = append(o.observers, &failLimit{max: cfg.MaxFails, stop: stop})
 	}
 
 	var report *grouping.Report
@@ -180,51 +171,20 @@ func run(ctx context.Context, cfg Config) (int, error) {
 	}
 	report.Freeze() // every output reads the same histories
 	result := output.Result{Report: report, Elapsed: time.Since(start), Interrupted: interrupted}
-	// The JUnit report is written while the terminal shows the summary:
-	// both only read the report (built once, see Freeze), and the file
-	// output prints nothing. Its outcome is taken in its turn.
-	var junitDone sync.WaitGroup
-	var junitErr error
-	if o.junit != nil {
-		junitDone.Go(func() { junitErr = o.junit.Finish(result) })
-	}
-	defer junitDone.Wait() // before the outputs are aborted
-	// Every output is finished, whatever happened to the ones before it
-	// (a full disk under one report must not cost the others): each
-	// failure is named, and any fails the run.
-	var failedOutputs []error
-	for _, x := range o.inFinishOrder() {
-		var err error
-		if o.junit != nil && x == output.Output(o.junit) {
-			junitDone.Wait()
-			err = junitErr
-		} else {
-			err = x.Finish(result)
-		}
-		switch {
-		case output.IsWarning(err):
-			fmt.Fprintf(cfg.Stderr, "gorerun: warning: %v\n", err)
-		case err != nil:
-			failedOutputs = append(failedOutputs, err)
-		}
-	}
-	if n := len(failedOutputs); n > 0 {
-		for _, err := range failedOutputs[:n-1] {
-			fmt.Fprintf(cfg.Stderr, "gorerun: %v\n", err)
-		}
+	if err := o.finish(result, cfg.Stderr); err != nil {
 		if interrupted {
-			fmt.Fprintf(cfg.Stderr, "gorerun: %v\n", failedOutputs[n-1])
+			fmt.Fprintf(cfg.Stderr, "gorerun: %v\n", err)
 			fmt.Fprintln(cfg.Stderr, "gorerun: interrupted: the results above are partial")
 			return ExitInterrupted, nil
 		}
-		return ExitFailed, failedOutputs[n-1]
+		return ExitFailed, err
 	}
 	failed := report.Failed()
 	if q.Len() > 0 {
 		failed = q.Failed(report)
 	}
-	if o.update != nil {
-		failed = o.update.Failed()
+	if v := o.verdict(); v != nil {
+		failed = v.Failed()
 	}
 	switch {
 	case interrupted:
@@ -280,7 +240,7 @@ func runRaw(ctx context.Context, cfg Config, o *outputs) (*grouping.Report, bool
 	if cfg.Debug != nil {
 		fmt.Fprintf(cfg.Debug, "gorerun: debug: running %s\n", strings.Join(cfg.GoFlags, " "))
 	}
-	obs := newStreamed(o.all, cfg.UpdateXML == "", o.spool)
+	obs := newStreamed(o.observers, cfg.UpdateXML == "", o.spool)
 	defer obs.stop()
 	report, readErr := runner.Read(stdout, "--raw-command output", obs, cfg.Tracker)
 	io.Copy(io.Discard, stdout) // let the command finish writing
@@ -299,178 +259,6 @@ func runRaw(ctx context.Context, cfg Config, o *outputs) (*grouping.Report, bool
 		return report, true, nil
 	}
 	return report, false, nil
-}
-
-// inFinishOrder lists the outputs in the order they finish: what the user
-// reads first, files last.
-func (o *outputs) inFinishOrder() []output.Output {
-	list := []output.Output{o.term}
-	if o.annotations != nil {
-		list = append(list, o.annotations)
-	}
-	if o.summary != nil {
-		list = append(list, o.summary)
-	}
-	if o.cache != nil {
-		list = append(list, o.cache)
-	}
-	if o.jsonFile != nil {
-		list = append(list, o.jsonFile)
-	}
-	if o.junit != nil {
-		list = append(list, o.junit)
-	}
-	if o.update != nil {
-		list = append(list, o.update)
-	}
-	if o.jsonTiming != nil {
-		list = append(list, o.jsonTiming)
-	}
-	if o.rerunReport != nil {
-		list = append(list, o.rerunReport)
-	}
-	if o.html != nil {
-		list = append(list, o.html)
-	}
-	if o.history != nil {
-		list = append(list, o.history)
-	}
-	if o.postRun != nil {
-		list = append(list, o.postRun) // last: the files it names are written
-	}
-	return list
-}
-
-// outputs are the run's outputs, opened.
-type outputs struct {
-	term        *terminal.Terminal
-	annotations *terminal.AnnotationsOutput
-	summary     *summary.Summary
-	cache       *lastfailed.Output
-	jsonFile    *jsonfile.Writer
-	jsonTiming  *jsonfile.Writer
-	rerunReport *rerunreport.Report
-	html        *htmlreport.Output
-	history     *history.Output
-	postRun     *postrun.Command
-	junit       *junit.FileOutput
-	update      *junit.UpdateOutput
-	all         output.List // every output, for the run's hooks
-	junitOpts   junitout.Options
-	// spool holds the output of the failed tests of compacted packages
-	// (see streamed) until the outputs have finished.
-	spool *spool.File
-}
-
-// open opens every output that writes a file, so that a bad path is
-// refused before anything runs.
-func open(f *facts, cfg Config, start time.Time) (*outputs, error) {
-	if cfg.Terminal.ModulePath == "" {
-		cfg.Terminal.ModulePath = gomod.ModulePath(cmp.Or(cfg.Dir, "."))
-	}
-	o := &outputs{term: terminal.NewTerminal(cfg.Stdout, cfg.Terminal), spool: spool.New("")}
-	o.all = output.List{o.term}
-	if cfg.Terminal.Format == "github-actions" {
-		modulePath := "" // file names of a recorded stream stay as they are
-		if cfg.Input == "" {
-			modulePath = cfg.Terminal.ModulePath
-		}
-		o.annotations = terminal.NewAnnotations(cfg.Stdout, modulePath)
-	}
-	if cfg.SummaryMD != "" {
-		o.summary = summary.New(cfg.SummaryMD)
-		o.summary.Flakiest = f.flakiest()
-	}
-	if cfg.JSONFile != "" {
-		w, err := jsonfile.Create(cfg.JSONFile)
-		if err != nil {
-			return nil, usage(err)
-		}
-		o.jsonFile = w
-		o.all = append(o.all, w)
-	}
-	for _, extra := range []struct {
-		path   string
-		create func(string) (output.Output, error)
-	}{
-		{cfg.JSONTimingFile, func(p string) (output.Output, error) {
-			w, err := jsonfile.CreateTiming(p)
-			o.jsonTiming = w
-			return w, err
-		}},
-		{cfg.RerunReport, func(p string) (output.Output, error) {
-			r, err := rerunreport.New(p)
-			o.rerunReport = r
-			return r, err
-		}},
-		{cfg.HTMLFile, func(p string) (output.Output, error) {
-			h, err := htmlreport.NewOutput(p, htmlreport.Meta{Command: cfg.Command,
-				GoVersion: f.goVersion(), Commit: f.commit(), History: f.historyLookup()})
-			o.html = h
-			return h, err
-		}},
-	} {
-		if extra.path == "" {
-			continue
-		}
-		x, err := extra.create(extra.path)
-		if err != nil {
-			o.all.Abort()
-			return nil, usage(err)
-		}
-		o.all = append(o.all, x)
-	}
-	if path := f.historyPath(); path != "" && !cfg.NoHistory {
-		o.history = &history.Output{Path: path, HintRate: 0.05, HintRuns: 5, Stdout: cfg.Stdout,
-			Run: history.Run{Started: start, Module: cfg.Terminal.ModulePath, Commit: f.commit(), Branch: f.branch()}}
-	}
-	if len(cfg.PostRunCommand) > 0 {
-		o.postRun = &postrun.Command{Args: cfg.PostRunCommand, Dir: cfg.Dir, JSONFile: cfg.JSONFile,
-			JSONTimingFile: cfg.JSONTimingFile, JUnitFile: cfg.JUnitFile, Stdout: cfg.Stdout, Stderr: cfg.Stderr}
-	}
-	if cfg.JUnitFile != "" || cfg.UpdateXML != "" {
-		o.junitOpts = junitOptions(f, cfg, start)
-		if o.junitOpts.ModulePath == "" {
-			o.junitOpts.ModulePath = cfg.Terminal.ModulePath
-		}
-	}
-	if cfg.JUnitFile != "" {
-		// A recorded stream is never rerun: its packages are written as
-		// they end, unless --update-xml needs the whole report.
-		j, err := junit.NewFileOutput(cfg.JUnitFile, o.junitOpts, cfg.Input != "" && cfg.UpdateXML == "")
-		if err != nil {
-			o.all.Abort()
-			return nil, usage(err)
-		}
-		o.junit = j
-		o.all = append(o.all, j)
-	}
-	if cfg.UpdateXML != "" {
-		old, err := inputfile.Read(cfg.UpdateXML, inputfile.MaxSize)
-		if err != nil {
-			o.all.Abort()
-			return nil, usage(fmt.Errorf("--update-xml: %w", err))
-		}
-		if cfg.Hold != nil {
-			cfg.Hold(int64(len(old)))
-		}
-		u, err := junit.NewUpdateOutput(cfg.UpdateXML, old, o.junitOpts, cfg.Stdout)
-		if err != nil {
-			o.all.Abort()
-			return nil, usage(err)
-		}
-		o.update = u
-	}
-	return o, nil
-}
-
-// junitOptions completes the report options.
-func junitOptions(f *facts, cfg Config, start time.Time) junitout.Options {
-	opts := cfg.JUnit
-	opts.Hostname, _ = os.Hostname()
-	opts.GoVersion = cmp.Or(f.goVersion(), runtime.Version())
-	opts.Timestamp = start
-	return opts
 }
 
 // streamed hands the packages of a recorded stream to the outputs as they
@@ -541,7 +329,7 @@ func (s *streamed) packageDone(p *grouping.Package) {
 }
 
 func readInput(cfg Config, o *outputs) (*grouping.Report, error) {
-	obs := newStreamed(o.all, cfg.UpdateXML == "", o.spool)
+	obs := newStreamed(o.observers, cfg.UpdateXML == "", o.spool)
 	defer obs.stop()
 	var report *grouping.Report
 	var err error
@@ -622,12 +410,8 @@ func runTests(ctx context.Context, f *facts, cfg Config, o *outputs) (*grouping.
 		}
 		rc.Packages = mine
 	}
-	cache := cacheFor(f, cfg)
-	if cache != nil {
-		o.cache = lastfailed.NewOutput(*cache, cfg.Stderr)
-	}
 	if cfg.LastFailed {
-		sel, err := selectLastFailed(ctx, cfg, rc, cache, o.update != nil)
+		sel, err := selectLastFailed(ctx, cfg, rc, cacheFor(f, cfg), cfg.UpdateXML != "")
 		if err != nil {
 			return nil, false, usage(err)
 		}
@@ -641,7 +425,7 @@ func runTests(ctx context.Context, f *facts, cfg Config, o *outputs) (*grouping.
 			o.term.SetFirstAttempt(sel.AttemptsMade + 1)
 		}
 	}
-	rc.Observer = o.all
+	rc.Observer = o.observers
 	report, err := runner.Run(ctx, rc)
 	return report, false, err
 }

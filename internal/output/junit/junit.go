@@ -70,6 +70,10 @@ func (o *FileOutput) Finish(r output.Result) error {
 // Abort leaves the file at path as it was.
 func (o *FileOutput) Abort() { o.stream.Abort() }
 
+// FinishesQuietly marks the report as an output.Quiet: Finish prints
+// nothing, so it is written while the terminal shows the summary.
+func (o *FileOutput) FinishesQuietly() {}
+
 // UpdateOutput is the --update-xml output: it merges the run into an
 // existing report, atomically, and says what the merged report holds.
 type UpdateOutput struct {

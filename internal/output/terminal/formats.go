@@ -225,7 +225,7 @@ func (t *Terminal) githubActions(attempt int, ev *testjson.Event, p *grouping.Pa
 		delete(t.testOutput, key)
 		if willRerun && (t.opts.OnlyLast || t.opts.HideRerunDetails) {
 			if !t.opts.OnlyLast && !strings.Contains(ev.Test, "/") {
-				fmt.Fprintf(t.out, "  %s %s.%s failed, rerun %d/%d\n", t.yellow.Sprint("RERUN"), t.rel(ev.Package), ev.Test, t.rerunIndex(attempt)+1, t.opts.MaxReruns)
+				fmt.Fprintf(t.out, "  %s %s.%s failed, rerun %d/%d\n", t.yellow.Sprint("RERUN"), t.rel(ev.Package), ev.Test, t.rerunIndex(attempt)+1, t.opts.Plan.MaxReruns)
 			}
 			return
 		}

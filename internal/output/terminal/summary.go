@@ -105,7 +105,7 @@ func (t *Terminal) flaky(pkgs []*grouping.PackageHistory) {
 				continue
 			}
 			if t.opts.HideRerunDetails {
-				fmt.Fprintf(t.out, "    %s failed, rerun %d/%d\n", h.Name, t.rerunIndex(g.Attempt)+1, t.opts.MaxReruns)
+				fmt.Fprintf(t.out, "    %s failed, rerun %d/%d\n", h.Name, t.rerunIndex(g.Attempt)+1, t.opts.Plan.MaxReruns)
 				continue
 			}
 			fmt.Fprintf(t.out, "--- attempt %d: %s\n", g.Attempt, g.Status())
@@ -139,7 +139,7 @@ func (t *Terminal) failed(pkgs []*grouping.PackageHistory) {
 			case n > 1:
 				attempts = fmt.Sprintf(", failed all %d attempts", n)
 			}
-			if g.Race && t.opts.MaxReruns > 0 {
+			if g.Race && t.opts.Plan.MaxReruns > 0 {
 				attempts += ", data race: not rerun"
 			}
 			fmt.Fprintf(t.out, "%s %s %s (%s%s)\n", t.red.Sprint("=== "+strings.ToUpper(statusWord(g.Status()))+":"), t.rel(ph.ImportPath), h.Name, seconds(g.Top().Elapsed), attempts)

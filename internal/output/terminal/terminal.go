@@ -26,8 +26,10 @@ type Options struct {
 	HideRerunDetails bool
 	// OnlyLast hides attempts before the last one.
 	OnlyLast bool
-	// MaxReruns is the rerun limit, to tell whether a failure will be rerun.
-	MaxReruns int
+	// Plan is the planner's rerun policy: whether a failure is followed by
+	// a rerun is its decision (PlanOptions.Reruns), and the rerun budget
+	// shown in "rerun 1/3" is its MaxReruns.
+	Plan grouping.PlanOptions
 	// FirstAttempt is the attempt number of the run's first round: 1, or
 	// more when --last-failed continues the attempts of an earlier run.
 	FirstAttempt int
@@ -130,8 +132,9 @@ func (t *Terminal) note(attempt int) string {
 func (t *Terminal) SetFirstAttempt(n int) { t.opts.FirstAttempt = n }
 
 // willRerun reports whether a failure in this attempt is followed by a
-// rerun (the max-failures guard aside).
-func (t *Terminal) willRerun(attempt int) bool { return t.rerunIndex(attempt) < t.opts.MaxReruns }
+// rerun, as the planner decides it while the attempt runs (its refusals
+// once the attempt has ended arrive as Refused).
+func (t *Terminal) willRerun(attempt int) bool { return t.opts.Plan.Reruns(t.rerunIndex(attempt)) }
 
 // rerunIndex is how many reruns of this run came before attempt: 0 for
 // the run's first round.
@@ -213,7 +216,7 @@ func (t *Terminal) event(attempt int, ev *testjson.Event, pkg *grouping.Package)
 	case "testname":
 		if hidden {
 			if !t.opts.OnlyLast && tst.IsTop() {
-				fmt.Fprintf(t.out, "%s %s.%s failed, rerun %d/%d\n", t.yellow.Sprint("RERUN"), t.rel(pkg.ImportPath), tst.Name, t.rerunIndex(attempt)+1, t.opts.MaxReruns)
+				fmt.Fprintf(t.out, "%s %s.%s failed, rerun %d/%d\n", t.yellow.Sprint("RERUN"), t.rel(pkg.ImportPath), tst.Name, t.rerunIndex(attempt)+1, t.opts.Plan.MaxReruns)
 			}
 			return
 		}
@@ -322,7 +325,7 @@ func (t *Terminal) packageEnd(attempt int, ev *testjson.Event, p *grouping.Packa
 			return // this attempt will not be the last
 		}
 		if t.willRerun(attempt) && t.opts.HideRerunDetails {
-			fmt.Fprintf(t.out, "%s  %s%s, rerun %d/%d\n", t.yellow.Sprint("↻"), t.packageLine(ev, p, true), note, t.rerunIndex(attempt)+1, t.opts.MaxReruns)
+			fmt.Fprintf(t.out, "%s  %s%s, rerun %d/%d\n", t.yellow.Sprint("↻"), t.packageLine(ev, p, true), note, t.rerunIndex(attempt)+1, t.opts.Plan.MaxReruns)
 			return
 		}
 		fmt.Fprintf(t.out, "%s  %s%s\n", t.icon(testjson.ActionFail), t.packageLine(ev, p, true), note)
@@ -344,7 +347,7 @@ func (t *Terminal) Round(plan grouping.PlanResult) {
 		what += fmt.Sprintf(" and %d that never started,", plan.NeverStarted)
 	}
 	fmt.Fprintf(t.out, "\n%s\n", t.bold.Sprintf("rerun %d/%d: %s in %s after %s",
-		plan.Rerun, t.opts.MaxReruns, what, plural(plan.Packages(), "package"), t.opts.RerunDelay))
+		plan.Rerun, t.opts.Plan.MaxReruns, what, plural(plan.Packages(), "package"), t.opts.RerunDelay))
 }
 
 // Resumed says that groups that never started because of a crash run now,

@@ -54,12 +54,12 @@ func TestGolden(t *testing.T) {
 	}
 	rerun := []string{flakyAttempt1, flakyAttempt2}
 	testCases = append(testCases,
-		testCase{"rerun-pkgname", Options{Format: "pkgname", MaxReruns: 2}, rerun},
-		testCase{"rerun-testname", Options{Format: "testname", MaxReruns: 2}, rerun},
-		testCase{"rerun-hide-details", Options{Format: "testname", MaxReruns: 2, HideRerunDetails: true}, rerun},
-		testCase{"rerun-only-last", Options{Format: "testname", MaxReruns: 2, OnlyLast: true}, rerun},
-		testCase{"rerun-only-last-pkgname", Options{Format: "pkgname", MaxReruns: 2, OnlyLast: true}, rerun},
-		testCase{"color", Options{Format: "pkgname", Color: true, MaxReruns: 2}, rerun},
+		testCase{"rerun-pkgname", Options{Format: "pkgname", Plan: grouping.PlanOptions{MaxReruns: 2}}, rerun},
+		testCase{"rerun-testname", Options{Format: "testname", Plan: grouping.PlanOptions{MaxReruns: 2}}, rerun},
+		testCase{"rerun-hide-details", Options{Format: "testname", Plan: grouping.PlanOptions{MaxReruns: 2}, HideRerunDetails: true}, rerun},
+		testCase{"rerun-only-last", Options{Format: "testname", Plan: grouping.PlanOptions{MaxReruns: 2}, OnlyLast: true}, rerun},
+		testCase{"rerun-only-last-pkgname", Options{Format: "pkgname", Plan: grouping.PlanOptions{MaxReruns: 2}, OnlyLast: true}, rerun},
+		testCase{"color", Options{Format: "pkgname", Color: true, Plan: grouping.PlanOptions{MaxReruns: 2}}, rerun},
 		testCase{"build-failure", Options{Format: "pkgname"}, []string{"buildfail.jsonl"}},
 		testCase{"crash", Options{Format: "pkgname"}, []string{"osexit.jsonl"}},
 		testCase{"timeout", Options{Format: "pkgname", MaxOutput: 300}, []string{"timeout.jsonl"}},
@@ -82,7 +82,7 @@ func TestHiddenDetailsNeverShowEarlierOutput(t *testing.T) {
 		if f == "standard-verbose" || f == "standard-quiet" {
 			continue // these print go test's own output as it comes
 		}
-		got := play(t, Options{Format: f, MaxReruns: 2, HideRerunDetails: true}, flakyAttempt1, flakyAttempt2)
+		got := play(t, Options{Format: f, Plan: grouping.PlanOptions{MaxReruns: 2}, HideRerunDetails: true}, flakyAttempt1, flakyAttempt2)
 		if strings.Contains(got, "timed out talking to db") {
 			t.Errorf("%s: output of a rerun attempt shown with --hide-rerun-details:\n%s", f, got)
 		}

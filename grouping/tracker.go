@@ -210,6 +210,11 @@ func (tr *Tracker) Add(ev *testjson.Event) {
 		delete(tr.expected, t) // it ran after all
 		t.out = nil
 	}
+	tr.addTestEvent(p, t, ev)
+}
+
+// addTestEvent folds an event of test t of package p into its result.
+func (tr *Tracker) addTestEvent(p *Package, t *Test, ev *testjson.Event) {
 	switch ev.Action {
 	case testjson.ActionRun, testjson.ActionCont:
 		if t.Status == NotRun {
@@ -219,30 +224,7 @@ func (tr *Tracker) Add(ev *testjson.Event) {
 			t.started = ev.Time.UnixNano()
 		}
 	case testjson.ActionOutput:
-		if t.out == nil && len(tr.free) > 0 {
-			t.out = tr.free[len(tr.free)-1]
-			tr.free = tr.free[:len(tr.free)-1]
-		}
-		t.out = appendCapped(t.out, ev.Output, tr.opts.MaxOutput, &t.Dropped)
-		if strings.HasPrefix(ev.Output, "WARNING: DATA RACE") {
-			top, _, _ := strings.Cut(t.Name, "/")
-			p.groups[top].Race = true
-		}
-		switch ev.OutputType {
-		case "error": // the first marked failure is the message
-			if t.ErrorText == "" {
-				t.ErrorText = strings.Clone(logText(ev.Output)) // Output is the decoder's buffer
-			} else {
-				t.errorDone = true
-			}
-		case "error-continue":
-			if t.ErrorText != "" && !t.errorDone {
-				t.ErrorText += "\n" + strings.TrimSpace(ev.Output)
-			}
-		}
-		if t.Status == NotRun {
-			t.Status = Running
-		}
+		tr.addOutput(p, t, ev)
 	case testjson.ActionPass, testjson.ActionBench:
 		t.Elapsed = tr.elapsed(ev)
 		t.ended = max(t.ended, ev.Time.UnixNano())
@@ -276,6 +258,35 @@ func (tr *Tracker) Add(ev *testjson.Event) {
 		if ev.Key == IncrementalAttr && t.IsTop() {
 			p.groups[t.Name].Incremental = true
 		}
+	}
+}
+
+// addOutput keeps a line of test t's output (capped), and notes a data
+// race and the test's first marked failure (its message).
+func (tr *Tracker) addOutput(p *Package, t *Test, ev *testjson.Event) {
+	if t.out == nil && len(tr.free) > 0 {
+		t.out = tr.free[len(tr.free)-1]
+		tr.free = tr.free[:len(tr.free)-1]
+	}
+	t.out = appendCapped(t.out, ev.Output, tr.opts.MaxOutput, &t.Dropped)
+	if strings.HasPrefix(ev.Output, "WARNING: DATA RACE") {
+		top, _, _ := strings.Cut(t.Name, "/")
+		p.groups[top].Race = true
+	}
+	switch ev.OutputType {
+	case "error": // the first marked failure is the message
+		if t.ErrorText == "" {
+			t.ErrorText = strings.Clone(logText(ev.Output)) // Output is the decoder's buffer
+		} else {
+			t.errorDone = true
+		}
+	case "error-continue":
+		if t.ErrorText != "" && !t.errorDone {
+			t.ErrorText += "\n" + strings.TrimSpace(ev.Output)
+		}
+	}
+	if t.Status == NotRun {
+		t.Status = Running
 	}
 }
 

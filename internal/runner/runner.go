@@ -165,83 +165,17 @@ func Read(r io.Reader, name string, obs output.Observer, opts grouping.Options) 
 	if lr, ok := obs.(output.LineReader); ok && !lr.ReadsLines() {
 		d.UnescapeInPlace()
 	}
-	live := !isRegularFile(r) // a pipe may pause: see below
-	var firstBad string
-	done, _ := obs.(output.PackageDoner)
 	// Reading and decoding run on a goroutine of their own, a batch of
 	// events ahead of tracking and the outputs: two cores, two stages.
 	batches, free := make(chan *eventBatch, 2), make(chan *eventBatch, 3)
 	for range 3 {
 		free <- &eventBatch{}
 	}
-	go func() {
-		defer close(batches)
-		next := func() *eventBatch {
-			b := <-free
-			// The batch's events are handled: the buffers retired while
-			// it was filled can be read into again.
-			d.Recycle(b.retired)
-			b.reset()
-			return b
-		}
-		b := next()
-		for {
-			if live && len(b.events) > 0 && !d.Ready() {
-				// No whole line is buffered: hand over what there is
-				// before a read that may wait (a live stream, such as
-				// --raw-command's, shows each event as it comes). A
-				// file's reads do not wait: its batches stay full.
-				b.retired = d.AppendRetired(b.retired)
-				batches <- b
-				b = next()
-			}
-			b.events = append(b.events, testjson.Event{})
-			ev := &b.events[len(b.events)-1]
-			if !d.ScanInto(ev) {
-				b.events = b.events[:len(b.events)-1]
-				break
-			}
-			if ev.NotJSON && firstBad == "" {
-				firstBad = fmt.Sprintf("line %d: %.60q", d.LineNumber(), strings.TrimSuffix(ev.Output, "\n"))
-			}
-			b.lines = append(b.lines, d.Line())
-			if len(b.events) == cap(b.events) {
-				b.retired = d.AppendRetired(b.retired)
-				batches <- b
-				b = next()
-			}
-		}
-		batches <- b
-	}()
+	var firstBad string // written by the goroutine, read once batches is closed
+	go decodeBatches(d, !isRegularFile(r), batches, free, &firstBad)
+	done, _ := obs.(output.PackageDoner)
 	for b := range batches {
-		for i := range b.events {
-			ev := &b.events[i]
-			tr, attempt := st.route(ev)
-			tr.Add(ev)
-			var pkg *grouping.Package
-			if !ev.NotJSON {
-				pkg = tr.Package(ev.Package)
-			}
-			if ev.Worker > 0 && pkg != nil {
-				// A part of a package that --workers split: the observer
-				// gets the package once, joined, when its last running
-				// part ends; it is written out at the end.
-				pkg = st.workerEvent(attempt, ev, pkg)
-				obs.Event(attempt, ev, b.line(i), pkg)
-				continue
-			}
-			obs.Event(attempt, ev, b.line(i), pkg)
-			if pkg != nil && ev.Test == "" && ev.Action.IsTerminal() {
-				st.route1(ev.Package).ended = true
-				st.lastOK = false
-				// gorerun's own --jsonfile may hold another process of
-				// the same attempt (a crash resumed): its packages are
-				// written at the end.
-				if done != nil && ev.Attempt == 0 {
-					done.PackageDone(pkg)
-				}
-			}
-		}
+		st.track(b, obs, done)
 		free <- b
 	}
 	if dr, ok := obs.(output.Drainer); ok {
@@ -254,19 +188,101 @@ func Read(r io.Reader, name string, obs output.Observer, opts grouping.Options) 
 	if len(st.trackers) == 0 {
 		report.Add(st.tracker(1).Finish())
 	}
+	return report, readError(d, name, firstBad)
+}
+
+// decodeBatches decodes the stream into batches, taking empty ones from
+// free, until the stream ends; then it closes batches. firstBad is set to
+// the first line that is not JSON. A live stream (a pipe, which may
+// pause) hands over what it has before a read that may wait.
+func decodeBatches(d *testjson.Decoder, live bool, batches chan<- *eventBatch, free <-chan *eventBatch, firstBad *string) {
+	defer close(batches)
+	next := func() *eventBatch {
+		b := <-free
+		// The batch's events are handled: the buffers retired while
+		// it was filled can be read into again.
+		d.Recycle(b.retired)
+		b.reset()
+		return b
+	}
+	b := next()
+	for {
+		if live && len(b.events) > 0 && !d.Ready() {
+			// No whole line is buffered: hand over what there is
+			// before a read that may wait (a live stream, such as
+			// --raw-command's, shows each event as it comes). A
+			// file's reads do not wait: its batches stay full.
+			b.retired = d.AppendRetired(b.retired)
+			batches <- b
+			b = next()
+		}
+		b.events = append(b.events, testjson.Event{})
+		ev := &b.events[len(b.events)-1]
+		if !d.ScanInto(ev) {
+			b.events = b.events[:len(b.events)-1]
+			break
+		}
+		if ev.NotJSON && *firstBad == "" {
+			*firstBad = fmt.Sprintf("line %d: %.60q", d.LineNumber(), strings.TrimSuffix(ev.Output, "\n"))
+		}
+		b.lines = append(b.lines, d.Line())
+		if len(b.events) == cap(b.events) {
+			b.retired = d.AppendRetired(b.retired)
+			batches <- b
+			b = next()
+		}
+	}
+	batches <- b
+}
+
+// track hands a batch's events to their attempts' trackers and to the
+// observer, and tells done (if any) when a package of the stream ended.
+func (st *streamAttempts) track(b *eventBatch, obs output.Observer, done output.PackageDoner) {
+	for i := range b.events {
+		ev := &b.events[i]
+		tr, attempt := st.route(ev)
+		tr.Add(ev)
+		var pkg *grouping.Package
+		if !ev.NotJSON {
+			pkg = tr.Package(ev.Package)
+		}
+		if ev.Worker > 0 && pkg != nil {
+			// A part of a package that --workers split: the observer
+			// gets the package once, joined, when its last running
+			// part ends; it is written out at the end.
+			pkg = st.workerEvent(attempt, ev, pkg)
+			obs.Event(attempt, ev, b.line(i), pkg)
+			continue
+		}
+		obs.Event(attempt, ev, b.line(i), pkg)
+		if pkg != nil && ev.Test == "" && ev.Action.IsTerminal() {
+			st.route1(ev.Package).ended = true
+			st.lastOK = false
+			// gorerun's own --jsonfile may hold another process of
+			// the same attempt (a crash resumed): its packages are
+			// written at the end.
+			if done != nil && ev.Attempt == 0 {
+				done.PackageDone(pkg)
+			}
+		}
+	}
+}
+
+// readError is what went wrong with a stream read to its end, if anything.
+func readError(d *testjson.Decoder, name, firstBad string) error {
 	if err := d.Err(); err != nil {
-		return report, fmt.Errorf("%s: %w", name, err)
+		return fmt.Errorf("%s: %w", name, err)
 	}
 	if d.Events() == 0 {
 		if d.LineNumber() == 0 {
-			return report, fmt.Errorf("%s: empty input: record it with go test -json", name)
+			return fmt.Errorf("%s: empty input: record it with go test -json", name)
 		}
-		return report, fmt.Errorf("%s: not a go test -json stream (%s): record it with go test -json", name, firstBad)
+		return fmt.Errorf("%s: not a go test -json stream (%s): record it with go test -json", name, firstBad)
 	}
 	if d.Truncated() {
-		return report, fmt.Errorf("%s: line %d: stream ends in a truncated event: %w", name, d.LineNumber(), ErrTruncated)
+		return fmt.Errorf("%s: line %d: stream ends in a truncated event: %w", name, d.LineNumber(), ErrTruncated)
 	}
-	return report, nil
+	return nil
 }
 
 // eventBatch carries decoded events and their lines from the reading

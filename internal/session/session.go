@@ -18,6 +18,7 @@ import (
 	"github.com/gorerun/gorerun/internal/output"
 	"github.com/gorerun/gorerun/internal/output/lastfailed"
 	"github.com/gorerun/gorerun/internal/output/terminal"
+	"github.com/gorerun/gorerun/internal/quarantine"
 	"github.com/gorerun/gorerun/internal/runner"
 	"github.com/gorerun/gorerun/internal/runner/proc"
 	"github.com/gorerun/gorerun/internal/tool/shard"
@@ -136,30 +137,14 @@ func run(ctx context.Context, cfg Config) (int, error) {
 		o.observers = append(o.observers, &failLimit{max: cfg.MaxFails, stop: stop})
 	}
 
-	var report *grouping.Report
-	var runErr error
-	commandFailed := false
-	if cfg.RawCommand {
-		report, commandFailed, err = runRaw(runCtx, cfg, o)
-		if err != nil {
-			return ExitUsage, usage(err)
-		}
-	} else if cfg.Input != "" {
-		report, err = readInput(cfg, o)
-		if err != nil {
-			return ExitUsage, usage(err)
-		}
-	} else {
-		var done bool
-		report, done, runErr = runTests(runCtx, f, cfg, o)
-		if done {
-			return ExitOK, nil
-		}
-		var goErr *runner.GoTestError
-		if errors.As(runErr, &goErr) || errors.Is(runErr, exec.ErrNotFound) || isUsage(runErr) {
-			return ExitUsage, usage(runErr)
-		}
+	p, err := produce(runCtx, f, cfg, o)
+	if err != nil {
+		return ExitUsage, err
 	}
+	if p.nothingToRun {
+		return ExitOK, nil
+	}
+	report, runErr := p.report, p.runErr
 	stoppedEarly := errors.Is(context.Cause(runCtx), errMaxFails) && ctx.Err() == nil
 	interrupted := (errors.Is(runErr, runner.ErrInterrupted) || ctx.Err() != nil) && !stoppedEarly
 	if runErr != nil && !interrupted && !stoppedEarly {
@@ -179,6 +164,13 @@ func run(ctx context.Context, cfg Config) (int, error) {
 		}
 		return ExitFailed, err
 	}
+	return verdict(cfg, report, q, o, p.commandFailed, interrupted, stoppedEarly), nil
+}
+
+// verdict is the exit code of a run whose outputs are finished: from the
+// report (quarantined groups aside) or the output that decides it
+// (--update-xml), unless the run was interrupted or stopped early.
+func verdict(cfg Config, report *grouping.Report, q *quarantine.List, o *outputs, commandFailed, interrupted, stoppedEarly bool) int {
 	failed := report.Failed()
 	if q.Len() > 0 {
 		failed = q.Failed(report)
@@ -189,14 +181,45 @@ func run(ctx context.Context, cfg Config) (int, error) {
 	switch {
 	case interrupted:
 		fmt.Fprintln(cfg.Stderr, "gorerun: interrupted: the results above are partial")
-		return ExitInterrupted, nil
+		return ExitInterrupted
 	case stoppedEarly:
 		fmt.Fprintf(cfg.Stderr, "gorerun: stopped after %d test failures (--max-fails %d): the results above are partial\n", cfg.MaxFails, cfg.MaxFails)
-		return ExitFailed, nil
+		return ExitFailed
 	case failed || commandFailed:
-		return ExitFailed, nil
+		return ExitFailed
 	}
-	return ExitOK, nil
+	return ExitOK
+}
+
+// produced is what a run made: its report, and how it ended.
+type produced struct {
+	report        *grouping.Report
+	commandFailed bool  // --raw-command exited non-zero although every test passed
+	runErr        error // how the go test rounds ended (interrupted, stopped, failed)
+	nothingToRun  bool  // this shard or --last-failed selection is empty
+}
+
+// produce makes the run's report: from --raw-command, a recorded stream,
+// or go test rounds. An error refuses the run (*UsageError).
+func produce(ctx context.Context, f *facts, cfg Config, o *outputs) (produced, error) {
+	var p produced
+	var err error
+	switch {
+	case cfg.RawCommand:
+		p.report, p.commandFailed, err = runRaw(ctx, cfg, o)
+	case cfg.Input != "":
+		p.report, err = readInput(cfg, o)
+	default:
+		p.report, p.nothingToRun, p.runErr = runTests(ctx, f, cfg, o)
+		var goErr *runner.GoTestError
+		if errors.As(p.runErr, &goErr) || errors.Is(p.runErr, exec.ErrNotFound) || isUsage(p.runErr) {
+			err = p.runErr
+		}
+	}
+	if err != nil {
+		return p, usage(err)
+	}
+	return p, nil
 }
 
 // errMaxFails is why a run stopped at --max-fails.

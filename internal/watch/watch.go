@@ -79,21 +79,8 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	fmt.Fprintf(cfg.Out, "gorerun: watching %d directories under %s for changes to .go files; keys: r rerun, a all, l last failed, q quit\n", n, root)
 
-	var last *Request
-	changed := map[string]bool{} // directories with changed .go files
-	quiet := time.NewTimer(time.Hour)
-	quiet.Stop()
-	run := func(r Request) {
-		if cfg.Clear {
-			fmt.Fprint(cfg.Out, "\x1b[H\x1b[2J")
-		}
-		fmt.Fprintf(cfg.Out, "gorerun: running %s\n", describe(r))
-		code := cfg.Run(ctx, r)
-		last = &r
-		if ctx.Err() == nil {
-			fmt.Fprintf(cfg.Out, "gorerun: exit %d; watching for changes (r rerun, a all, l last failed, q quit)\n", code)
-		}
-	}
+	wt := &watcher{cfg: cfg, root: root, w: w, changed: map[string]bool{}, quiet: time.NewTimer(time.Hour)}
+	wt.quiet.Stop()
 	for {
 		select {
 		case <-ctx.Done():
@@ -101,59 +88,104 @@ func Run(ctx context.Context, cfg Config) error {
 		case err := <-w.Errors:
 			fmt.Fprintf(cfg.Out, "gorerun: watch: %v\n", err)
 		case ev := <-w.Events:
-			if ev.Has(fsnotify.Create) {
-				if st, err := os.Stat(ev.Name); err == nil && st.IsDir() {
-					if !skipDir(root, ev.Name) {
-						_, files, err := addTree(w, ev.Name)
-						if err != nil {
-							fmt.Fprintf(cfg.Out, "gorerun: watch: %v\n", err)
-						}
-						// Files written before the new directory was
-						// watched (git checkout, mkdir -p and a save at
-						// once) sent no event: they changed all the same.
-						for _, f := range files {
-							changed[filepath.Dir(f)] = true
-						}
-						if len(files) > 0 {
-							quiet.Reset(cfg.Debounce)
-						}
-					}
-					continue
-				}
-			}
-			if ev.Has(fsnotify.Remove) || ev.Has(fsnotify.Rename) {
-				_ = w.Remove(ev.Name) // a removed directory drops out; a file is not watched on its own
-			}
-			if strings.HasSuffix(ev.Name, ".go") && (ev.Has(fsnotify.Write) || ev.Has(fsnotify.Create) || ev.Has(fsnotify.Rename) || ev.Has(fsnotify.Remove)) {
-				changed[filepath.Dir(ev.Name)] = true
-				quiet.Reset(cfg.Debounce)
-			}
-		case <-quiet.C:
-			r := request(root, changed, cfg.Chdir)
-			clear(changed)
+			wt.fileEvent(ev)
+		case <-wt.quiet.C:
+			r := request(root, wt.changed, cfg.Chdir)
+			clear(wt.changed)
 			if len(r.Packages) > 0 {
-				run(r)
+				wt.run(ctx, r)
 			}
 		case k, ok := <-keys:
 			if !ok {
 				keys = nil // no more keys (stdin closed): watch on
 				continue
 			}
-			switch k {
-			case 'q':
+			if k == 'q' {
 				return ErrQuit
-			case 'r':
-				if last != nil {
-					run(*last)
-				} else {
-					run(Request{Packages: cfg.All, Dir: root})
-				}
-			case 'a':
-				run(Request{Packages: cfg.All, Dir: root})
-			case 'l':
-				run(Request{Packages: cfg.All, Dir: root, LastFailed: true})
 			}
+			wt.key(ctx, k)
 		}
+	}
+}
+
+// watcher is the state of a watch: the directories with changed .go
+// files since the last run, the timer that runs them once saves stop, and
+// the last run (for the r key).
+type watcher struct {
+	cfg     Config
+	root    string
+	w       *fsnotify.Watcher
+	last    *Request
+	changed map[string]bool // directories with changed .go files
+	quiet   *time.Timer
+}
+
+// fileEvent notes a changed .go file, and watches a new directory.
+func (wt *watcher) fileEvent(ev fsnotify.Event) {
+	if ev.Has(fsnotify.Create) {
+		if st, err := os.Stat(ev.Name); err == nil && st.IsDir() {
+			wt.newDir(ev.Name)
+			return
+		}
+	}
+	if ev.Has(fsnotify.Remove) || ev.Has(fsnotify.Rename) {
+		_ = wt.w.Remove(ev.Name) // a removed directory drops out; a file is not watched on its own
+	}
+	if strings.HasSuffix(ev.Name, ".go") && (ev.Has(fsnotify.Write) || ev.Has(fsnotify.Create) || ev.Has(fsnotify.Rename) || ev.Has(fsnotify.Remove)) {
+		wt.changed[filepath.Dir(ev.Name)] = true
+		wt.quiet.Reset(wt.cfg.Debounce)
+	}
+}
+
+// newDir watches a directory created under the root, with its .go files.
+func (wt *watcher) newDir(dir string) {
+	if skipDir(wt.root, dir) {
+		return
+	}
+	_, files, err := addTree(wt.w, dir)
+	if err != nil {
+		fmt.Fprintf(wt.cfg.Out, "gorerun: watch: %v\n", err)
+	}
+	// Files written before the new directory was watched (git checkout,
+	// mkdir -p and a save at once) sent no event: they changed all the
+	// same.
+	for _, f := range files {
+		wt.changed[filepath.Dir(f)] = true
+	}
+	if len(files) > 0 {
+		wt.quiet.Reset(wt.cfg.Debounce)
+	}
+}
+
+// key runs what a key asks for: r reruns the last run, a runs all, l runs
+// what failed last.
+func (wt *watcher) key(ctx context.Context, k byte) {
+	all := Request{Packages: wt.cfg.All, Dir: wt.root}
+	switch k {
+	case 'r':
+		if wt.last != nil {
+			wt.run(ctx, *wt.last)
+		} else {
+			wt.run(ctx, all)
+		}
+	case 'a':
+		wt.run(ctx, all)
+	case 'l':
+		all.LastFailed = true
+		wt.run(ctx, all)
+	}
+}
+
+// run runs a request and says so.
+func (wt *watcher) run(ctx context.Context, r Request) {
+	if wt.cfg.Clear {
+		fmt.Fprint(wt.cfg.Out, "\x1b[H\x1b[2J")
+	}
+	fmt.Fprintf(wt.cfg.Out, "gorerun: running %s\n", describe(r))
+	code := wt.cfg.Run(ctx, r)
+	wt.last = &r
+	if ctx.Err() == nil {
+		fmt.Fprintf(wt.cfg.Out, "gorerun: exit %d; watching for changes (r rerun, a all, l last failed, q quit)\n", code)
 	}
 }
 

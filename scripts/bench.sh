@@ -11,7 +11,7 @@
 #        gorerun --rerun-class-max=1 vs gotestsum --rerun-fails=1 --rerun-fails-run-root-test.
 #   5. Report updates: --update-xml and merge of one testsuite of 10k, 40k and
 #      160k testcases (BenchmarkUpdate, BenchmarkMerge), to show linear growth,
-#      and of a 500 MB report (scripts/genreport; REPORT_MB to change it):
+#      and of a 500 MB report (internal/testutil/genreport; REPORT_MB to change it):
 #      wall and peak RSS.
 #   6. How soon after its delay a rerun round's process starts
 #      (BenchmarkRerunRoundStart).
@@ -44,7 +44,7 @@ go test ./testjson -run '^$' -bench 'BenchmarkScan' -benchtime 5x -count 6 >"$wo
 "$GOBIN/benchstat" -col /peer "$work/bench.txt" | sed -n '1,40p'
 
 echo "== generating a $size stream"
-go run ./scripts/genstream -size "$size" -fail-every "${FAIL_EVERY:-10}" -o "$work/stream.json"
+go run ./internal/testutil/genstream -size "$size" -fail-every "${FAIL_EVERY:-10}" -o "$work/stream.json"
 ls -l "$work/stream.json" | awk '{printf "stream: %.0f MB\n", $5/1048576}'
 
 # once NAME CMD...: one timed run, appended to $work/NAME.times ("wall rss")
@@ -100,7 +100,7 @@ echo "== report updates: one testsuite of 10k, 40k, 160k testcases"
 GORERUN_BENCH_SIZES=10000,40000,160000 go test ./junitout -run '^$' -bench 'BenchmarkUpdate$|BenchmarkMerge' -benchtime 2x | grep Benchmark
 
 echo "== --update-xml and merge of a ${REPORT_MB:-500} MB report (targets: 15 s, peak RSS 1.5x the file)"
-go run ./scripts/genreport -mb "${REPORT_MB:-500}" -o "$work/big.xml" -rerun "$work/rerun.json"
+go run ./internal/testutil/genreport -mb "${REPORT_MB:-500}" -o "$work/big.xml" -rerun "$work/rerun.json"
 size=$(stat -c %s "$work/big.xml")
 : >"$work/upd.txt"; : >"$work/mrg.txt"
 for _ in $(seq "$runs"); do
@@ -130,7 +130,7 @@ awk -v a="$(median "$work/serial.txt")" -v b="$(median "$work/w4.txt")" \
 
 echo "== one package of 1,000,000 tests → JUnit (targets: peak RSS 200 MB passing, 400 MB half failing)"
 for shape in passing:0 half-failing:2; do
-  go run ./scripts/genstream -one-package 1000000 -fail-every "${shape#*:}" -o "$work/one.json"
+  go run ./internal/testutil/genstream -one-package 1000000 -fail-every "${shape#*:}" -o "$work/one.json"
   : >"$work/one.txt"
   for _ in $(seq "$runs"); do
     /usr/bin/time -q -f "%e %M" -a -o "$work/one.txt" "$GOBIN/gorerun" --no-history --input "$work/one.json" --junitfile "$work/one.xml" >/dev/null || true

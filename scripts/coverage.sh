@@ -15,9 +15,9 @@ GORERUN_E2E_COVERDIR="$work/e2e" go test -count=1 -cover -coverpkg=github.com/go
 
 go tool covdata merge -i="$work/unit,$work/e2e" -o "$work/merged"
 echo "== coverage by package (unit + e2e)"
-go tool covdata percent -i="$work/merged" | grep -v 'scripts/genstream\|internal/testutil/streamgen\|internal/testutil/streamtest' | sed 's/^\s*//' | sort
+go tool covdata percent -i="$work/merged" | grep -v 'internal/testutil/genstream\|internal/testutil/streamgen\|internal/testutil/streamtest' | sed 's/^\s*//' | sort
 go tool covdata textfmt -i="$work/merged" -o "$work/profile.txt"
-grep -v 'scripts/genstream\|internal/testutil/streamgen\|internal/testutil/streamtest' "$work/profile.txt" >"$work/profile.main.txt"
+grep -v 'internal/testutil/genstream\|internal/testutil/streamgen\|internal/testutil/streamtest' "$work/profile.txt" >"$work/profile.main.txt"
 echo "== total (unit + e2e, without the benchmark stream generator and test helpers)"
 go tool cover -func="$work/profile.main.txt" | tail -1
 echo "== e2e only: cmd/gorerun and internal/runner"

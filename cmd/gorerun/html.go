@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/gorerun/gorerun/grouping"
+	"github.com/gorerun/gorerun/internal/cli"
 	"github.com/gorerun/gorerun/internal/file/atomicfile"
 	"github.com/gorerun/gorerun/internal/file/inputfile"
 	"github.com/gorerun/gorerun/internal/file/reportfile"
@@ -23,17 +24,17 @@ func runHTML(args []string, stdout, stderr io.Writer) (int, error) {
 	out := fs.StringP("output", "o", "", "write the HTML report to `FILE`")
 	title := fs.String("title", "", "the report's `title`")
 	if err := parseFilesCommand(fs, "html", "report.xml|events.jsonl...", args, out, stdout, stderr); err != nil {
-		return exitUsage, err
+		return cli.ExitUsage, err
 	}
 	byAttempt := map[int][]*grouping.Attempt{}
 	for _, name := range fs.Args() {
 		b, err := inputfile.Read(name, inputfile.MaxSize)
 		if err != nil {
-			return exitUsage, usageError(fmt.Errorf("html: %w", err))
+			return cli.ExitUsage, cli.Usage(fmt.Errorf("html: %w", err))
 		}
 		report, err := reportfile.Read(name, b)
 		if err != nil {
-			return exitUsage, usageError(fmt.Errorf("html: %w", err))
+			return cli.ExitUsage, cli.Usage(fmt.Errorf("html: %w", err))
 		}
 		for _, a := range report.Attempts {
 			byAttempt[a.Number] = append(byAttempt[a.Number], a)
@@ -46,12 +47,12 @@ func runHTML(args []string, stdout, stderr io.Writer) (int, error) {
 	var page bytes.Buffer
 	meta := htmlreport.Meta{Title: *title, Command: "gorerun html " + strings.Join(args, " ")}
 	if err := htmlreport.Write(&page, joined, meta); err != nil {
-		return exitFailed, fmt.Errorf("html: %w", err)
+		return cli.ExitFailed, fmt.Errorf("html: %w", err)
 	}
 	if err := atomicfile.WriteFile(*out, page.Bytes()); err != nil {
-		return exitFailed, fmt.Errorf("html: %w", err)
+		return cli.ExitFailed, fmt.Errorf("html: %w", err)
 	}
 	c := joined.Counts()
 	fmt.Fprintf(stdout, "gorerun: wrote %s: %d tests in %d groups, %d flaky, %d failed\n", *out, c.Tests, c.Groups, c.FlakyGroups, c.FailedGroups)
-	return exitOK, nil
+	return cli.ExitOK, nil
 }

@@ -5,17 +5,19 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/gorerun/gorerun/internal/cli"
+	"github.com/gorerun/gorerun/internal/cli/options"
 	"github.com/gorerun/gorerun/internal/runner"
 	"github.com/gorerun/gorerun/internal/session"
 	"github.com/gorerun/gorerun/internal/tool/hunt"
 )
 
 // runHunt is --hunt N: every selected group N times, in fresh processes.
-func runHunt(ctx context.Context, o *options, cfg session.Config) (int, error) {
+func runHunt(ctx context.Context, o *options.Options, cfg session.Config) (int, error) {
 	results, err := hunt.Run(ctx, hunt.Config{
 		Runner:  runner.Config{Dir: cfg.Dir, Packages: cfg.Packages, Flags: cfg.GoFlags, Parallel: cfg.Parallel, Stderr: cfg.Stderr, Guard: cfg.Guard, Debug: cfg.Debug},
-		Times:   o.hunt,
-		Changed: o.huntChanged,
+		Times:   o.Hunt,
+		Changed: o.HuntChanged,
 		Out:     cfg.Stdout,
 	})
 	switch {
@@ -25,17 +27,17 @@ func runHunt(ctx context.Context, o *options, cfg session.Config) (int, error) {
 			done = max(done, r.Runs)
 		}
 		hunt.Print(cfg.Stdout, results, done)
-		fmt.Fprintf(cfg.Stderr, "gorerun: hunt interrupted after %d of %d runs: the results above are partial\n", done, o.hunt)
-		return exitInterrupted, nil
+		fmt.Fprintf(cfg.Stderr, "gorerun: hunt interrupted after %d of %d runs: the results above are partial\n", done, o.Hunt)
+		return cli.ExitInterrupted, nil
 	case err != nil:
 		var goErr *runner.GoTestError
 		if errors.As(err, &goErr) {
-			return exitUsage, usageError(err)
+			return cli.ExitUsage, cli.Usage(err)
 		}
-		return exitFailed, err
+		return cli.ExitFailed, err
 	}
-	if hunt.Print(cfg.Stdout, results, o.hunt) {
-		return exitFailed, nil
+	if hunt.Print(cfg.Stdout, results, o.Hunt) {
+		return cli.ExitFailed, nil
 	}
-	return exitOK, nil
+	return cli.ExitOK, nil
 }

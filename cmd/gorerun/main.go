@@ -17,24 +17,18 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/mattn/go-isatty"
 	"github.com/spf13/pflag"
-	"golang.org/x/term"
 
+	"github.com/gorerun/gorerun/internal/cli"
+	"github.com/gorerun/gorerun/internal/cli/options"
 	"github.com/gorerun/gorerun/internal/runner/proc"
 	"github.com/gorerun/gorerun/internal/session"
+	"github.com/gorerun/gorerun/internal/tool/flaky"
+	"github.com/gorerun/gorerun/internal/tool/shard"
 )
 
 // version is set at link time by -ldflags "-X main.version=v1.2.3".
 var version = ""
-
-// Exit codes.
-const (
-	exitOK          = session.ExitOK
-	exitFailed      = session.ExitFailed
-	exitUsage       = session.ExitUsage
-	exitInterrupted = session.ExitInterrupted
-)
 
 // softMemoryLimit is the heap size past which the collector works
 // harder (debug.SetMemoryLimit) unless GOMEMLIMIT says otherwise. Measured
@@ -111,7 +105,7 @@ func signalContext(exit func(int)) (context.Context, func()) {
 					continue // the same interruption, delivered twice
 				}
 				fmt.Fprintln(os.Stderr, "gorerun: interrupted twice, exiting now: reports not written")
-				exit(exitInterrupted)
+				exit(cli.ExitInterrupted)
 				return
 			case <-done:
 				return
@@ -121,9 +115,6 @@ func signalContext(exit func(int)) (context.Context, func()) {
 	return ctx, func() { signal.Stop(sigs); close(done); cancel() }
 }
 
-// usageError marks an error of the command line: exit 2.
-func usageError(err error) error { return &session.UsageError{Err: err} }
-
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	return runGuarded(ctx, nil, args, stdin, stdout, stderr, getenv)
 }
@@ -132,17 +123,16 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 // gorerun be killed (nil: none, as in the in-process tests).
 func runGuarded(ctx context.Context, guard *proc.Guard, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	code, err := runErr(ctx, guard, args, stdin, stdout, stderr, getenv)
-	if errors.Is(err, errHelpShown) {
-		return exitOK
+	if errors.Is(err, cli.ErrHelpShown) {
+		return cli.ExitOK
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "gorerun: %v\n", err)
-		var ue *session.UsageError
-		if errors.As(err, &ue) {
-			return exitUsage
+		if cli.IsUsage(err) {
+			return cli.ExitUsage
 		}
-		if code == exitOK {
-			return exitFailed
+		if code == cli.ExitOK {
+			return cli.ExitFailed
 		}
 	}
 	return code
@@ -152,59 +142,41 @@ func runErr(ctx context.Context, guard *proc.Guard, args []string, stdin io.Read
 	if len(args) > 0 {
 		switch args[0] {
 		case "shard-plan":
-			return runShardPlan(ctx, args[1:], stdout, getenv)
+			return shard.PlanMain(ctx, args[1:], stdout, getenv)
 		case "merge":
 			return runMerge(args[1:], stdout, stderr, memoryHolder(getenv))
 		case "html":
 			return runHTML(args[1:], stdout, stderr)
 		case "flaky":
-			return runFlaky(ctx, args[1:], stdout, getenv)
+			return flaky.Main(ctx, args[1:], stdout, getenv)
 		case "history":
-			return runHistory(ctx, args[1:], stdout)
+			return flaky.HistoryMain(ctx, args[1:], stdout)
 		case "tool":
 			return runTool(ctx, args[1:], stdin, stdout, stderr, getenv)
 		}
 	}
-	o, err := parseOptions(args, getenv, stdout)
+	o, err := options.Parse(args, getenv, stdout)
 	if errors.Is(err, pflag.ErrHelp) {
-		return exitOK, nil
+		return cli.ExitOK, nil
 	}
 	if err != nil {
-		return exitUsage, usageError(err)
+		return cli.ExitUsage, cli.Usage(err)
 	}
-	if o.version {
+	if o.ShowVersion {
 		fmt.Fprintf(stdout, "gorerun %s\n", versionString())
-		return exitOK, nil
+		return cli.ExitOK, nil
 	}
-	cfg := o.config(stdin, stdout, stderr, getenv)
+	cfg := o.Config(options.Env{Stdin: stdin, Stdout: stdout, Stderr: stderr, Getenv: getenv,
+		Version: versionString(), Hold: memoryHolder(getenv)})
 	cfg.Guard = guard
 	cfg.Command = "gorerun " + strings.Join(args, " ")
-	if o.watch {
+	if o.Watch {
 		return runWatch(ctx, o, cfg, stdin)
 	}
-	if o.hunt > 0 {
+	if o.Hunt > 0 {
 		return runHunt(ctx, o, cfg)
 	}
 	return session.Run(ctx, cfg)
-}
-
-// useColor reports whether out gets color: not with NO_COLOR; on a
-// terminal; and, as gotestsum, in CI services whose logs show color.
-func useColor(out io.Writer, getenv func(string) string) bool {
-	if getenv("NO_COLOR") != "" {
-		return false
-	}
-	if f, ok := out.(*os.File); ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd())) {
-		return true
-	}
-	if getenv("CI") != "" {
-		for _, name := range []string{"APPVEYOR", "BUILDKITE", "CIRCLECI", "DRONE", "GITEA_ACTIONS", "GITHUB_ACTIONS", "GITLAB_CI", "TRAVIS"} {
-			if getenv(name) != "" {
-				return true
-			}
-		}
-	}
-	return getenv("TEAMCITY_VERSION") != ""
 }
 
 func versionString() string {
@@ -215,17 +187,4 @@ func versionString() string {
 		return bi.Main.Version
 	}
 	return "(devel)"
-}
-
-// terminalWidth is out's width in columns when it is a terminal, else 0.
-func terminalWidth(out io.Writer) int {
-	f, ok := out.(*os.File)
-	if !ok || !isatty.IsTerminal(f.Fd()) {
-		return 0
-	}
-	w, _, err := term.GetSize(int(f.Fd()))
-	if err != nil {
-		return 0
-	}
-	return w
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -9,6 +8,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/gorerun/gorerun/internal/cli"
 	"github.com/gorerun/gorerun/internal/file/outpath"
 	"github.com/gorerun/gorerun/junitout"
 )
@@ -18,7 +18,7 @@ func runMerge(args []string, stdout, stderr io.Writer, hold func(int64)) (int, e
 	fs := pflag.NewFlagSet("gorerun merge", pflag.ContinueOnError)
 	out := fs.StringP("output", "o", "", "write the merged report to `FILE`")
 	if err := parseFilesCommand(fs, "merge", "report.xml...", args, out, stdout, stderr); err != nil {
-		return exitUsage, err
+		return cli.ExitUsage, err
 	}
 	var size int64
 	for _, name := range fs.Args() {
@@ -29,43 +29,40 @@ func runMerge(args []string, stdout, stderr io.Writer, hold func(int64)) (int, e
 	hold(size) // the merged report is held whole before it is written
 	merged, dups, err := junitout.MergeFiles(fs.Args())
 	if err != nil {
-		return exitUsage, usageError(fmt.Errorf("merge: %w", err))
+		return cli.ExitUsage, cli.Usage(fmt.Errorf("merge: %w", err))
 	}
 	for _, d := range dups {
 		fmt.Fprintf(stderr, "gorerun: merge: duplicate testcase %s %s in %s (kept every copy)\n", d.Classname, d.Name, strings.Join(d.Files, ", "))
 	}
 	if err := junitout.WriteFile(*out, merged); err != nil {
-		return exitFailed, fmt.Errorf("merge: %w", err)
+		return cli.ExitFailed, fmt.Errorf("merge: %w", err)
 	}
 	fmt.Fprintf(stdout, "gorerun: merged %d reports into %s: %d tests, %d failures, %d errors\n", fs.NArg(), *out, merged.Tests, merged.Failures, merged.Errors)
-	return exitOK, nil
+	return cli.ExitOK, nil
 }
 
 // parseFilesCommand parses a subcommand that reads files and writes -o
 // (merge, html): -o and at least one input are required, the output may
 // not be one of the inputs, and stale temporary files beside it go.
-// --help returns errHelpShown.
+// --help returns cli.ErrHelpShown.
 func parseFilesCommand(fs *pflag.FlagSet, name, inputsUsage string, args []string, out *string, stdout, stderr io.Writer) error {
 	usage := func() {
 		fmt.Fprintf(stdout, "Usage: gorerun %s -o FILE %s\n", name, inputsUsage)
 		fmt.Fprint(stdout, fs.FlagUsages())
 	}
-	if err := parseFlags(fs, args, usage); err != nil {
+	if err := cli.ParseFlags(fs, args, usage); err != nil {
 		return err
 	}
 	if *out == "" || fs.NArg() == 0 {
-		return usageError(fmt.Errorf("%s: give -o FILE and at least one of %s", name, inputsUsage))
+		return cli.Usage(fmt.Errorf("%s: give -o FILE and at least one of %s", name, inputsUsage))
 	}
 	var inputs []outpath.Named
 	for _, in := range fs.Args() {
 		inputs = append(inputs, outpath.Named{Flag: name + " input", Path: in})
 	}
 	if err := outpath.Check(inputs, []outpath.Named{{Flag: name + " -o", Path: *out}}, ""); err != nil {
-		return usageError(err)
+		return cli.Usage(err)
 	}
 	outpath.RemoveStale(*out, stderr)
 	return nil
 }
-
-// errHelpShown ends a subcommand whose usage was printed: exit 0.
-var errHelpShown = errors.New("help shown")

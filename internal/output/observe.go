@@ -51,4 +51,3 @@ type Drainer interface {
 type LineReader interface {
 	ReadsLines() bool
 }
-

@@ -3,7 +3,7 @@
 // without building the binary.
 //
 // How a run flows: Run checks every file it was told to read or write and
-// opens every output up front (a bad path is refused, with *UsageError,
+// opens every output up front (a bad path is refused, with *cli.UsageError,
 // before a test runs). Then it either runs go test rounds with the runner
 // (the first round, or the --last-failed selection, of this shard's
 // packages; then rerun rounds as grouping.Plan allows) or reads a recorded

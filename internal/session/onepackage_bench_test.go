@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gorerun/gorerun/internal/cli"
 	"github.com/gorerun/gorerun/internal/output/terminal"
 	"github.com/gorerun/gorerun/internal/testutil/streamgen"
 )
@@ -50,7 +51,7 @@ func BenchmarkOnePackage(b *testing.B) {
 				code, err := Run(context.Background(), Config{Input: stream, JUnitFile: filepath.Join(dir, "r.xml"), NoHistory: true,
 					Terminal: terminal.Options{Format: "pkgname"}, Stdout: io.Discard, Stderr: io.Discard})
 				stop()
-				if err != nil || (code != ExitOK && code != ExitFailed) {
+				if err != nil || (code != cli.ExitOK && code != cli.ExitFailed) {
 					b.Fatalf("exit %d: %v", code, err)
 				}
 			}

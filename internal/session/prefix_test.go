@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/gorerun/gorerun/grouping"
+	"github.com/gorerun/gorerun/internal/cli"
 	"github.com/gorerun/gorerun/internal/output"
 	"github.com/gorerun/gorerun/internal/output/terminal"
 	"github.com/gorerun/gorerun/internal/runner"
@@ -89,7 +90,7 @@ func checkStreamedReport(t *testing.T, stream string) {
 	streamed := filepath.Join(dir, "streamed.xml")
 	code, err := Run(context.Background(), Config{Input: in, JUnitFile: streamed, Terminal: terminal.Options{Format: "pkgname"},
 		Stdout: &stdout, Stderr: io.Discard})
-	if err != nil || code != ExitFailed {
+	if err != nil || code != cli.ExitFailed {
 		t.Fatalf("Run = %d, %v", code, err)
 	}
 	f, err := os.Open(in)

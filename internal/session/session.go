@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/gorerun/gorerun/grouping"
+	"github.com/gorerun/gorerun/internal/cli"
 	"github.com/gorerun/gorerun/internal/file/outpath"
 	"github.com/gorerun/gorerun/internal/file/spool"
 	"github.com/gorerun/gorerun/internal/output"
@@ -24,14 +25,6 @@ import (
 	"github.com/gorerun/gorerun/internal/tool/shard"
 	"github.com/gorerun/gorerun/junitout"
 	"github.com/gorerun/gorerun/testjson"
-)
-
-// Exit codes.
-const (
-	ExitOK          = 0
-	ExitFailed      = 1
-	ExitUsage       = 2
-	ExitInterrupted = 130
 )
 
 // Config is one invocation, as plain values.
@@ -93,41 +86,34 @@ type Config struct {
 	Hold func(bytes int64)
 }
 
-// UsageError is an invocation refused before anything ran: exit 2.
-type UsageError struct{ Err error }
-
-func (e *UsageError) Error() string { return e.Err.Error() }
-func (e *UsageError) Unwrap() error { return e.Err }
-
-func usage(err error) error { return &UsageError{Err: err} }
+func usage(err error) error { return cli.Usage(err) }
 
 // Run runs the invocation and returns its exit code. An error is printed
-// by the caller; with a *UsageError the code is ExitUsage.
+// by the caller; with a *cli.UsageError the code is cli.ExitUsage.
 func Run(ctx context.Context, cfg Config) (int, error) {
 	code, err := run(ctx, cfg)
-	var ue *UsageError
-	if errors.As(err, &ue) {
-		return ExitUsage, err
+	if cli.IsUsage(err) {
+		return cli.ExitUsage, err
 	}
 	return code, err
 }
 
 func run(ctx context.Context, cfg Config) (int, error) {
 	if err := checkFiles(cfg); err != nil {
-		return ExitUsage, usage(err)
+		return cli.ExitUsage, usage(err)
 	}
 	start := time.Now()
 	f := &facts{ctx: ctx, cfg: cfg}
 	q, err := f.quarantined()
 	if err != nil {
-		return ExitUsage, usage(err)
+		return cli.ExitUsage, usage(err)
 	}
 	if q.Len() > 0 {
 		cfg.Terminal.Quarantined, cfg.JUnit.Quarantined = q.Has, q.Has
 	}
 	o, err := open(f, cfg, start)
 	if err != nil {
-		return ExitUsage, err
+		return cli.ExitUsage, err
 	}
 	defer o.list.Abort() // a no-op for outputs already finished
 	defer o.spool.Close()
@@ -139,16 +125,16 @@ func run(ctx context.Context, cfg Config) (int, error) {
 
 	p, err := produce(runCtx, f, cfg, o)
 	if err != nil {
-		return ExitUsage, err
+		return cli.ExitUsage, err
 	}
 	if p.nothingToRun {
-		return ExitOK, nil
+		return cli.ExitOK, nil
 	}
 	report, runErr := p.report, p.runErr
 	stoppedEarly := errors.Is(context.Cause(runCtx), errMaxFails) && ctx.Err() == nil
 	interrupted := (errors.Is(runErr, runner.ErrInterrupted) || ctx.Err() != nil) && !stoppedEarly
 	if runErr != nil && !interrupted && !stoppedEarly {
-		return ExitFailed, runErr
+		return cli.ExitFailed, runErr
 	}
 	if n, first := report.ClampedElapsed(); n > 0 {
 		fmt.Fprintf(cfg.Stderr, "gorerun: warning: %d events have an impossible Elapsed (the first: %g seconds): reported as 0, or %s at most\n",
@@ -160,9 +146,9 @@ func run(ctx context.Context, cfg Config) (int, error) {
 		if interrupted {
 			fmt.Fprintf(cfg.Stderr, "gorerun: %v\n", err)
 			fmt.Fprintln(cfg.Stderr, "gorerun: interrupted: the results above are partial")
-			return ExitInterrupted, nil
+			return cli.ExitInterrupted, nil
 		}
-		return ExitFailed, err
+		return cli.ExitFailed, err
 	}
 	return verdict(cfg, report, q, o, p.commandFailed, interrupted, stoppedEarly), nil
 }
@@ -181,14 +167,14 @@ func verdict(cfg Config, report *grouping.Report, q *quarantine.List, o *outputs
 	switch {
 	case interrupted:
 		fmt.Fprintln(cfg.Stderr, "gorerun: interrupted: the results above are partial")
-		return ExitInterrupted
+		return cli.ExitInterrupted
 	case stoppedEarly:
 		fmt.Fprintf(cfg.Stderr, "gorerun: stopped after %d test failures (--max-fails %d): the results above are partial\n", cfg.MaxFails, cfg.MaxFails)
-		return ExitFailed
+		return cli.ExitFailed
 	case failed || commandFailed:
-		return ExitFailed
+		return cli.ExitFailed
 	}
-	return ExitOK
+	return cli.ExitOK
 }
 
 // produced is what a run made: its report, and how it ended.
@@ -200,7 +186,7 @@ type produced struct {
 }
 
 // produce makes the run's report: from --raw-command, a recorded stream,
-// or go test rounds. An error refuses the run (*UsageError).
+// or go test rounds. An error refuses the run (*cli.UsageError).
 func produce(ctx context.Context, f *facts, cfg Config, o *outputs) (produced, error) {
 	var p produced
 	var err error
@@ -212,7 +198,7 @@ func produce(ctx context.Context, f *facts, cfg Config, o *outputs) (produced, e
 	default:
 		p.report, p.nothingToRun, p.runErr = runTests(ctx, f, cfg, o)
 		var goErr *runner.GoTestError
-		if errors.As(p.runErr, &goErr) || errors.Is(p.runErr, exec.ErrNotFound) || isUsage(p.runErr) {
+		if errors.As(p.runErr, &goErr) || errors.Is(p.runErr, exec.ErrNotFound) || cli.IsUsage(p.runErr) {
 			err = p.runErr
 		}
 	}
@@ -451,11 +437,6 @@ func runTests(ctx context.Context, f *facts, cfg Config, o *outputs) (*grouping.
 	rc.Observer = o.observers
 	report, err := runner.Run(ctx, rc)
 	return report, false, err
-}
-
-func isUsage(err error) bool {
-	var ue *UsageError
-	return errors.As(err, &ue)
 }
 
 // cacheFor returns the last-failed cache: CacheDir, or .gorerun in the

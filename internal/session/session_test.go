@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gorerun/gorerun/internal/cli"
 	"github.com/gorerun/gorerun/internal/output/terminal"
 )
 
@@ -33,7 +34,7 @@ func TestRunWithoutTheBinary(t *testing.T) {
 		Stderr:    &stderr,
 	}
 	code, err := Run(context.Background(), cfg)
-	if err != nil || code != ExitFailed {
+	if err != nil || code != cli.ExitFailed {
 		t.Fatalf("Run = %d, %v\n%s", code, err, stderr.String())
 	}
 	if !strings.Contains(stdout.String(), "DONE 3 runs, 11 tests, 1 skipped, 1 flaky, 2 failures") {
@@ -50,8 +51,8 @@ func TestRunRefusesBeforeAnythingRuns(t *testing.T) {
 	in := stream("ok.jsonl")
 	var stdout, stderr bytes.Buffer
 	code, err := Run(context.Background(), Config{Input: in, JUnitFile: in, Stdout: &stdout, Stderr: &stderr})
-	var ue *UsageError
-	if code != ExitUsage || err == nil || !strings.Contains(err.Error(), "is the same file as --input") {
+	var ue *cli.UsageError
+	if code != cli.ExitUsage || err == nil || !strings.Contains(err.Error(), "is the same file as --input") {
 		t.Fatalf("Run = %d, %v", code, err)
 	}
 	if !errors.As(err, &ue) || stdout.Len() != 0 {

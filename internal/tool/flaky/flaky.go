@@ -1,4 +1,6 @@
-package main
+// Package flaky is `gorerun flaky` (the flakiest groups of the history)
+// and `gorerun history import|prune` (the history kept by hand).
+package flaky
 
 import (
 	"context"
@@ -15,6 +17,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/gorerun/gorerun/grouping"
+	"github.com/gorerun/gorerun/internal/cli"
 	"github.com/gorerun/gorerun/internal/cli/flagvalue"
 	"github.com/gorerun/gorerun/internal/file/inputfile"
 	"github.com/gorerun/gorerun/internal/file/reportfile"
@@ -39,8 +42,8 @@ func historyDB(ctx context.Context, path, cacheDir, dir string) (string, error) 
 	return db, nil
 }
 
-// runFlaky is `gorerun flaky`: the flakiest groups in the history.
-func runFlaky(ctx context.Context, args []string, stdout io.Writer, getenv func(string) string) (int, error) {
+// Main is `gorerun flaky`: the flakiest groups in the history.
+func Main(ctx context.Context, args []string, stdout io.Writer, getenv func(string) string) (int, error) {
 	fs := pflag.NewFlagSet("gorerun flaky", pflag.ContinueOnError)
 	path, cacheDir, dir := historyFlags(fs)
 	var since flagvalue.Age
@@ -52,25 +55,25 @@ func runFlaky(ctx context.Context, args []string, stdout io.Writer, getenv func(
 		fmt.Fprintln(stdout, "Usage: gorerun flaky [--since 30d] [--min-runs 5] [--json]\n\nThe groups of the history ordered by flake rate: runs where they failed and then passed on a rerun, over runs.")
 		fmt.Fprint(stdout, fs.FlagUsages())
 	}
-	if err := parseFlags(fs, args, usage); err != nil {
-		return exitUsage, err
+	if err := cli.ParseFlags(fs, args, usage); err != nil {
+		return cli.ExitUsage, err
 	}
 	dbPath, err := historyDB(ctx, *path, *cacheDir, *dir)
 	if err != nil {
-		return exitUsage, usageError(fmt.Errorf("flaky: %w", err))
+		return cli.ExitUsage, cli.Usage(fmt.Errorf("flaky: %w", err))
 	}
 	if _, err := os.Stat(dbPath); err != nil {
-		return exitUsage, usageError(fmt.Errorf("flaky: no history at %s yet: gorerun records every run there", dbPath))
+		return cli.ExitUsage, cli.Usage(fmt.Errorf("flaky: no history at %s yet: gorerun records every run there", dbPath))
 	}
 	var q *quarantine.List
 	if *qfile != "" {
 		if q, err = quarantine.ReadFile(*qfile); err != nil {
-			return exitUsage, usageError(fmt.Errorf("flaky: %w", err))
+			return cli.ExitUsage, cli.Usage(fmt.Errorf("flaky: %w", err))
 		}
 	}
 	db, err := history.Open(dbPath)
 	if err != nil {
-		return exitUsage, usageError(fmt.Errorf("flaky: %w", err)) // a refused file: corrupt, newer, not a database
+		return cli.ExitUsage, cli.Usage(fmt.Errorf("flaky: %w", err)) // a refused file: corrupt, newer, not a database
 	}
 	defer db.Close()
 	var cutoff time.Time
@@ -79,7 +82,7 @@ func runFlaky(ctx context.Context, args []string, stdout io.Writer, getenv func(
 	}
 	stats, err := db.Stats(cutoff, *minRuns)
 	if err != nil {
-		return exitUsage, usageError(fmt.Errorf("flaky: history %s: %w", dbPath, err))
+		return cli.ExitUsage, cli.Usage(fmt.Errorf("flaky: history %s: %w", dbPath, err))
 	}
 	var flaky []history.Stat
 	for _, s := range stats {
@@ -101,11 +104,11 @@ func runFlaky(ctx context.Context, args []string, stdout io.Writer, getenv func(
 		}
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		return exitOK, enc.Encode(rows)
+		return cli.ExitOK, enc.Encode(rows)
 	}
 	if len(flaky) == 0 {
 		fmt.Fprintf(stdout, "No group flaked in %s (groups with at least %d runs).\n", dbPath, *minRuns)
-		return exitOK, nil
+		return cli.ExitOK, nil
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "RATE\tFLAKES\tRUNS\tFAILED\tGROUP\tPACKAGE\tLAST FLAKE\tFIRST FLAKE\tATTEMPTS TO PASS\tTIME LOST\t")
@@ -125,14 +128,14 @@ func runFlaky(ctx context.Context, args []string, stdout io.Writer, getenv func(
 		fmt.Fprintf(tw, "%.0f%%\t%d\t%d\t%d\t%s\t%s\t%s\t%s\t%.2f\t%s\t\n", s.Rate*100, s.Flakes, s.Runs, s.Hard, name, s.Package,
 			last, first, s.MeanAttempts, s.TimeLost.Round(time.Millisecond))
 	}
-	return exitOK, tw.Flush()
+	return cli.ExitOK, tw.Flush()
 }
 
-// runHistory is `gorerun history import FILES...` and `gorerun history
+// HistoryMain is `gorerun history import FILES...` and `gorerun history
 // prune --keep 90d`.
-func runHistory(ctx context.Context, args []string, stdout io.Writer) (int, error) {
+func HistoryMain(ctx context.Context, args []string, stdout io.Writer) (int, error) {
 	if len(args) == 0 || (args[0] != "import" && args[0] != "prune") {
-		return exitUsage, usageError(errors.New("history: gorerun history import FILES... | gorerun history prune --keep 90d"))
+		return cli.ExitUsage, cli.Usage(errors.New("history: gorerun history import FILES... | gorerun history prune --keep 90d"))
 	}
 	fs := pflag.NewFlagSet("gorerun history "+args[0], pflag.ContinueOnError)
 	path, cacheDir, dir := historyFlags(fs)
@@ -146,18 +149,18 @@ func runHistory(ctx context.Context, args []string, stdout io.Writer) (int, erro
 		fmt.Fprintf(stdout, "Usage: gorerun history %s\n", map[string]string{"import": "import report.xml|events.jsonl...", "prune": "prune --keep 90d"}[args[0]])
 		fmt.Fprint(stdout, fs.FlagUsages())
 	}
-	if err := parseFlags(fs, args[1:], usage); err != nil {
-		return exitUsage, err
+	if err := cli.ParseFlags(fs, args[1:], usage); err != nil {
+		return cli.ExitUsage, err
 	}
 	dbPath, err := historyDB(ctx, *path, *cacheDir, *dir)
 	if err != nil {
-		return exitUsage, usageError(fmt.Errorf("history: %w", err))
+		return cli.ExitUsage, cli.Usage(fmt.Errorf("history: %w", err))
 	}
 	if args[0] == "import" && fs.NArg() == 0 {
-		return exitUsage, usageError(errors.New("history import: name the JUnit reports or --jsonfile streams to import"))
+		return cli.ExitUsage, cli.Usage(errors.New("history import: name the JUnit reports or --jsonfile streams to import"))
 	}
 	if args[0] == "prune" && keep <= 0 && !all {
-		return exitUsage, usageError(errors.New("history prune: --keep 0 would delete every run; add --all to do that"))
+		return cli.ExitUsage, cli.Usage(errors.New("history prune: --keep 0 would delete every run; add --all to do that"))
 	}
 	// Every file is read and understood before anything is imported: a
 	// bad one refuses the whole import, so none is half done.
@@ -165,22 +168,22 @@ func runHistory(ctx context.Context, args []string, stdout io.Writer) (int, erro
 	for _, name := range fs.Args() {
 		src, err := readSource(name)
 		if err != nil {
-			return exitUsage, usageError(fmt.Errorf("history import: %w (nothing imported)", err))
+			return cli.ExitUsage, cli.Usage(fmt.Errorf("history import: %w (nothing imported)", err))
 		}
 		sources = append(sources, src)
 	}
 	db, err := history.Open(dbPath)
 	if err != nil {
-		return exitUsage, usageError(err)
+		return cli.ExitUsage, cli.Usage(err)
 	}
 	defer db.Close()
 	if args[0] == "prune" {
 		n, err := db.Prune(time.Now().Add(-time.Duration(keep)))
 		if err != nil {
-			return exitFailed, err
+			return cli.ExitFailed, err
 		}
 		fmt.Fprintf(stdout, "gorerun: pruned %d runs older than %s from %s\n", n, time.Duration(keep), dbPath)
-		return exitOK, nil
+		return cli.ExitOK, nil
 	}
 	imported, skipped := 0, 0
 	for _, src := range sources {
@@ -190,13 +193,13 @@ func runHistory(ctx context.Context, args []string, stdout io.Writer) (int, erro
 			skipped++
 		case err != nil:
 			fmt.Fprintf(stdout, "gorerun: imported %d files into %s (%d already there) before %s failed\n", imported, dbPath, skipped, src.name)
-			return exitFailed, err
+			return cli.ExitFailed, err
 		default:
 			imported++
 		}
 	}
 	fmt.Fprintf(stdout, "gorerun: imported %d files into %s (%d already there)\n", imported, dbPath, skipped)
-	return exitOK, nil
+	return cli.ExitOK, nil
 }
 
 // importSource is a file to import, read and understood.

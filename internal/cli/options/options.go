@@ -1,18 +1,25 @@
-package main
+// Package Options is gorerun's main command line: its flags, gotestsum's
+// flag names and environment variables, their checks (one line, exit 2,
+// before anything runs), and the session.Config they make.
+package options
 
 import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/google/shlex"
+	"github.com/mattn/go-isatty"
 	"github.com/spf13/pflag"
+	"golang.org/x/term"
 
 	"github.com/gorerun/gorerun/grouping"
+	"github.com/gorerun/gorerun/internal/cli"
 	"github.com/gorerun/gorerun/internal/cli/flagvalue"
 	"github.com/gorerun/gorerun/internal/output/terminal"
 	"github.com/gorerun/gorerun/internal/runner"
@@ -20,8 +27,8 @@ import (
 	"github.com/gorerun/gorerun/junitout"
 )
 
-// options are the command line, after environment defaults.
-type options struct {
+// Options are the command line, after environment defaults.
+type Options struct {
 	rerunClassMax    int
 	rerunDelay       flagvalue.Duration
 	rerunMaxFailures int
@@ -48,10 +55,10 @@ type options struct {
 	junitProject     string
 	junitHideEmpty   bool
 	junitHideSkipped bool
-	version          bool
+	ShowVersion      bool
 	debug            bool
 	noColor          bool
-	dir              string
+	Dir              string
 	lastFailed       flagvalue.OptionalFile
 	lastFailedNone   string
 	cacheDir         string
@@ -65,8 +72,8 @@ type options struct {
 	html             string
 	history          string
 	noHistory        bool
-	hunt             int
-	huntChanged      string
+	Hunt             int
+	HuntChanged      string
 	quarantine       string
 	quarantineAuto   float64
 	minRuns          int
@@ -75,15 +82,15 @@ type options struct {
 	maxFails         int
 	postRunCommand   string
 	postRun          []string
-	watch            bool
-	watchClear       bool
-	watchChdir       bool
+	Watch            bool
+	WatchClear       bool
+	WatchChdir       bool
 
-	packages []string
+	Packages []string
 	goFlags  []string // go test flags; with --raw-command, the command
 }
 
-func newFlagSet(o *options) *pflag.FlagSet {
+func newFlagSet(o *Options) *pflag.FlagSet {
 	fs := pflag.NewFlagSet("gorerun", pflag.ContinueOnError)
 	fs.SortFlags = false
 	fs.SetOutput(io.Discard)
@@ -119,10 +126,10 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.Lookup("last-failed").NoOptDefVal = "true"
 	fs.StringVar(&o.lastFailedNone, "last-failed-no-failures", "all", "with --last-failed and nothing recorded: run all, or none")
 	fs.StringVar(&o.cacheDir, "cache-dir", "", "where the last-failed cache lives (default: .gorerun in the main module's root)")
-	fs.StringVarP(&o.dir, "chdir", "C", "", "run go test in `DIR` (like go -C)")
-	fs.BoolVar(&o.watch, "watch", false, "watch .go files and run the tests of a changed package (keys: r a l q)")
-	fs.BoolVar(&o.watchClear, "watch-clear", false, "in watch mode, clear the screen before each run")
-	fs.BoolVar(&o.watchChdir, "watch-chdir", false, "in watch mode, run go test in the changed package's directory")
+	fs.StringVarP(&o.Dir, "chdir", "C", "", "run go test in `DIR` (like go -C)")
+	fs.BoolVar(&o.Watch, "watch", false, "watch .go files and run the tests of a changed package (keys: r a l q)")
+	fs.BoolVar(&o.WatchClear, "watch-clear", false, "in watch mode, clear the screen before each run")
+	fs.BoolVar(&o.WatchChdir, "watch-chdir", false, "in watch mode, run go test in the changed package's directory")
 
 	// The terminal.
 	fs.StringVarP(&o.format, "format", "f", "pkgname", "progress `format`: "+strings.Join(terminal.Formats, ", "))
@@ -148,14 +155,14 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.StringVar(&o.html, "html", "", "write an HTML report (attempts, output, timeline) to `FILE`")
 	fs.StringVar(&o.history, "history", "", "record every group's attempts in the SQLite database `FILE` (default: .gorerun/history.db)")
 	fs.BoolVar(&o.noHistory, "no-history", false, "record nothing in the history database")
-	fs.IntVar(&o.hunt, "hunt", 0, "hunt flakes: run the selected groups `N` times each, each time in a fresh go test process")
-	fs.StringVar(&o.huntChanged, "hunt-changed", "", "with --hunt: only the top-level tests in _test.go files changed since git `REV`")
+	fs.IntVar(&o.Hunt, "hunt", 0, "hunt flakes: run the selected groups `N` times each, each time in a fresh go test process")
+	fs.StringVar(&o.HuntChanged, "hunt-changed", "", "with --hunt: only the top-level tests in _test.go files changed since git `REV`")
 	fs.StringVar(&o.quarantine, "quarantine", "", "quarantine the groups in `FILE` (package TestGroup lines): they run, but their failures do not fail the run")
 	fs.Float64Var(&o.quarantineAuto, "quarantine-auto", 0, "quarantine the groups whose flake rate in the history is above `RATE` (0.2 = 20%)")
 	fs.IntVar(&o.minRuns, "min-runs", 5, "with --quarantine-auto: only groups with at least `N` runs in the history")
 	fs.StringVar(&o.summaryMD, "summary-md", "", "append a Markdown summary to `FILE` (default: $GITHUB_STEP_SUMMARY when set)")
 	fs.StringVar(&o.postRunCommand, "post-run-command", "", "run `command` after the tests, with gotestsum's environment (TESTS_TOTAL, ...)")
-	fs.BoolVar(&o.version, "version", false, "print the version and exit")
+	fs.BoolVar(&o.ShowVersion, "version", false, "print the version and exit")
 	return fs
 }
 
@@ -180,33 +187,33 @@ func envName(flagName string) string {
 // parseOptions reads flags from the environment, then from args. Packages
 // and flags may be interleaved; everything after "--" goes to go test
 // (or is the command, with --raw-command).
-func parseOptions(args []string, getenv func(string) string, usage io.Writer) (*options, error) {
-	o := &options{}
+func Parse(args []string, getenv func(string) string, usage io.Writer) (*Options, error) {
+	o := &Options{}
 	fs := newFlagSet(o)
-	args = longFlagsWithOneDash(fs, args)
+	args = cli.LongFlagsWithOneDash(fs, args)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			printUsage(fs, usage)
 			return nil, err
 		}
-		return nil, flagError(fs, err)
+		return nil, cli.FlagError(fs, err)
 	}
 	rest := fs.Args()
 	if dash := fs.ArgsLenAtDash(); dash >= 0 {
-		o.packages, o.goFlags = rest[:dash], rest[dash:]
+		o.Packages, o.goFlags = rest[:dash], rest[dash:]
 	} else {
-		o.packages = rest
+		o.Packages = rest
 	}
 	if o.rawCommand && fs.ArgsLenAtDash() < 0 {
 		// gotestsum --raw-command ./profile.sh ./...: without "--" the
 		// arguments are the command.
-		o.goFlags, o.packages = o.packages, nil
+		o.goFlags, o.Packages = o.Packages, nil
 	}
 	if !o.rawCommand {
 		// Package patterns after "--" are packages, as in gotestsum.
 		var pkgs []string
 		o.goFlags, pkgs = runner.SplitPackages(o.goFlags)
-		o.packages = append(o.packages, pkgs...)
+		o.Packages = append(o.Packages, pkgs...)
 	}
 	// The environment fills in what the command line did not set: first
 	// GORERUN_<NAME>, then gotestsum's variable.
@@ -237,10 +244,10 @@ func parseOptions(args []string, getenv func(string) string, usage io.Writer) (*
 	if envErr != nil {
 		return nil, envErr
 	}
-	o.packages = append(o.packages, strings.Fields(o.pkgList)...)
-	if len(o.packages) == 0 && !o.rawCommand && o.input == "" {
+	o.Packages = append(o.Packages, strings.Fields(o.pkgList)...)
+	if len(o.Packages) == 0 && !o.rawCommand && o.input == "" {
 		if dir := getenv("TEST_DIRECTORY"); dir != "" {
-			o.packages = []string{dir} // gotestsum's default package list
+			o.Packages = []string{dir} // gotestsum's default package list
 		}
 	}
 	if err := o.validate(); err != nil {
@@ -280,86 +287,10 @@ func truthy(v string) bool {
 	return false
 }
 
-// longFlagsWithOneDash rewrites -name (a long flag written Go style, with
-// one dash) as --name, so that command lines written for the standard
-// flag package keep working. Arguments after "--" are left alone.
-func longFlagsWithOneDash(fs *pflag.FlagSet, args []string) []string {
-	out := make([]string, 0, len(args))
-	for i, a := range args {
-		if a == "--" {
-			return append(out, args[i:]...)
-		}
-		if len(a) > 2 && a[0] == '-' && a[1] != '-' {
-			name, _, _ := strings.Cut(a[1:], "=")
-			if len(name) > 1 && fs.Lookup(name) != nil {
-				a = "-" + a
-			}
-		}
-		out = append(out, a)
-	}
-	return out
-}
-
-// flagError makes pflag's error one line that says what to do: an unknown
-// flag gets the closest known one.
-func flagError(fs *pflag.FlagSet, err error) error {
-	msg := err.Error()
-	if name, ok := strings.CutPrefix(msg, "unknown flag: --"); ok {
-		if best := closestFlag(fs, name); best != "" {
-			return fmt.Errorf("unknown flag --%s; did you mean --%s? (see gorerun --help)", name, best)
-		}
-		return fmt.Errorf("unknown flag --%s (see gorerun --help)", name)
-	}
-	if strings.HasPrefix(msg, "unknown shorthand flag: ") {
-		return fmt.Errorf("%s (see gorerun --help)", strings.Replace(msg, "unknown shorthand flag: ", "unknown flag ", 1))
-	}
-	return fmt.Errorf("%s (see gorerun --help)", msg)
-}
-
-// closestFlag returns the known flag name nearest to name (edit distance
-// at most a third of its length, or a prefix), or "".
-func closestFlag(fs *pflag.FlagSet, name string) string {
-	best, bestDist := "", len(name)/3+1
-	fs.VisitAll(func(f *pflag.Flag) {
-		if f.Hidden {
-			return
-		}
-		d := editDistance(name, f.Name)
-		if strings.HasPrefix(f.Name, name) && len(name) >= 4 {
-			d = min(d, 1)
-		}
-		if d < bestDist || (d == bestDist && best != "" && f.Name < best) {
-			best, bestDist = f.Name, d
-		}
-	})
-	return best
-}
-
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
-
 // maxWorkers is the most --workers processes a package may get.
 const maxWorkers = 256
 
-func (o *options) validate() error {
+func (o *Options) validate() error {
 	o.workersN = parseWorkers(o.workers)
 	if err := o.validateValues(); err != nil {
 		return err
@@ -380,7 +311,7 @@ func (o *options) validate() error {
 	return runner.CheckPatterns(o.goFlags)
 }
 
-func (o *options) validateValues() error {
+func (o *Options) validateValues() error {
 	oneOf := func(flag, value string, allowed ...string) error {
 		for _, a := range allowed {
 			if value == a {
@@ -398,13 +329,13 @@ func (o *options) validateValues() error {
 		return errors.New("--rerun-parallel must be 0 (the number of CPUs) or more")
 	case !(o.quarantineAuto >= 0 && o.quarantineAuto < 1): // NaN too
 		return fmt.Errorf("--quarantine-auto %v: must be a rate from 0 to 1 (0.2 = 20%%)", o.quarantineAuto)
-	case o.hunt < 0:
+	case o.Hunt < 0:
 		return errors.New("--hunt must be 1 or more runs")
-	case o.huntChanged != "" && o.hunt == 0:
+	case o.HuntChanged != "" && o.Hunt == 0:
 		return errors.New("--hunt-changed selects what --hunt N runs: give --hunt N too")
-	case o.hunt > 0 && (o.input != "" || o.rawCommand || o.watch):
+	case o.Hunt > 0 && (o.input != "" || o.rawCommand || o.Watch):
 		return errors.New("--hunt runs go test: it cannot be used with --input, --raw-command or --watch")
-	case o.hunt > 0 && o.huntReport() != "":
+	case o.Hunt > 0 && o.huntReport() != "":
 		return fmt.Errorf("%s is not written by --hunt, which prints what it found: drop it (hunt runs in CI need no report), or run without --hunt", o.huntReport())
 	case o.minRuns < 1:
 		return errors.New("--min-runs must be 1 or more")
@@ -434,7 +365,7 @@ func (o *options) validateValues() error {
 	return nil
 }
 
-func (o *options) validateCombinations() error {
+func (o *Options) validateCombinations() error {
 	switch {
 	case o.shardBy == "group" && o.shard == "":
 		return errors.New("--shard-by group says how --shard K/N splits: give --shard K/N too")
@@ -444,18 +375,18 @@ func (o *options) validateCombinations() error {
 		return errors.New("--shard splits the packages go test runs: it cannot be used with --input")
 	case o.input != "" && o.lastFailed.On:
 		return errors.New("--last-failed runs go test: it cannot be used with --input")
-	case o.input != "" && len(o.packages) > 0:
-		return fmt.Errorf("--input reads a recorded stream: drop the packages %s or drop --input", strings.Join(o.packages, " "))
-	case o.input != "" && o.watch:
+	case o.input != "" && len(o.Packages) > 0:
+		return fmt.Errorf("--input reads a recorded stream: drop the packages %s or drop --input", strings.Join(o.Packages, " "))
+	case o.input != "" && o.Watch:
 		return errors.New("--watch runs go test when files change: it cannot be used with --input")
 	case o.rawCommand && len(o.goFlags) == 0:
 		return errors.New("--raw-command: give the command after --, e.g. gorerun --raw-command -- ./run-tests.sh")
 	case o.rawCommand && o.rerunClassMax > 0:
 		return errors.New("--raw-command: reruns need go test to run a group again; drop --rerun-fails/--rerun-class-max or --raw-command")
-	case o.rawCommand && (o.input != "" || o.workersN > 1 || o.shard != "" || o.lastFailed.On || o.watch):
+	case o.rawCommand && (o.input != "" || o.workersN > 1 || o.shard != "" || o.lastFailed.On || o.Watch):
 		return errors.New("--raw-command runs your command as it is: it cannot be used with --input, --workers, --shard, --last-failed or --watch")
-	case o.rawCommand && len(o.packages) > 0:
-		return fmt.Errorf("--raw-command: the command after -- chooses the packages; drop %s", strings.Join(o.packages, " "))
+	case o.rawCommand && len(o.Packages) > 0:
+		return fmt.Errorf("--raw-command: the command after -- chooses the packages; drop %s", strings.Join(o.Packages, " "))
 	}
 	return nil
 }
@@ -537,7 +468,7 @@ func printUsage(fs *pflag.FlagSet, out io.Writer) {
 
 // huntReport names the first report flag given, which --hunt refuses
 // rather than silently not writing it.
-func (o *options) huntReport() string {
+func (o *Options) huntReport() string {
 	for _, f := range []struct{ flag, value string }{
 		{"--junitfile", o.junitFile}, {"--jsonfile", o.jsonFile}, {"--html", o.html}, {"--summary-md", o.summaryMD},
 		{"--history", o.history}, {"--update-xml", o.updateXML}, {"--jsonfile-timing-events", o.jsonTiming},
@@ -550,16 +481,27 @@ func (o *options) huntReport() string {
 	return ""
 }
 
-// config turns the options into the session's plain Config.
-func (o *options) config(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) session.Config {
+// config turns the Options into the session's plain Config.
+// Env is what the process gives a run besides its command line.
+type Env struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+	Version        string            // gorerun's version, for the reports
+	Hold           func(bytes int64) // see session.Config.Hold
+}
+
+// Config turns the options into the session's plain Config.
+func (o *Options) Config(env Env) session.Config {
+	stdin, stdout, stderr, getenv := env.Stdin, env.Stdout, env.Stderr, env.Getenv
 	summary := o.summaryMD
 	if summary == "" {
 		summary = getenv("GITHUB_STEP_SUMMARY")
 	}
 	hide, _ := terminal.ParseHideSummary(o.hideSummary)
 	cfg := session.Config{
-		Dir:      o.dir,
-		Packages: o.packages,
+		Dir:      o.Dir,
+		Packages: o.Packages,
 		GoFlags:  o.goFlags,
 		Input:    o.input,
 		Stdin:    stdin,
@@ -593,7 +535,7 @@ func (o *options) config(stdin io.Reader, stdout, stderr io.Writer, getenv func(
 		JUnit: junitout.Options{
 			ClassnameGroup:    o.junitClassname == "group",
 			OutputAll:         o.junitOutput == "all",
-			Version:           versionString(),
+			Version:           env.Version,
 			ClassnameFormat:   o.junitCaseFormat,
 			SuiteNameFormat:   o.junitSuiteFormat,
 			ProjectName:       o.junitProject,
@@ -617,10 +559,42 @@ func (o *options) config(stdin io.Reader, stdout, stderr io.Writer, getenv func(
 		PostRunCommand:    o.postRun,
 		Stdout:            stdout,
 		Stderr:            stderr,
-		Hold:              memoryHolder(getenv),
+		Hold:              env.Hold,
 	}
 	if o.debug {
 		cfg.Debug = stderr
 	}
 	return cfg
+}
+
+// useColor reports whether out gets color: not with NO_COLOR; on a
+// terminal; and, as gotestsum, in CI services whose logs show color.
+func useColor(out io.Writer, getenv func(string) string) bool {
+	if getenv("NO_COLOR") != "" {
+		return false
+	}
+	if f, ok := out.(*os.File); ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd())) {
+		return true
+	}
+	if getenv("CI") != "" {
+		for _, name := range []string{"APPVEYOR", "BUILDKITE", "CIRCLECI", "DRONE", "GITEA_ACTIONS", "GITHUB_ACTIONS", "GITLAB_CI", "TRAVIS"} {
+			if getenv(name) != "" {
+				return true
+			}
+		}
+	}
+	return getenv("TEAMCITY_VERSION") != ""
+}
+
+// terminalWidth is out's width in columns when it is a terminal, else 0.
+func terminalWidth(out io.Writer) int {
+	f, ok := out.(*os.File)
+	if !ok || !isatty.IsTerminal(f.Fd()) {
+		return 0
+	}
+	w, _, err := term.GetSize(int(f.Fd()))
+	if err != nil {
+		return 0
+	}
+	return w
 }

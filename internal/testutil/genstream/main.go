@@ -1,7 +1,7 @@
 // Command genstream writes a realistic generated go test -json stream, for
 // benchmarks (see scripts/bench.sh):
 //
-//	go run ./scripts/genstream -size 250MB -o stream.json
+//	go run ./internal/testutil/genstream -size 250MB -o stream.json
 package main
 
 import (

@@ -216,20 +216,28 @@ func TestE2EHuntChanged(t *testing.T) {
 	r := gorerun(t, mod, nil, "", "--debug", "--hunt", "2", "--hunt-changed", "HEAD", "./...")
 	r.expectCode(t, 0)
 	r.expectOutput(t, "HUNT 2 groups × 2 runs: 0 failed at least once")
-	// --debug shows the go test commands of the hunt: each run selects the
-	// changed file's tests, and no command runs the package whose test
+	// --debug shows the commands of the hunt: the changed package's test
+	// binary is built once, each run runs it in a fresh process selecting
+	// the changed file's tests, and no command runs the package whose test
 	// file did not change (TestHang would hang the hunt).
-	var runs []string
+	var builds, runs []string
 	for _, line := range strings.Split(r.stderr, "\n") {
-		if strings.HasPrefix(line, "gorerun: debug: go test -json") && !strings.Contains(line, "took") {
+		switch {
+		case strings.Contains(line, "took"):
+		case strings.HasPrefix(line, "gorerun: debug: go test"):
+			builds = append(builds, line)
+		case strings.Contains(line, ".test -test.paniconexit0"):
 			runs = append(runs, line)
 		}
 	}
+	if len(builds) != 1 || !strings.Contains(builds[0], "go test -c ") || !strings.HasSuffix(builds[0], " example.com/watchme/a") {
+		t.Fatalf("go test commands %q, want one go test -c of the changed package:\n%s", builds, r.stderr)
+	}
 	if len(runs) != 2 {
-		t.Fatalf("%d go test commands, want one per run:\n%s", len(runs), r.stderr)
+		t.Fatalf("%d test binary processes, want one per run:\n%s", len(runs), r.stderr)
 	}
 	for _, run := range runs {
-		if !strings.Contains(run, "-run ^(?:TestA|TestNew)$ example.com/watchme/a") || strings.Contains(run, "hang") {
+		if !strings.Contains(run, "-test.run=^(?:TestA|TestNew)$ (in ") || !strings.HasSuffix(run, "/a)") || strings.Contains(run, "watchme_hang") {
 			t.Errorf("a hunt run selects other tests: %s", run)
 		}
 	}

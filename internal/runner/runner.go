@@ -18,6 +18,7 @@ import (
 	"github.com/gorerun/gorerun/internal/output"
 	"github.com/gorerun/gorerun/internal/runner/coverage"
 	"github.com/gorerun/gorerun/internal/runner/proc"
+	"github.com/gorerun/gorerun/internal/runner/testbin"
 	"github.com/gorerun/gorerun/testjson"
 )
 
@@ -63,6 +64,15 @@ type Config struct {
 	Guard *proc.Guard
 	// cover gives each process its own -coverprofile (set by Run).
 	cover *coverage.Profiles
+	// Binaries keeps the test binaries the run builds, so that reruns,
+	// --workers processes and resumed crashes run them instead of
+	// relinking (see internal/runner/testbin). Nil: Run keeps them in a
+	// store of its own, removed when it returns; a hunt shares one over
+	// its runs.
+	Binaries *testbin.Store
+	// NoKeep runs every process through go test, never a kept binary
+	// (GORERUN_KEEP_BINARIES=0).
+	NoKeep bool
 	// Sleep waits d or until ctx is done; time.Sleep-like by default.
 	Sleep func(ctx context.Context, d time.Duration) error
 }
@@ -90,48 +100,15 @@ func Run(ctx context.Context, cfg Config) (*grouping.Report, error) {
 			}
 		}()
 	}
+	cfg, done := keepBinaries(ctx, cfg)
+	defer done()
 	report := &grouping.Report{}
-	var selected map[string][]string // the groups the first round selected, by package (none: all)
-	if len(cfg.First) > 0 {
-		selected = selection(cfg.First)
-		a, err := runRound(ctx, cfg, grouping.PlanResult{Round: cfg.FirstAttempt, Reruns: cfg.First})
-		report.Add(a)
-		if err != nil {
-			return report, err
-		}
-	} else if cfg.Workers > 1 || cfg.Groups != nil {
-		list := cfg.Groups
-		if list == nil {
-			var err error
-			if list, err = ListGroups(ctx, cfg); err != nil {
-				return report, err
-			}
-		}
-		first := grouping.PlanResult{Round: cfg.FirstAttempt, Reruns: DealWorkers(list, cfg.Workers, cfg.GroupTimings)}
-		selected = selection(first.Reruns)
-		a, err := runProcesses(ctx, cfg, first, listOrder(list), workerArgs, "not run: its worker's -run selected no test named ")
-		report.Add(a)
-		if err != nil {
-			return report, err
-		}
-	} else {
-		args := goTestArgs(cfg.Flags, nil, cfg.Packages...)
-		tr := newRound(cfg, cfg.FirstAttempt)
-		err := tr.exec(ctx, args)
-		if err == nil {
-			err = tr.resumeCrashed(ctx)
-		}
-		if err == nil && boolFlag(cfg.Flags, "failfast") {
-			// go test -failfast starts no package after a failure: name the
-			// packages it skipped, so they are not silently missing.
-			if pkgs, lerr := ListPackages(ctx, cfg); lerr == nil {
-				tr.tracker.NotStarted(pkgs, "not run: go test -failfast stopped before this package")
-			}
-		}
-		report.Add(tr.finish())
-		if err != nil {
-			return report, err
-		}
+	first, selected, err := firstRound(ctx, cfg)
+	if first != nil {
+		report.Add(first)
+	}
+	if err != nil {
+		return report, err
 	}
 	for {
 		plan := grouping.Plan(report, cfg.Plan)
@@ -151,6 +128,50 @@ func Run(ctx context.Context, cfg Config) (*grouping.Report, error) {
 			return report, err
 		}
 	}
+}
+
+// firstRound runs the run's first round: the --last-failed selection,
+// this shard's groups or the --workers processes, or one go test of the
+// packages. selected lists the groups it selected, by package (nil: all).
+func firstRound(ctx context.Context, cfg Config) (a *grouping.Attempt, selected map[string][]string, err error) {
+	if len(cfg.First) > 0 {
+		a, err := runRound(ctx, cfg, grouping.PlanResult{Round: cfg.FirstAttempt, Reruns: cfg.First})
+		return a, selection(cfg.First), err
+	}
+	if cfg.Workers < 2 && cfg.Groups == nil {
+		a, err := plainFirst(ctx, cfg, cfg.Packages)
+		return a, nil, err
+	}
+	list := cfg.Groups
+	if list == nil {
+		if list, err = ListGroups(ctx, cfg); err != nil {
+			return nil, nil, err
+		}
+	}
+	plan := grouping.PlanResult{Round: cfg.FirstAttempt, Reruns: DealWorkers(list, cfg.Workers, cfg.GroupTimings)}
+	if cfg.Groups == nil {
+		// Packages that are not split run in one go test, as without
+		// --workers; when none is split, that is the whole round.
+		var whole []string
+		var split []grouping.Rerun
+		for _, r := range plan.Reruns {
+			if r.Worker > 0 {
+				split = append(split, r)
+			} else {
+				whole = append(whole, r.Package)
+			}
+		}
+		if len(split) == 0 {
+			a, err := plainFirst(ctx, cfg, cfg.Packages)
+			return a, nil, err
+		}
+		plan.Reruns = split
+		a, err := runProcesses(ctx, cfg, plan, listOrder(list), (*round).runWorker,
+			"not run: its worker's -run selected no test named ", whole)
+		return a, selection(plan.Reruns), err
+	}
+	a, err = runProcesses(ctx, cfg, plan, listOrder(list), (*round).runWorker, "not run: its worker's -run selected no test named ", nil)
+	return a, selection(plan.Reruns), err
 }
 
 // Read tracks a recorded stream. A package that runs again in the stream
@@ -529,11 +550,23 @@ func sleep(ctx context.Context, d time.Duration) error {
 
 // rerunArgs builds the go test arguments of one rerun process.
 func rerunArgs(cfg Config, r grouping.Rerun) []string {
+	flags := rerunFlags(cfg, r)
+	var extra []string
+	if len(flags) > 0 && strings.HasPrefix(flags[0], "-count") {
+		extra, flags = append(extra, flags[0]), flags[1:]
+	}
+	extra = append(extra, "-p", strconv.Itoa(cfg.Parallel))
+	return goTestArgs(cfg.Flags, append(extra, flags...), r.Package)
+}
+
+// rerunFlags are the test flags of a rerun process, after the user's:
+// -count=1 (no cached result is replayed), the groups to run (-run) and,
+// after a crash, those to skip (-skip).
+func rerunFlags(cfg Config, r grouping.Rerun) []string {
 	var args []string
 	if _, ok := goFlag(cfg.Flags, "count"); !ok {
 		args = append(args, "-count=1")
 	}
-	args = append(args, "-p", strconv.Itoa(cfg.Parallel))
 	if len(r.Run) > 0 {
 		args = append(args, "-run", grouping.Pattern(r.Run))
 	}
@@ -544,7 +577,7 @@ func rerunArgs(cfg Config, r grouping.Rerun) []string {
 		}
 		args = append(args, "-skip", skip)
 	}
-	return goTestArgs(cfg.Flags, args, r.Package)
+	return args
 }
 
 // goTestArgs builds go test's arguments: -json, the user's flags, gorerun's
@@ -565,7 +598,7 @@ func goTestArgs(flags, extra []string, pkgs ...string) []string {
 }
 
 func runRound(ctx context.Context, cfg Config, plan grouping.PlanResult) (*grouping.Attempt, error) {
-	return runProcesses(ctx, cfg, plan, nil, rerunArgs, "not run: the rerun selected no test named ")
+	return runProcesses(ctx, cfg, plan, nil, (*round).rerun, "not run: the rerun selected no test named ", nil)
 }
 
 // runProcesses runs the processes of one round. The processes of one
@@ -574,8 +607,11 @@ func runRound(ctx context.Context, cfg Config, plan grouping.PlanResult) (*group
 // once, each with a tracker of its own, joined at the end.
 // Workers' groups are joined in the order rank gives (package → group →
 // place), else in the order of the plan.
+//
+// whole, if set, are packages that run alongside in one go test process of
+// the round's own, as without --workers.
 func runProcesses(ctx context.Context, cfg Config, plan grouping.PlanResult, rank map[string]map[string]int,
-	argsOf func(Config, grouping.Rerun) []string, notSelected string) (*grouping.Attempt, error) {
+	run func(*round, context.Context, grouping.Rerun) error, notSelected string, whole []string) (*grouping.Attempt, error) {
 	rd := newRound(cfg, plan.Round)
 	rd.join = newJoiner(plan.Reruns, rank)
 	type sequence struct {
@@ -608,6 +644,14 @@ func runProcesses(ctx context.Context, cfg Config, plan grouping.PlanResult, ran
 	}
 	sem := make(chan struct{}, limit)
 	var wg sync.WaitGroup
+	var wholeErr error
+	if len(whole) > 0 {
+		wg.Go(func() {
+			if wholeErr = execKeeping(ctx, cfg, whole, rd); wholeErr == nil {
+				wholeErr = rd.resumeCrashed(ctx)
+			}
+		})
+	}
 	errs := make([]error, len(seqs))
 	for i, s := range seqs {
 		// Processes start in plan order: the slot is taken before the
@@ -628,7 +672,7 @@ func runProcesses(ctx context.Context, cfg Config, plan grouping.PlanResult, ran
 				rd.mu.Unlock()
 			}
 			for _, r := range s.runs {
-				if errs[i] = s.rd.exec(ctx, argsOf(cfg, r)); errs[i] != nil {
+				if errs[i] = run(s.rd, ctx, r); errs[i] != nil {
 					return
 				}
 				if errs[i] = s.rd.resume(ctx, r); errs[i] != nil {
@@ -646,7 +690,7 @@ func runProcesses(ctx context.Context, cfg Config, plan grouping.PlanResult, ran
 			s.rd.interrupt()
 		}
 	}
-	return rd.finishWorkers(rd.finish()), errors.Join(errs...)
+	return rd.finishWorkers(rd.finish()), errors.Join(append(errs, wholeErr)...)
 }
 
 // resumeCrashed resumes every package of the first round whose test binary
@@ -708,7 +752,7 @@ func (rd *round) resume(ctx context.Context, sel grouping.Rerun) error {
 			return nil
 		}
 		rd.cfg.Observer.Resumed(sel.Package, crashed, len(names))
-		if err := rd.exec(ctx, rerunArgs(rd.cfg, next)); err != nil {
+		if err := rd.rerun(ctx, next); err != nil {
 			return err
 		}
 		rd.mu.Lock()
@@ -756,6 +800,9 @@ type round struct {
 	// interruptedAt is when the run's interruption reached the round
 	// (zero: it did not); guarded by mu.
 	interruptedAt time.Time
+	// stderr, if set, holds the process's stderr until its first event
+	// (see execKeeping).
+	stderr *gateWriter
 }
 
 func newRound(cfg Config, attempt int) *round {
@@ -808,33 +855,63 @@ func (rd *round) exec(ctx context.Context, args []string) error {
 		args = coverage.Rewrite(args, rd.cfg.cover.Next())
 	}
 	p := proc.Command(ctx, rd.cfg.Guard, rd.cfg.Go, args...)
-	cmd := p.Cmd
-	cmd.Dir = rd.cfg.Dir
-	cmd.Env = append(append([]string(nil), rd.cfg.Env...), AttemptEnv+"="+strconv.Itoa(rd.attempt))
+	p.Cmd.Dir = rd.cfg.Dir
+	p.Cmd.Env = rd.env()
 	var stderr bytes.Buffer
-	cmd.Stderr = io.MultiWriter(rd.cfg.Stderr, &limitedBuffer{buf: &stderr, max: 4096})
-	stdout, err := cmd.StdoutPipe()
+	p.Cmd.Stderr = rd.stderrTo(&stderr)
+	stdout, err := p.Cmd.StdoutPipe()
 	if err != nil {
 		return fmt.Errorf("go test: %w", err)
 	}
-	defer debugCommand(rd.cfg.Debug, rd.cfg, args)()
+	return rd.stream(ctx, p, stdout, &stderr, rd.cfg.Go, rd.cfg.Dir, args)
+}
+
+// env is the environment of the round's processes: GORERUN_ATTEMPT tells
+// a test its attempt.
+func (rd *round) env() []string {
+	return append(append([]string(nil), rd.cfg.Env...), AttemptEnv+"="+strconv.Itoa(rd.attempt))
+}
+
+// stderrTo is where a process's stderr goes: the user's stderr (held
+// until the first event when rd.stderr is set), and the start of it into
+// buf, for the error when the process prints no event.
+func (rd *round) stderrTo(buf *bytes.Buffer) io.Writer {
+	var out io.Writer = rd.cfg.Stderr
+	if rd.stderr != nil {
+		out = rd.stderr
+	}
+	return io.MultiWriter(out, &limitedBuffer{buf: buf, max: 4096})
+}
+
+// process is what a round runs: go test, or a kept test binary with
+// test2json.
+type process interface {
+	Start() error
+	Wait() error
+}
+
+// stream starts p, which prints a go test -json stream on stdout, and
+// feeds the stream to the round until p ends. label, dir and args say
+// what it is (--debug, errors).
+func (rd *round) stream(ctx context.Context, p process, stdout io.Reader, stderr *bytes.Buffer, label, dir string, args []string) error {
+	defer debugCommand(rd.cfg.Debug, label, dir, args)()
 	stopWatching := rd.watchInterrupt(ctx)
 	defer stopWatching()
 	if err := p.Start(); err != nil {
 		if errors.Is(err, exec.ErrNotFound) {
-			return fmt.Errorf("%s not found on PATH: install Go or set PATH: %w", rd.cfg.Go, err)
+			return fmt.Errorf("%s not found on PATH: install Go or set PATH: %w", label, err)
 		}
-		return fmt.Errorf("starting go test: %w", err)
+		return fmt.Errorf("starting %s: %w", filepath.Base(label), err)
 	}
 	// A worker's process runs one package: until it ends, the package's
 	// other workers' ends are not the package's end.
-	pkgEnded := rd.worker == 0
-	if !pkgEnded {
+	ended := rd.worker == 0
+	if !ended {
 		rd.mu.Lock()
 		rd.join.active[rd.pkg]++
 		rd.mu.Unlock()
 		defer func() {
-			if !pkgEnded {
+			if !ended {
 				rd.mu.Lock()
 				rd.join.active[rd.pkg]--
 				rd.mu.Unlock()
@@ -843,22 +920,10 @@ func (rd *round) exec(ctx context.Context, args []string) error {
 	}
 	d := testjson.NewDecoder(stdout)
 	for d.Scan() {
-		ev := d.Event()
-		rd.mu.Lock()
-		rd.tracker.Add(ev)
-		pkg := rd.tracker.Package(ev.Package)
-		if rd.worker > 0 {
-			ev.Worker = rd.worker
-			if ev.Test == "" && (ev.Action == testjson.ActionStart || ev.Action.IsTerminal()) {
-				ev.Workers = rd.join.workers[rd.pkg]
-			}
-			if pkg != nil && ev.Test == "" && ev.Action.IsTerminal() && !pkgEnded {
-				pkgEnded = true
-				pkg = rd.join.ended(pkg)
-			}
+		if rd.stderr != nil && d.Events() == 1 {
+			rd.stderr.open()
 		}
-		rd.cfg.Observer.Event(rd.attempt, ev, d.Line(), pkg)
-		rd.mu.Unlock()
+		rd.handle(d.Event(), d.Line(), &ended)
 		d.Reuse()
 	}
 	readErr := d.Err()
@@ -883,20 +948,40 @@ func (rd *round) exec(ctx context.Context, args []string) error {
 	return nil
 }
 
+// handle feeds one event of the round's processes to its tracker and the
+// observer. ended is whether a worker's process has seen its package end.
+func (rd *round) handle(ev *testjson.Event, line []byte, ended *bool) {
+	rd.mu.Lock()
+	defer rd.mu.Unlock()
+	rd.tracker.Add(ev)
+	pkg := rd.tracker.Package(ev.Package)
+	if rd.worker > 0 {
+		ev.Worker = rd.worker
+		if ev.Test == "" && (ev.Action == testjson.ActionStart || ev.Action.IsTerminal()) {
+			ev.Workers = rd.join.workers[rd.pkg]
+		}
+		if pkg != nil && ev.Test == "" && ev.Action.IsTerminal() && !*ended {
+			*ended = true
+			pkg = rd.join.ended(pkg)
+		}
+	}
+	rd.cfg.Observer.Event(rd.attempt, ev, line, pkg)
+}
+
 // debugCommand logs a go command as it starts; the function it returns
 // logs how long it took.
-func debugCommand(w io.Writer, cfg Config, args []string) func() {
+func debugCommand(w io.Writer, command, dir string, args []string) func() {
 	if w == nil {
 		return func() {}
 	}
 	start := time.Now()
 	where := ""
-	if cfg.Dir != "" {
-		where = " (in " + cfg.Dir + ")"
+	if dir != "" {
+		where = " (in " + dir + ")"
 	}
-	fmt.Fprintf(w, "gorerun: debug: %s %s%s\n", cfg.Go, strings.Join(args, " "), where)
+	fmt.Fprintf(w, "gorerun: debug: %s %s%s\n", command, strings.Join(args, " "), where)
 	return func() {
-		fmt.Fprintf(w, "gorerun: debug: %s %s: took %s\n", cfg.Go, firstWords(args, 2), time.Since(start).Round(time.Millisecond))
+		fmt.Fprintf(w, "gorerun: debug: %s %s: took %s\n", command, firstWords(args, 2), time.Since(start).Round(time.Millisecond))
 	}
 }
 
@@ -1021,7 +1106,7 @@ func goOutput(ctx context.Context, cfg Config, args ...string) (string, error) {
 	cmd.Env = cfg.Env
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
-	defer debugCommand(cfg.Debug, cfg, args)()
+	defer debugCommand(cfg.Debug, cfg.Go, cfg.Dir, args)()
 	out, err := cmd.Output()
 	if err != nil {
 		if msg := firstLine(strings.TrimSpace(stderr.String())); msg != "" {

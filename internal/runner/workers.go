@@ -116,15 +116,21 @@ func selectNames(flags, names []string) []string {
 }
 
 // DealWorkers deals the groups of each listed package to at most n
-// workers: each worker's groups run in one go test process of the
-// package, concurrently with its other workers. A package with fewer than
-// two groups, or that could not be listed, runs whole in one process.
-// Timings (by deal.Key) balance the workers; without them groups are
-// dealt round-robin in go test's order.
+// workers: each worker's groups run in one process of the package,
+// concurrently with its other workers. A package runs whole in one
+// process when splitting it cannot pay (see worthSplitting), or when it
+// could not be listed. Timings (by deal.Key) balance the workers; without
+// them groups are dealt round-robin in go test's order.
 func DealWorkers(list []PackageGroups, n int, timings map[string]time.Duration) []grouping.Rerun {
+	tested := 0
+	for _, pg := range list {
+		if pg.Listed && len(pg.Groups) > 0 {
+			tested++
+		}
+	}
 	var out []grouping.Rerun
 	for _, pg := range list {
-		if !pg.Listed || len(pg.Groups) < 2 || n < 2 {
+		if !pg.Listed || len(pg.Groups) < 2 || n < 2 || !worthSplitting(pg, n, tested, timings) {
 			if pg.Listed && len(pg.Groups) > 0 {
 				out = append(out, grouping.Rerun{Package: pg.Package, Run: pg.Groups})
 			} else {
@@ -148,6 +154,31 @@ func DealWorkers(list []PackageGroups, n int, timings map[string]time.Duration) 
 		}
 	}
 	return out
+}
+
+// minSplit is the least a package's groups must take, by earlier timings,
+// for --workers to split it: below it another process's start and its
+// TestMain cost about what the split saves.
+const minSplit = time.Second
+
+// worthSplitting reports whether a package of two or more groups is split
+// over workers: with timings of its groups, when they add up to minSplit
+// or more; without, when the run has fewer packages with tests than
+// workers (else go test's -p keeps the cores busy with whole packages,
+// and a split only adds processes).
+func worthSplitting(pg PackageGroups, n, tested int, timings map[string]time.Duration) bool {
+	var total time.Duration
+	known := false
+	for _, g := range pg.Groups {
+		if d, ok := timings[deal.Key(pg.Package, g)]; ok {
+			total += d
+			known = true
+		}
+	}
+	if known {
+		return total >= minSplit
+	}
+	return tested < n
 }
 
 // listOrder ranks each package's groups in go test's order.
@@ -253,15 +284,19 @@ func (rd *round) finishWorkers(main *grouping.Attempt) *grouping.Attempt {
 // first round: the user's flags with the worker's groups selected (and the
 // subtest elements of the user's -run kept), caching as go test does.
 func workerArgs(cfg Config, r grouping.Rerun) []string {
-	var args []string
-	if len(r.Run) > 0 {
-		pattern := grouping.Pattern(r.Run)
-		if run, ok := goFlag(cfg.Flags, "run"); ok {
-			if elems := splitRegexp(run); len(elems) > 1 {
-				pattern += "/" + strings.Join(elems[1:], "/")
-			}
-		}
-		args = append(args, "-run", pattern)
+	return goTestArgs(cfg.Flags, workerFlags(cfg, r), r.Package)
+}
+
+// workerFlags select a worker's groups, after the user's flags.
+func workerFlags(cfg Config, r grouping.Rerun) []string {
+	if len(r.Run) == 0 {
+		return nil
 	}
-	return goTestArgs(cfg.Flags, args, r.Package)
+	pattern := grouping.Pattern(r.Run)
+	if run, ok := goFlag(cfg.Flags, "run"); ok {
+		if elems := splitRegexp(run); len(elems) > 1 {
+			pattern += "/" + strings.Join(elems[1:], "/")
+		}
+	}
+	return []string{"-run", pattern}
 }

@@ -21,9 +21,25 @@ func TestDealWorkers(t *testing.T) {
 		timings map[string]time.Duration
 		want    []grouping.Rerun
 	}{
-		{"round-robin in go test's order", 2, nil, []grouping.Rerun{
-			{Package: "m/slow", Run: []string{"TestA", "TestC", "TestE"}, Worker: 1},
-			{Package: "m/slow", Run: []string{"TestB", "TestD"}, Worker: 2},
+		{"round-robin in go test's order", 3, nil, []grouping.Rerun{
+			{Package: "m/slow", Run: []string{"TestA", "TestD"}, Worker: 1},
+			{Package: "m/slow", Run: []string{"TestB", "TestE"}, Worker: 2},
+			{Package: "m/slow", Run: []string{"TestC"}, Worker: 3},
+			{Package: "m/one", Run: []string{"TestOnly"}},
+			{Package: "m/none"},
+			{Package: "m/broken"},
+		}},
+		// Two packages with tests keep two processes busy already: a split
+		// would only add processes (and TestMains).
+		{"no timings, as many packages as workers: whole", 2, nil, []grouping.Rerun{
+			{Package: "m/slow", Run: []string{"TestA", "TestB", "TestC", "TestD", "TestE"}},
+			{Package: "m/one", Run: []string{"TestOnly"}},
+			{Package: "m/none"},
+			{Package: "m/broken"},
+		}},
+		{"short by recorded durations: whole", 3, map[string]time.Duration{
+			"m/slow TestA": 200 * time.Millisecond, "m/slow TestB": 300 * time.Millisecond}, []grouping.Rerun{
+			{Package: "m/slow", Run: []string{"TestA", "TestB", "TestC", "TestD", "TestE"}},
 			{Package: "m/one", Run: []string{"TestOnly"}},
 			{Package: "m/none"},
 			{Package: "m/broken"},

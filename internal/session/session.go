@@ -78,6 +78,9 @@ type Config struct {
 	Debug             io.Writer // where the go commands run are logged (nil: nowhere)
 	// Guard kills the test processes should gorerun be killed (nil: none).
 	Guard *proc.Guard
+	// NoKeepBinaries runs every test process through go test instead of
+	// rerunning the test binaries the run built (GORERUN_KEEP_BINARIES=0).
+	NoKeepBinaries bool
 
 	Stdout, Stderr io.Writer
 	// Hold, when set, is told the size of a file the run keeps in memory
@@ -376,6 +379,7 @@ func runTests(ctx context.Context, f *facts, cfg Config, o *outputs) (*grouping.
 		Stderr:   cfg.Stderr,
 		Debug:    cfg.Debug,
 		Guard:    cfg.Guard,
+		NoKeep:   cfg.NoKeepBinaries,
 	}
 	byGroup := cfg.Shard != "" && cfg.ShardBy == "group"
 	if cfg.Workers > 1 || byGroup {

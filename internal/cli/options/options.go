@@ -560,6 +560,7 @@ func (o *Options) Config(env Env) session.Config {
 		Stdout:            stdout,
 		Stderr:            stderr,
 		Hold:              env.Hold,
+		NoKeepBinaries:    getenv("GORERUN_KEEP_BINARIES") == "0",
 	}
 	if o.debug {
 		cfg.Debug = stderr

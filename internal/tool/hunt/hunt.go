@@ -64,6 +64,13 @@ func Run(ctx context.Context, cfg Config) ([]Result, error) {
 		fmt.Fprintln(cfg.Out, "gorerun: hunt: no test selected")
 		return nil, nil
 	}
+	if cfg.Runner.Binaries == nil && !cfg.Runner.NoKeep {
+		// One link per package for the whole hunt: every run runs the
+		// binary built for the first.
+		st := runner.NewBinaries(cfg.Runner)
+		defer st.Close()
+		cfg.Runner.Binaries = st
+	}
 	results := map[[2]string]*Result{}
 	for i := 1; i <= cfg.Times; i++ {
 		rc := cfg.Runner

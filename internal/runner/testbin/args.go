@@ -1,0 +1,141 @@
+// Package testbin runs a package's test binary again without relinking
+// it: the binary go test built (kept with go test -o, or built once with
+// go test -c) runs in the package's directory, through test2json, with
+// the arguments go test would give it. Reruns, --workers processes and
+// --hunt runs pay one link per package instead of one per process.
+package testbin
+
+import (
+	"fmt"
+	"path"
+	"strings"
+)
+
+// What go test's flags become for a kept binary (go help testflag, go help
+// build).
+var (
+	// runValue are test flags the binary takes as -test.NAME=VALUE.
+	runValue = map[string]bool{
+		"bench": true, "benchtime": true, "count": true, "cpu": true, "list": true,
+		"outputdir": true, "parallel": true, "run": true, "shuffle": true, "skip": true,
+		"timeout": true, "blockprofilerate": true, "memprofilerate": true, "mutexprofilefraction": true,
+	}
+	// runBool are boolean test flags the binary takes as -test.NAME.
+	runBool = map[string]bool{"benchmem": true, "failfast": true, "fullpath": true, "short": true}
+	// buildValue and buildBool shaped the binary when it was built, or
+	// are go test's own (-p, -vet, -json, -v, which -test.v=test2json
+	// covers): a run leaves them out.
+	buildValue = map[string]bool{
+		"tags": true, "mod": true, "modfile": true, "gcflags": true, "ldflags": true, "asmflags": true,
+		"gccgoflags": true, "overlay": true, "pgo": true, "buildvcs": true, "compiler": true,
+		"installsuffix": true, "toolexec": true, "pkgdir": true, "covermode": true, "coverpkg": true,
+		"buildmode": true, "p": true, "vet": true, "C": true, "covermeta": true,
+	}
+	buildBool = map[string]bool{
+		"race": true, "msan": true, "asan": true, "trimpath": true, "linkshared": true, "cover": true,
+		"a": true, "x": true, "work": true, "v": true, "json": true,
+	}
+)
+
+// Args are the arguments of one run of a package's test binary.
+type Args struct {
+	// Flags are the user's go test flags, as given to go test (with
+	// anything after -args for the binary itself).
+	Flags []string
+	// Extra are gorerun's own test flags for this process (-run, -skip,
+	// -count), in go test's form; they come after the user's and win.
+	Extra []string
+	// CoverProfile, if set, is where this process writes its coverage
+	// profile (the user's -coverprofile is given per process).
+	CoverProfile string
+}
+
+// BinaryArgs returns the test binary's arguments for a, as go test passes
+// them: -test.paniconexit0, go test's default -test.timeout of 10m0s,
+// -test.v=test2json, then the test flags translated to -test.NAME, then
+// the arguments after -args. A flag a kept binary cannot honour (-exec,
+// the profile flags whose files go test places, -o, -c, an unknown flag)
+// is an error: the caller runs go test instead.
+func BinaryArgs(a Args) ([]string, error) {
+	out := []string{"-test.paniconexit0", "-test.timeout=10m0s", "-test.v=test2json"}
+	flags, after := splitArgs(a.Flags)
+	for _, set := range [][]string{flags, a.Extra} {
+		tr, err := translate(set)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, tr...)
+	}
+	if a.CoverProfile != "" {
+		out = append(out, "-test.coverprofile="+a.CoverProfile)
+	}
+	return append(out, after...), nil
+}
+
+// splitArgs splits go test's flags from the binary's own (after -args).
+func splitArgs(flags []string) (own, binary []string) {
+	for i, f := range flags {
+		if f == "-args" || f == "--args" {
+			return flags[:i], flags[i+1:]
+		}
+	}
+	return flags, nil
+}
+
+// translate turns go test flags into the binary's.
+func translate(flags []string) ([]string, error) {
+	var out []string
+	for i := 0; i < len(flags); i++ {
+		f := flags[i]
+		if !strings.HasPrefix(f, "-") {
+			return nil, fmt.Errorf("unexpected argument %q", f)
+		}
+		name, value, hasValue := strings.Cut(strings.TrimPrefix(strings.TrimLeft(f, "-"), "test."), "=")
+		takes := runValue[name] || buildValue[name] || name == "coverprofile"
+		if takes && !hasValue {
+			if i+1 >= len(flags) {
+				return nil, fmt.Errorf("flag -%s needs a value", name)
+			}
+			i++
+			value, hasValue = flags[i], true
+		}
+		switch {
+		case runValue[name]:
+			out = append(out, "-test."+name+"="+value)
+		case runBool[name] && hasValue:
+			out = append(out, "-test."+name+"="+value)
+		case runBool[name]:
+			out = append(out, "-test."+name)
+		case buildValue[name], buildBool[name], name == "coverprofile":
+			// It shaped the binary (or, -coverprofile, is given per
+			// process); nothing to pass.
+		default:
+			return nil, fmt.Errorf("flag -%s needs go test", name)
+		}
+	}
+	return out, nil
+}
+
+// ExecName is the file name go test -o DIR/ gives a package's test
+// binary: the last element of its import path (the one before a major
+// version suffix such as /v2), with ".test".
+func ExecName(importPath string) string {
+	elem := path.Base(importPath)
+	if elem != importPath && isVersion(elem) {
+		elem = path.Base(path.Dir(importPath))
+	}
+	return elem + ".test"
+}
+
+// isVersion reports whether elem is a major version suffix: v2, v3, ...
+func isVersion(elem string) bool {
+	if len(elem) < 2 || elem[0] != 'v' || elem[1] == '0' || elem == "v1" {
+		return false
+	}
+	for _, c := range elem[1:] {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,276 @@
+package testbin
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Store keeps the test binaries of a run (or of a hunt's runs) in one
+// temporary directory, removed by Close, and says where each package's
+// binary and source directory are. It is safe for concurrent use.
+type Store struct {
+	cfg Config
+
+	mu      sync.Mutex
+	tmp     string
+	tmpErr  error
+	bins    map[string]*build // by import path
+	dirs    map[string]string // source directories, by import path
+	modRoot string            // the main module's root and path (found once)
+	modPath string
+	modDone bool
+
+	t2jOnce sync.Once
+	t2j     string
+	t2jErr  error
+}
+
+// Config is what a Store builds with.
+type Config struct {
+	Go  string   // the go command
+	Dir string   // where go commands run
+	Env []string // their environment (nil: os.Environ())
+	// BuildFlags are the build flags of the user's go test flags (with
+	// -cover when they ask for a coverage profile), for go test -c.
+	BuildFlags []string
+	// Debug, if set, gets a line for every go command run (--debug).
+	Debug io.Writer
+}
+
+// build is one package's binary, built once.
+type build struct {
+	done chan struct{}
+	path string
+	err  error
+}
+
+// New returns an empty store; it creates its directory when first needed.
+func New(cfg Config) *Store {
+	return &Store{cfg: cfg, bins: map[string]*build{}, dirs: map[string]string{}}
+}
+
+// dir returns the store's directory, created once.
+func (s *Store) dir() (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.tmp == "" && s.tmpErr == nil {
+		s.tmp, s.tmpErr = os.MkdirTemp("", "gorerun-bin-")
+	}
+	return s.tmp, s.tmpErr
+}
+
+// OutDir is the directory to give go test -o (with a trailing slash), so
+// that a first round keeps the binaries it builds; then Adopt them.
+func (s *Store) OutDir() (string, error) {
+	d, err := s.dir()
+	if err != nil {
+		return "", err
+	}
+	return d + string(filepath.Separator), nil
+}
+
+// Adopt takes the binaries a go test -o OutDir() run kept for pkgs.
+// Packages whose results came from go test's cache have one too; those
+// that did not build, or have no tests, have none.
+func (s *Store) Adopt(pkgs []string) {
+	d, err := s.dir()
+	if err != nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, pkg := range pkgs {
+		if s.bins[pkg] != nil {
+			continue
+		}
+		p := filepath.Join(d, ExecName(pkg))
+		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+			b := &build{done: make(chan struct{}), path: p}
+			close(b.done)
+			s.bins[pkg] = b
+		}
+	}
+}
+
+// SetDir records a package's source directory (known from go list).
+func (s *Store) SetDir(pkg, dir string) {
+	s.mu.Lock()
+	s.dirs[pkg] = dir
+	s.mu.Unlock()
+}
+
+// Binary returns the package's test binary, building it once with go test
+// -c when no run kept it.
+func (s *Store) Binary(ctx context.Context, pkg string) (string, error) {
+	s.mu.Lock()
+	b := s.bins[pkg]
+	owner := b == nil
+	if owner {
+		b = &build{done: make(chan struct{})}
+		s.bins[pkg] = b
+	}
+	s.mu.Unlock()
+	if owner {
+		b.path, b.err = s.build(ctx, pkg)
+		close(b.done)
+	}
+	select {
+	case <-b.done:
+		return b.path, b.err
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+}
+
+// build builds a package's test binary with go test -c.
+func (s *Store) build(ctx context.Context, pkg string) (string, error) {
+	d, err := s.dir()
+	if err != nil {
+		return "", err
+	}
+	out := filepath.Join(d, strings.NewReplacer("/", "_", "\\", "_", ":", "_").Replace(pkg)+".pkg.test")
+	args := append([]string{"test", "-c", "-o", out}, s.cfg.BuildFlags...)
+	if _, err := s.goOutput(ctx, append(args, pkg)...); err != nil {
+		return "", fmt.Errorf("building the test binary of %s: %w", pkg, err)
+	}
+	if _, err := os.Stat(out); err != nil {
+		return "", fmt.Errorf("%s has no test binary", pkg) // no test files
+	}
+	return out, nil
+}
+
+// SourceDir returns the package's source directory, where go test runs
+// its binary: recorded, else below the main module's root, else from go
+// list.
+func (s *Store) SourceDir(ctx context.Context, pkg string) (string, error) {
+	s.mu.Lock()
+	d, ok := s.dirs[pkg]
+	if !ok && !s.modDone {
+		s.modRoot, s.modPath = findModule(s.cfg.Dir)
+		s.modDone = true
+	}
+	root, mod := s.modRoot, s.modPath
+	s.mu.Unlock()
+	if ok {
+		return d, nil
+	}
+	if mod != "" && (pkg == mod || strings.HasPrefix(pkg, mod+"/")) {
+		d = filepath.Join(root, filepath.FromSlash(strings.TrimPrefix(pkg, mod)))
+		if st, err := os.Stat(d); err == nil && st.IsDir() {
+			s.SetDir(pkg, d)
+			return d, nil
+		}
+	}
+	out, err := s.goOutput(ctx, "list", "-f", "{{.Dir}}", pkg)
+	if err != nil {
+		return "", err
+	}
+	d = strings.TrimSpace(out)
+	if d == "" {
+		return "", fmt.Errorf("go list: no directory for %s", pkg)
+	}
+	s.SetDir(pkg, d)
+	return d, nil
+}
+
+// findModule finds the main module's root and path from dir upward (go
+// would use this go.mod); a go.work, whose modules may be anywhere, finds
+// none and go list answers.
+func findModule(dir string) (root, modPath string) {
+	if dir == "" {
+		dir = "."
+	}
+	d, err := filepath.Abs(dir)
+	if err != nil {
+		return "", ""
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(d, "go.work")); err == nil {
+			return "", ""
+		}
+		if f, err := os.Open(filepath.Join(d, "go.mod")); err == nil {
+			defer f.Close()
+			sc := bufio.NewScanner(f)
+			for sc.Scan() {
+				if rest, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "module"); ok {
+					return d, strings.Trim(strings.TrimSpace(strings.SplitN(rest, "//", 2)[0]), `"`)
+				}
+			}
+			return "", ""
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return "", ""
+		}
+		d = parent
+	}
+}
+
+// Test2JSON returns the path of the go command's test2json (go tool -n
+// test2json builds it once into the build cache). Prefetch starts looking
+// it up early.
+func (s *Store) Test2JSON(ctx context.Context) (string, error) {
+	s.t2jOnce.Do(func() {
+		out, err := s.goOutput(ctx, "tool", "-n", "test2json")
+		s.t2j, s.t2jErr = strings.TrimSpace(out), err
+		if err == nil && s.t2j == "" {
+			s.t2jErr = errors.New("go tool -n test2json printed nothing")
+		}
+	})
+	return s.t2j, s.t2jErr
+}
+
+// Prefetch looks test2json up on a goroutine of its own.
+func (s *Store) Prefetch(ctx context.Context) {
+	go s.Test2JSON(context.WithoutCancel(ctx))
+}
+
+// goOutput runs a go command and returns its standard output.
+func (s *Store) goOutput(ctx context.Context, args ...string) (string, error) {
+	if s.cfg.Debug != nil {
+		start := time.Now()
+		fmt.Fprintf(s.cfg.Debug, "gorerun: debug: %s %s\n", s.cfg.Go, strings.Join(args, " "))
+		defer func() {
+			fmt.Fprintf(s.cfg.Debug, "gorerun: debug: %s %s: took %s\n", s.cfg.Go, strings.Join(args[:min(2, len(args))], " "), time.Since(start).Round(time.Millisecond))
+		}()
+	}
+	cmd := exec.CommandContext(ctx, s.cfg.Go, args...)
+	cmd.Dir = s.cfg.Dir
+	cmd.Env = s.cfg.Env
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		if msg := strings.TrimSpace(stderr.String()); msg != "" {
+			return string(out), fmt.Errorf("go %s: %s", strings.Join(args, " "), firstLine(msg))
+		}
+		return string(out), fmt.Errorf("go %s: %w", strings.Join(args, " "), err)
+	}
+	return string(out), nil
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}
+
+// Close removes the binaries.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.tmp == "" {
+		return nil
+	}
+	err := os.RemoveAll(s.tmp)
+	s.tmp, s.bins = "", map[string]*build{}
+	return err
+}

@@ -2,9 +2,11 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -57,5 +59,101 @@ func TestE2EKeptBinariesMatchGoTest(t *testing.T) {
 		if !strings.Contains(kept, want) {
 			t.Errorf("the report lacks %s:\n%s", want, kept)
 		}
+	}
+}
+
+// keptRerun reports whether a run's --debug output shows a rerun of a kept
+// test binary of pkg (its last import path element).
+func keptRerun(stderr, pkg string) bool {
+	return strings.Contains(stderr, "/"+pkg+".test -test.paniconexit0 ")
+}
+
+// TestE2EKeptBinariesWithGoTestFlags reruns a flaky group through the kept
+// binary under each go test flag a user may pass: the rerun honours it,
+// and the group passes on its second attempt as through go test.
+func TestE2EKeptBinariesWithGoTestFlags(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		args  []string // after the package
+		check string   // in the output, when set
+	}{
+		{name: "-race", args: []string{"--", "-race"}},
+		{name: "-tags", args: []string{"--", "-tags", "integration"}},
+		{name: "-cover", args: []string{"--", "-cover"}, check: "coverage:"},
+		{name: "-count", args: []string{"--", "-count=2"}},
+		{name: "-timeout", args: []string{"--", "-timeout", "1m"}, check: "-test.timeout=1m"},
+		{name: "-shuffle", args: []string{"--", "-shuffle", "1"}, check: "-test.shuffle=1"},
+		{name: "-run and -skip", args: []string{"--", "-run", "TestWhole", "-skip", "TestNothing"}, check: "-test.skip=TestNothing"},
+		{name: "-args", args: []string{"--", "-args", "positional"}, check: "-test.run=^(?:TestWholeGroup|TestPrefix)$ positional"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			args := append([]string{"--rerun-class-max=1", "--rerun-delay=0", "--debug", "--format=standard-verbose", "./basic"}, tc.args...)
+			r := gorerun(t, fixture("e2e"), nil, "", args...)
+			r.expectCode(t, 0)
+			r.expectOutput(t, "FLAKY", "TestWholeGroup")
+			if !keptRerun(r.stderr, "basic") {
+				t.Errorf("the rerun did not run the kept binary:\n%s", r.stderr)
+			}
+			if tc.check != "" && !strings.Contains(r.stdout+r.stderr, tc.check) {
+				t.Errorf("output lacks %q:\n%s%s", tc.check, r.stdout, r.stderr)
+			}
+		})
+	}
+	t.Run("-C", func(t *testing.T) {
+		t.Parallel()
+		r := gorerun(t, t.TempDir(), nil, "", "-C", fixture("e2e"), "--rerun-class-max=1", "--rerun-delay=0", "--debug", "./basic")
+		r.expectCode(t, 0)
+		if !keptRerun(r.stderr, "basic") || !strings.Contains(r.stderr, "(in "+filepath.Join(fixture("e2e"), "basic")+")") {
+			t.Errorf("the rerun did not run the kept binary in the package's directory:\n%s", r.stderr)
+		}
+	})
+}
+
+// TestE2EExecRerunsThroughGoTest: a binary that go test runs through
+// -exec cannot be rerun directly; every process goes through go test, and
+// the flaky group still passes on its rerun.
+func TestE2EExecRerunsThroughGoTest(t *testing.T) {
+	t.Parallel()
+	r := gorerun(t, fixture("e2e"), nil, "", "--rerun-class-max=1", "--rerun-delay=0", "--debug", "./basic", "--", "-exec", "env")
+	r.expectCode(t, 0)
+	r.expectOutput(t, "FLAKY")
+	if keptRerun(r.stderr, "basic") || !strings.Contains(r.stderr, "every process runs through go test: flag -exec needs go test") {
+		t.Errorf("-exec: the reruns must go through go test:\n%s", r.stderr)
+	}
+	if n := strings.Count(r.stderr, "gorerun: debug: go test -json") - strings.Count(r.stderr, "debug: go test -json: took"); n != 2 {
+		t.Errorf("%d go test processes, want 2 (the first run and the rerun):\n%s", n, r.stderr)
+	}
+}
+
+// TestE2EKeptBinariesLeaveNothing: the kept binaries live in one temporary
+// directory, removed when the run ends, also when it is interrupted, and
+// nothing is written into the module.
+func TestE2EKeptBinariesLeaveNothing(t *testing.T) {
+	t.Parallel()
+	tmp := t.TempDir()
+	leftovers := func() []string {
+		t.Helper()
+		found, _ := filepath.Glob(filepath.Join(tmp, "gorerun-bin-*"))
+		return found
+	}
+	r := gorerun(t, fixture("e2e"), []string{"TMPDIR=" + tmp}, "", "--rerun-class-max=1", "--rerun-delay=0", "--debug", "./basic")
+	r.expectCode(t, 0)
+	if !keptRerun(r.stderr, "basic") || !strings.Contains(r.stderr, "-o "+tmp+"/gorerun-bin-") {
+		t.Errorf("the run did not keep its binaries in TMPDIR:\n%s", r.stderr)
+	}
+	if found := leftovers(); len(found) > 0 {
+		t.Errorf("left behind: %v", found)
+	}
+	s := startUntil(t, "stubborn: waiting", []string{"GORERUN_E2E_STUBBORN=1", "TMPDIR=" + tmp}, "--format=standard-verbose", "--rerun-class-max=1", "./stubborn")
+	syscall.Kill(s.cmd.Process.Pid, syscall.SIGINT)
+	s.wait(t).expectCode(t, 130)
+	if found := leftovers(); len(found) > 0 {
+		t.Errorf("an interrupted run left behind: %v", found)
+	}
+	out, err := exec.Command("git", "-C", fixture("e2e"), "status", "--porcelain", "--untracked-files=all", ".").CombinedOutput()
+	if err != nil || len(out) > 0 {
+		t.Errorf("the fixture module changed: %v\n%s", err, out)
 	}
 }

@@ -266,9 +266,15 @@ func TestE2ECoverageOfEveryProcess(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("plain go test: %v\n%s", err, out)
 	}
-	r := gorerun(t, fixture("e2e"), nil, "", "--workers", "2", "--rerun-class-max=1", "--rerun-delay=0", "./covered", "--", "-coverprofile="+merged)
+	r := gorerun(t, fixture("e2e"), nil, "", "--debug", "--workers", "2", "--rerun-class-max=1", "--rerun-delay=0", "./covered", "--", "-coverprofile="+merged)
 	r.expectCode(t, 0)
 	r.expectOutput(t, "TestFlaky")
+	// The workers and the rerun ran the package's one kept binary, each
+	// process writing a profile of its own.
+	if n := strings.Count(r.stderr, "covered.pkg.test -test.paniconexit0 -test.timeout=10m0s -test.v=test2json"); n != 3 ||
+		strings.Count(r.stderr, "-test.coverprofile=") < 3 {
+		t.Errorf("want two workers and a rerun of the kept binary, each with a profile:\n%s", r.stderr)
+	}
 	funcs := func(profile string) string {
 		cmd := exec.Command("go", "tool", "cover", "-func="+profile)
 		cmd.Dir = fixture("e2e")

@@ -20,6 +20,9 @@
 #   7. Workers: one package of 8 groups of 3 sequential steps, 1 s a group
 #      (testdata/modules/slow8), serial vs --workers 4, every testcase
 #      reported exactly once.
+#   9. Kept test binaries (scripts/bench-binaries.sh): --hunt, reruns and
+#      --workers on a package whose link dominates, go-cmp with --workers,
+#      a rerun round's start, against plain go test in the same run.
 # The stream has one failing group in FAIL_EVERY (default 10: over 4,000
 # failed groups in 250 MB).
 # Usage: bash scripts/bench.sh [stream size, e.g. 250MB] [runs per tool, default 3]
@@ -141,3 +144,6 @@ GORERUN_BENCH_TESTS=100000 go test ./internal/session -run '^$' -bench Benchmark
 
 echo "== rerun round start after its delay (target: under 50 ms)"
 go test ./internal/runner -run '^$' -bench BenchmarkRerunRoundStart -benchtime 20x | grep Benchmark
+
+echo "== kept test binaries (scripts/bench-binaries.sh)"
+GORERUN_BIN="$GOBIN/gorerun" bash scripts/bench-binaries.sh "$runs"

@@ -48,7 +48,10 @@ func keepBinaries(ctx context.Context, cfg Config) (Config, func()) {
 		st := NewBinaries(cfg)
 		cfg.Binaries, done = st, func() { st.Close() }
 	}
-	if cfg.Plan.MaxReruns > 0 || cfg.Workers > 1 || len(cfg.First) > 0 || cfg.Groups != nil {
+	// test2json is looked up while the first round runs; with workers,
+	// once their groups are listed (go list and the lookup would compete
+	// for the cores the link of the workers' binaries needs next).
+	if cfg.Plan.MaxReruns > 0 || len(cfg.First) > 0 {
 		cfg.Binaries.Prefetch(ctx)
 	}
 	return cfg, done
@@ -97,9 +100,7 @@ func execKeeping(ctx context.Context, cfg Config, pkgs []string, rd *round) erro
 		return rd.exec(ctx, goTestArgs(cfg.Flags, nil, pkgs...))
 	}
 	gate := &gateWriter{w: cfg.Stderr}
-	rd.stderr = gate
-	err := rd.exec(ctx, goTestArgs(cfg.Flags, keep, pkgs...))
-	rd.stderr = nil
+	err := rd.execHeld(ctx, goTestArgs(cfg.Flags, keep, pkgs...), gate)
 	var goErr *GoTestError
 	if errors.As(err, &goErr) && strings.Contains(goErr.Msg, "cannot write test binary") {
 		// go test printed nothing else: the round has no event yet.
@@ -180,12 +181,12 @@ func (rd *round) execKept(ctx context.Context, pkg string, extra []string) (ran 
 	k.bin.Cmd.Dir = dir
 	k.bin.Cmd.Env = append(rd.env(), "PWD="+dir)
 	var stderr bytes.Buffer
-	k.t2j.Stderr = rd.stderrTo(&stderr)
+	k.t2j.Stderr = io.MultiWriter(rd.cfg.Stderr, &limitedBuffer{buf: &stderr, max: 4096})
 	stdout, err := k.t2j.StdoutPipe()
 	if err != nil {
 		return true, fmt.Errorf("test2json: %w", err)
 	}
-	return true, rd.stream(ctx, k, stdout, &stderr, bin, dir, binArgs)
+	return true, rd.stream(ctx, k, stdout, &stderr, nil, bin, dir, binArgs)
 }
 
 // keptRun is a kept test binary running as go test -json runs it: its

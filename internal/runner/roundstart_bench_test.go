@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gorerun/gorerun/grouping"
+	"github.com/gorerun/gorerun/testjson"
 )
 
 // BenchmarkRerunRoundStart measures how long after its delay ends a rerun
@@ -67,4 +68,49 @@ func write(b *testing.B, path, content string, mode os.FileMode) {
 	if err := os.WriteFile(path, []byte(content), mode); err != nil {
 		b.Fatal(err)
 	}
+}
+
+// firstEventOf records when the first event of an attempt arrived.
+type firstEventOf struct {
+	nopObserver
+	attempt int
+	at      time.Time
+}
+
+func (o *firstEventOf) Event(attempt int, _ *testjson.Event, _ []byte, _ *grouping.Package) {
+	if attempt == o.attempt && o.at.IsZero() {
+		o.at = time.Now()
+	}
+}
+
+// BenchmarkRerunRoundStartKept measures, with the real go command on a
+// package whose test links heavy standard packages
+// (testdata/modules/heavy/flaky), how long after its delay ends a rerun
+// round's first event arrives: the rerun runs the binary the first round
+// kept, instead of relinking. Issue #28 target: under 50 ms.
+func BenchmarkRerunRoundStartKept(b *testing.B) {
+	dir, err := filepath.Abs(filepath.Join("..", "..", "testdata", "modules", "heavy"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var total time.Duration
+	for range b.N {
+		var delayEnd time.Time
+		obs := &firstEventOf{attempt: 2}
+		cfg := Config{Dir: dir, Packages: []string{"./flaky"}, Flags: []string{"-count=1"}, Observer: obs,
+			Env:  append(os.Environ(), "HEAVY_FLAKY=1"),
+			Plan: grouping.PlanOptions{MaxReruns: 1, MaxFailures: 10},
+			Sleep: func(ctx context.Context, d time.Duration) error {
+				delayEnd = time.Now()
+				return nil
+			}}
+		if _, err := Run(context.Background(), cfg); err != nil {
+			b.Fatal(err)
+		}
+		if obs.at.IsZero() {
+			b.Fatal("no rerun event")
+		}
+		total += obs.at.Sub(delayEnd)
+	}
+	b.ReportMetric(float64(total.Microseconds())/1000/float64(b.N), "ms/round-start")
 }

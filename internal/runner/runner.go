@@ -142,6 +142,12 @@ func firstRound(ctx context.Context, cfg Config) (a *grouping.Attempt, selected 
 		a, err := plainFirst(ctx, cfg, cfg.Packages)
 		return a, nil, err
 	}
+	if cfg.Groups == nil && len(cfg.GroupTimings) > 0 && !anyWorthSplitting(cfg.GroupTimings, cfg.Workers) {
+		// Earlier runs say no package gains from workers: the run is the
+		// run without them, not even listing the groups.
+		a, err := plainFirst(ctx, cfg, cfg.Packages)
+		return a, nil, err
+	}
 	list := cfg.Groups
 	if list == nil {
 		if list, err = ListGroups(ctx, cfg); err != nil {
@@ -152,7 +158,7 @@ func firstRound(ctx context.Context, cfg Config) (a *grouping.Attempt, selected 
 	if cfg.Groups == nil {
 		// Packages that are not split run in one go test, as without
 		// --workers; when none is split, that is the whole round.
-		var whole []string
+		whole := []string{} // not nil: the workers' binaries are built first
 		var split []grouping.Rerun
 		for _, r := range plan.Reruns {
 			if r.Worker > 0 {
@@ -608,11 +614,40 @@ func runRound(ctx context.Context, cfg Config, plan grouping.PlanResult) (*group
 // Workers' groups are joined in the order rank gives (package → group →
 // place), else in the order of the plan.
 //
-// whole, if set, are packages that run alongside in one go test process of
-// the round's own, as without --workers.
+// whole, if not nil, are packages that run alongside in one go test
+// process of the round's own, as without --workers; then the workers'
+// binaries are built first (see prebuild).
 func runProcesses(ctx context.Context, cfg Config, plan grouping.PlanResult, rank map[string]map[string]int,
 	run func(*round, context.Context, grouping.Rerun) error, notSelected string, whole []string) (*grouping.Attempt, error) {
 	rd := newRound(cfg, plan.Round)
+	var wg sync.WaitGroup
+	var wholeMu sync.Mutex
+	var wholeErrs []error
+	if len(whole) > 0 {
+		wg.Go(func() {
+			err := execKeeping(ctx, cfg, whole, rd)
+			if err == nil {
+				err = rd.resumeCrashed(ctx)
+			}
+			wholeMu.Lock()
+			wholeErrs = append(wholeErrs, err)
+			wholeMu.Unlock()
+		})
+	}
+	if whole != nil && cfg.Binaries != nil {
+		// The workers' binaries build while the packages not split run.
+		var failed []string
+		cfg.Binaries.Prefetch(ctx)
+		plan.Reruns, failed = prebuild(ctx, cfg, plan.Reruns)
+		if len(failed) > 0 {
+			wg.Go(func() {
+				err := rd.exec(ctx, goTestArgs(cfg.Flags, nil, failed...))
+				wholeMu.Lock()
+				wholeErrs = append(wholeErrs, err)
+				wholeMu.Unlock()
+			})
+		}
+	}
 	rd.join = newJoiner(plan.Reruns, rank)
 	type sequence struct {
 		pkg    string
@@ -643,15 +678,6 @@ func runProcesses(ctx context.Context, cfg Config, plan grouping.PlanResult, ran
 		rd.mu.Unlock()
 	}
 	sem := make(chan struct{}, limit)
-	var wg sync.WaitGroup
-	var wholeErr error
-	if len(whole) > 0 {
-		wg.Go(func() {
-			if wholeErr = execKeeping(ctx, cfg, whole, rd); wholeErr == nil {
-				wholeErr = rd.resumeCrashed(ctx)
-			}
-		})
-	}
 	errs := make([]error, len(seqs))
 	for i, s := range seqs {
 		// Processes start in plan order: the slot is taken before the
@@ -690,7 +716,7 @@ func runProcesses(ctx context.Context, cfg Config, plan grouping.PlanResult, ran
 			s.rd.interrupt()
 		}
 	}
-	return rd.finishWorkers(rd.finish()), errors.Join(append(errs, wholeErr)...)
+	return rd.finishWorkers(rd.finish()), errors.Join(append(errs, wholeErrs...)...)
 }
 
 // resumeCrashed resumes every package of the first round whose test binary
@@ -800,9 +826,6 @@ type round struct {
 	// interruptedAt is when the run's interruption reached the round
 	// (zero: it did not); guarded by mu.
 	interruptedAt time.Time
-	// stderr, if set, holds the process's stderr until its first event
-	// (see execKeeping).
-	stderr *gateWriter
 }
 
 func newRound(cfg Config, attempt int) *round {
@@ -851,6 +874,12 @@ func (rd *round) finish() *grouping.Attempt {
 
 // exec runs one go test process and feeds its stream to the round.
 func (rd *round) exec(ctx context.Context, args []string) error {
+	return rd.execHeld(ctx, args, nil)
+}
+
+// execHeld is exec with the process's stderr held in gate, if set, until
+// its first event (see execKeeping).
+func (rd *round) execHeld(ctx context.Context, args []string, gate *gateWriter) error {
 	if rd.cfg.cover != nil {
 		args = coverage.Rewrite(args, rd.cfg.cover.Next())
 	}
@@ -858,29 +887,22 @@ func (rd *round) exec(ctx context.Context, args []string) error {
 	p.Cmd.Dir = rd.cfg.Dir
 	p.Cmd.Env = rd.env()
 	var stderr bytes.Buffer
-	p.Cmd.Stderr = rd.stderrTo(&stderr)
+	var out io.Writer = rd.cfg.Stderr
+	if gate != nil {
+		out = gate
+	}
+	p.Cmd.Stderr = io.MultiWriter(out, &limitedBuffer{buf: &stderr, max: 4096})
 	stdout, err := p.Cmd.StdoutPipe()
 	if err != nil {
 		return fmt.Errorf("go test: %w", err)
 	}
-	return rd.stream(ctx, p, stdout, &stderr, rd.cfg.Go, rd.cfg.Dir, args)
+	return rd.stream(ctx, p, stdout, &stderr, gate, rd.cfg.Go, rd.cfg.Dir, args)
 }
 
 // env is the environment of the round's processes: GORERUN_ATTEMPT tells
 // a test its attempt.
 func (rd *round) env() []string {
 	return append(append([]string(nil), rd.cfg.Env...), AttemptEnv+"="+strconv.Itoa(rd.attempt))
-}
-
-// stderrTo is where a process's stderr goes: the user's stderr (held
-// until the first event when rd.stderr is set), and the start of it into
-// buf, for the error when the process prints no event.
-func (rd *round) stderrTo(buf *bytes.Buffer) io.Writer {
-	var out io.Writer = rd.cfg.Stderr
-	if rd.stderr != nil {
-		out = rd.stderr
-	}
-	return io.MultiWriter(out, &limitedBuffer{buf: buf, max: 4096})
 }
 
 // process is what a round runs: go test, or a kept test binary with
@@ -893,7 +915,9 @@ type process interface {
 // stream starts p, which prints a go test -json stream on stdout, and
 // feeds the stream to the round until p ends. label, dir and args say
 // what it is (--debug, errors).
-func (rd *round) stream(ctx context.Context, p process, stdout io.Reader, stderr *bytes.Buffer, label, dir string, args []string) error {
+//
+// gate, if set, holds the process's stderr until its first event.
+func (rd *round) stream(ctx context.Context, p process, stdout io.Reader, stderr *bytes.Buffer, gate *gateWriter, label, dir string, args []string) error {
 	defer debugCommand(rd.cfg.Debug, label, dir, args)()
 	stopWatching := rd.watchInterrupt(ctx)
 	defer stopWatching()
@@ -920,8 +944,8 @@ func (rd *round) stream(ctx context.Context, p process, stdout io.Reader, stderr
 	}
 	d := testjson.NewDecoder(stdout)
 	for d.Scan() {
-		if rd.stderr != nil && d.Events() == 1 {
-			rd.stderr.open()
+		if gate != nil && d.Events() == 1 {
+			gate.open()
 		}
 		rd.handle(d.Event(), d.Line(), &ended)
 		d.Reuse()

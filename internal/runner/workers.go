@@ -7,6 +7,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gorerun/gorerun/grouping"
@@ -27,14 +28,20 @@ type PackageGroups struct {
 // ListGroups lists the groups of the packages cfg selects from their
 // test files (internal/testlist), honouring the user's -run and -skip for
 // top-level tests, without running a test binary: a TestMain that starts
-// a browser does not run to list. The one go list -export it runs
-// compiles every test package with the user's build flags, so that the
-// workers that run them at once find the build cache warm instead of
-// compiling the same packages side by side.
+// a browser does not run to list. Without kept binaries (cfg.Binaries
+// nil) the go list it runs is go list -export, which compiles every test
+// package with the user's build flags, so that the workers that run them
+// at once find the build cache warm instead of compiling the same
+// packages side by side.
 func ListGroups(ctx context.Context, cfg Config) ([]PackageGroups, error) {
 	cfg = withDefaults(cfg)
-	args := append([]string{"list", "-e", "-test", "-export", "-json=ImportPath,Dir,ForTest,TestGoFiles,XTestGoFiles,Export,Error,DepsErrors"},
-		buildFlags(cfg.Flags)...)
+	args := []string{"list", "-e", "-test", "-json=ImportPath,Dir,ForTest,TestGoFiles,XTestGoFiles,Export,Error,DepsErrors"}
+	if cfg.Binaries == nil {
+		// Without kept binaries every worker builds its own: compile
+		// once here instead of side by side in each.
+		args = append(args, "-export")
+	}
+	args = append(args, buildFlags(cfg.Flags)...)
 	out, err := goOutput(ctx, cfg, append(args, cfg.Packages...)...)
 	if strings.TrimSpace(out) == "" && err != nil {
 		return nil, fmt.Errorf("go list %s: %w", strings.Join(cfg.Packages, " "), err)
@@ -69,6 +76,9 @@ func ListGroups(ctx context.Context, cfg Config) ([]PackageGroups, error) {
 		}
 		if e.ForTest != "" || strings.Contains(e.ImportPath, " ") || owner != e.ImportPath {
 			continue
+		}
+		if cfg.Binaries != nil {
+			cfg.Binaries.SetDir(e.ImportPath, e.Dir)
 		}
 		names, err := testlist.Names(e.Dir, e.TestGoFiles, e.XTestGoFiles)
 		if err != nil {
@@ -156,29 +166,53 @@ func DealWorkers(list []PackageGroups, n int, timings map[string]time.Duration) 
 	return out
 }
 
-// minSplit is the least a package's groups must take, by earlier timings,
-// for --workers to split it: below it another process's start and its
+// minSaving is the least a split must save, by earlier timings, for
+// --workers to split a package: below it another process's start and its
 // TestMain cost about what the split saves.
-const minSplit = time.Second
+const minSaving = 500 * time.Millisecond
 
 // worthSplitting reports whether a package of two or more groups is split
-// over workers: with timings of its groups, when they add up to minSplit
-// or more; without, when the run has fewer packages with tests than
-// workers (else go test's -p keeps the cores busy with whole packages,
-// and a split only adds processes).
+// over workers: with timings of its groups, when the split's longest
+// worker ends minSaving or more before the package would in one process
+// (a package whose time is one long group gains nothing); without, when
+// the run has fewer packages with tests than workers (else go test's -p
+// keeps the cores busy with whole packages, and a split only adds
+// processes).
 func worthSplitting(pg PackageGroups, n, tested int, timings map[string]time.Duration) bool {
-	var total time.Duration
+	keys := make([]string, len(pg.Groups))
 	known := false
-	for _, g := range pg.Groups {
-		if d, ok := timings[deal.Key(pg.Package, g)]; ok {
-			total += d
-			known = true
+	for i, g := range pg.Groups {
+		keys[i] = deal.Key(pg.Package, g)
+		_, ok := timings[keys[i]]
+		known = known || ok
+	}
+	if !known {
+		return tested < n
+	}
+	_, est := deal.Split(keys, n, timings)
+	var total, longest time.Duration
+	for _, d := range est {
+		total += d
+		longest = max(longest, d)
+	}
+	return total-longest >= minSaving
+}
+
+// anyWorthSplitting reports whether the timings (by deal.Key) of earlier
+// runs show a package that n workers would split.
+func anyWorthSplitting(timings map[string]time.Duration, n int) bool {
+	groups := map[string][]string{}
+	for k := range timings {
+		if pkg, g, ok := strings.Cut(k, " "); ok {
+			groups[pkg] = append(groups[pkg], g)
 		}
 	}
-	if known {
-		return total >= minSplit
+	for pkg, gs := range groups {
+		if len(gs) > 1 && worthSplitting(PackageGroups{Package: pkg, Groups: gs, Listed: true}, n, 0, timings) {
+			return true
+		}
 	}
-	return tested < n
+	return false
 }
 
 // listOrder ranks each package's groups in go test's order.
@@ -278,6 +312,40 @@ func (rd *round) finishWorkers(main *grouping.Attempt) *grouping.Attempt {
 		parts = append(parts, w.finish())
 	}
 	return grouping.JoinAttempts(rd.join.rank, parts...)
+}
+
+// prebuild builds the kept binary of every package split over workers,
+// at once, before the workers start. A package whose binary does not
+// build is left out of split and returned in failed: it runs whole, in a
+// go test that reports why once.
+func prebuild(ctx context.Context, cfg Config, split []grouping.Rerun) (kept []grouping.Rerun, failed []string) {
+	var pkgs []string
+	seen := map[string]bool{}
+	for _, r := range split {
+		if !seen[r.Package] {
+			seen[r.Package] = true
+			pkgs = append(pkgs, r.Package)
+		}
+	}
+	bad := make([]bool, len(pkgs))
+	var wg sync.WaitGroup
+	for i, pkg := range pkgs {
+		wg.Go(func() { _, err := cfg.Binaries.Binary(ctx, pkg); bad[i] = err != nil })
+	}
+	wg.Wait()
+	skip := map[string]bool{}
+	for i, pkg := range pkgs {
+		if bad[i] {
+			skip[pkg] = true
+			failed = append(failed, pkg)
+		}
+	}
+	for _, r := range split {
+		if !skip[r.Package] {
+			kept = append(kept, r)
+		}
+	}
+	return kept, failed
 }
 
 // workerArgs builds the go test arguments of one worker process of the

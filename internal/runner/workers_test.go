@@ -38,7 +38,17 @@ func TestDealWorkers(t *testing.T) {
 			{Package: "m/broken"},
 		}},
 		{"short by recorded durations: whole", 3, map[string]time.Duration{
-			"m/slow TestA": 200 * time.Millisecond, "m/slow TestB": 300 * time.Millisecond}, []grouping.Rerun{
+			"m/slow TestA": 20 * time.Millisecond, "m/slow TestB": 30 * time.Millisecond}, []grouping.Rerun{
+			{Package: "m/slow", Run: []string{"TestA", "TestB", "TestC", "TestD", "TestE"}},
+			{Package: "m/one", Run: []string{"TestOnly"}},
+			{Package: "m/none"},
+			{Package: "m/broken"},
+		}},
+		// One group is nearly all of the package's time: no worker can
+		// end before it does.
+		{"one long group by recorded durations: whole", 2, map[string]time.Duration{
+			"m/slow TestA": 10 * time.Second, "m/slow TestB": 100 * time.Millisecond, "m/slow TestC": 100 * time.Millisecond,
+			"m/slow TestD": 100 * time.Millisecond, "m/slow TestE": 100 * time.Millisecond}, []grouping.Rerun{
 			{Package: "m/slow", Run: []string{"TestA", "TestB", "TestC", "TestD", "TestE"}},
 			{Package: "m/one", Run: []string{"TestOnly"}},
 			{Package: "m/none"},
@@ -130,5 +140,28 @@ func TestBuildFlags(t *testing.T) {
 	want := []string{"-tags", "e2e", "-race", "--gcflags=-N"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("buildFlags = %q, want %q", got, want)
+	}
+}
+
+func TestAnyWorthSplitting(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		timings map[string]time.Duration
+		want    bool
+	}{
+		{"eight groups of a second", map[string]time.Duration{
+			"m/slow T1": time.Second, "m/slow T2": time.Second, "m/slow T3": time.Second, "m/slow T4": time.Second,
+			"m/slow T5": time.Second, "m/slow T6": time.Second, "m/slow T7": time.Second, "m/slow T8": time.Second}, true},
+		{"one long group", map[string]time.Duration{"m/p TLong": 5 * time.Second, "m/p TShort": 10 * time.Millisecond}, false},
+		{"short groups in many packages", map[string]time.Duration{
+			"m/a T1": 100 * time.Millisecond, "m/a T2": 100 * time.Millisecond,
+			"m/b T1": 200 * time.Millisecond, "m/b T2": 100 * time.Millisecond}, false},
+		{"a package of one group", map[string]time.Duration{"m/p T": time.Minute}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := anyWorthSplitting(tc.timings, 2); got != tc.want {
+				t.Errorf("anyWorthSplitting = %v, want %v", got, tc.want)
+			}
+		})
 	}
 }

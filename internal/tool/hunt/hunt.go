@@ -43,6 +43,13 @@ type Result struct {
 // Run hunts and returns every group's result, failures first; when it is
 // interrupted (or a run fails), what the runs so far found, with the error.
 func Run(ctx context.Context, cfg Config) ([]Result, error) {
+	if cfg.Runner.Binaries == nil && !cfg.Runner.NoKeep {
+		// One link per package for the whole hunt: every run runs the
+		// binary built for the first.
+		st := runner.NewBinaries(cfg.Runner)
+		defer st.Close()
+		cfg.Runner.Binaries = st
+	}
 	list, err := runner.ListGroups(ctx, cfg.Runner)
 	if err != nil {
 		return nil, err
@@ -63,13 +70,6 @@ func Run(ctx context.Context, cfg Config) ([]Result, error) {
 	if groups == 0 {
 		fmt.Fprintln(cfg.Out, "gorerun: hunt: no test selected")
 		return nil, nil
-	}
-	if cfg.Runner.Binaries == nil && !cfg.Runner.NoKeep {
-		// One link per package for the whole hunt: every run runs the
-		// binary built for the first.
-		st := runner.NewBinaries(cfg.Runner)
-		defer st.Close()
-		cfg.Runner.Binaries = st
 	}
 	results := map[[2]string]*Result{}
 	for i := 1; i <= cfg.Times; i++ {

@@ -20,6 +20,7 @@ func main() {
 	seed := flag.Uint64("seed", 1, "random seed: the same seed writes the same stream")
 	pkgs := flag.Int("packages", 16, "packages whose events interleave")
 	failEvery := flag.Int("fail-every", 200, "one group in N fails (0: none)")
+	shape := flag.String("shape", "", `another realistic shape: "pairs" (packages in pairs, nested subtests, escaped HTML output, -fail-every counting tests)`)
 	onePackage := flag.Int("one-package", 0, "instead, one package of `N` top-level tests (-fail-every of them failing with a line of output)")
 	flag.Parse()
 	n, err := parseSize(*size)
@@ -45,7 +46,7 @@ func main() {
 		}
 		return
 	}
-	st, err := streamgen.Generate(w, streamgen.Config{Seed: *seed, Bytes: n, Packages: *pkgs, FailEvery: *failEvery, BuildFailPm: 2})
+	st, err := streamgen.Generate(w, streamgen.Config{Seed: *seed, Bytes: n, Packages: *pkgs, FailEvery: *failEvery, BuildFailPm: 2, Shape: *shape})
 	if err == nil && w != os.Stdout {
 		err = w.Close()
 	}

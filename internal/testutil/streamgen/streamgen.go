@@ -11,6 +11,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -21,6 +22,13 @@ type Config struct {
 	Packages    int   // packages that run at once (interleaved)
 	FailEvery   int   // one group in FailEvery fails (0: none)
 	BuildFailPm int   // build failures per thousand packages
+	// Shape "pairs" writes another realistic shape: packages interleaved
+	// in pairs, subtests nested two deep, each test's output in several
+	// chunks holding HTML and shell text ('<', '&', '>', which
+	// encoding/json escapes as \u003c, \u0026, \u003e), and FailEvery
+	// counting tests, each failure with long output (FailEvery 100: about
+	// 1% of tests fail). "" is the default shape.
+	Shape string
 }
 
 // Stats says what a generated stream holds.
@@ -34,6 +42,9 @@ type Stats struct {
 func Generate(w io.Writer, cfg Config) (Stats, error) {
 	if cfg.Packages < 1 {
 		cfg.Packages = 1
+	}
+	if cfg.Shape == "pairs" {
+		cfg.Packages = 2
 	}
 	g := &gen{w: bufio.NewWriterSize(w, 1<<16), cfg: cfg, rnd: rand.New(rand.NewPCG(cfg.Seed, 1)),
 		now: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}
@@ -72,7 +83,11 @@ func (g *gen) batch() {
 			g.buildFailure(pkg)
 			continue
 		}
-		rs = append(rs, &runner{pkg: pkg, steps: g.packageSteps(pkg)})
+		steps := g.packageSteps
+		if g.cfg.Shape == "pairs" {
+			steps = g.pairSteps
+		}
+		rs = append(rs, &runner{pkg: pkg, steps: steps(pkg)})
 	}
 	for len(rs) > 0 {
 		i := g.rnd.IntN(len(rs))
@@ -175,6 +190,76 @@ func (g *gen) packageSteps(pkg string) []func() {
 	return steps
 }
 
+// pairSteps returns the events of one package of the "pairs" shape:
+// top-level tests with subtests with subtests of their own, each test
+// logging several lines of HTML and shell text, one test in FailEvery
+// failing with long output.
+func (g *gen) pairSteps(pkg string) []func() {
+	var steps []func()
+	add := func(f func()) { steps = append(steps, f) }
+	add(func() { g.event("start", pkg, "", "", -1) })
+	anyFail := false
+	// test runs one test: its run, its output lines, its end.
+	test := func(name string, depth int) bool {
+		g.stats.Tests++
+		g.event("run", pkg, name, "", -1)
+		g.event("output", pkg, name, strings.Repeat("    ", depth)+"=== RUN   "+name+"\n", -1)
+		for l := 0; l < 2+g.rnd.IntN(3); l++ {
+			g.event("output", pkg, name, fmt.Sprintf("%s    page_test.go:%d: GET /items?id=%d&sort=asc -> <div class=\"item\">%d</div> && echo ok > /dev/null\n",
+				strings.Repeat("    ", depth), 30+l, g.rnd.IntN(1000), l), -1)
+		}
+		fail := g.cfg.FailEvery > 0 && g.rnd.IntN(g.cfg.FailEvery) == 0
+		if fail {
+			g.stats.FailedTests++
+			g.failureOutput(pkg, name)
+		}
+		return fail
+	}
+	end := func(name string, depth int, failed bool) {
+		result, action := "PASS", "pass"
+		if failed {
+			result, action = "FAIL", "fail"
+		}
+		g.event("output", pkg, name, fmt.Sprintf("%s--- %s: %s (0.00s)\n", strings.Repeat("    ", depth), result, name), -1)
+		g.event(action, pkg, name, "", 0)
+	}
+	for gi := 0; gi < 3+g.rnd.IntN(6); gi++ {
+		top := fmt.Sprintf("TestPage%d", gi)
+		add(func() {
+			topFailed := test(top, 0)
+			for si := 0; si < 1+g.rnd.IntN(3); si++ {
+				sub := fmt.Sprintf("%s/view_%d", top, si)
+				subFailed := test(sub, 1)
+				for li := 0; li < 1+g.rnd.IntN(3); li++ {
+					leaf := fmt.Sprintf("%s/case_<%d>&more", sub, li)
+					leafFailed := test(leaf, 2)
+					end(leaf, 2, leafFailed)
+					subFailed = subFailed || leafFailed
+				}
+				end(sub, 1, subFailed)
+				topFailed = topFailed || subFailed
+			}
+			end(top, 0, topFailed)
+			if topFailed {
+				g.stats.Failures++
+				anyFail = true
+			}
+		})
+	}
+	add(func() {
+		if anyFail {
+			g.event("output", pkg, "", "FAIL\n", -1)
+			g.event("output", pkg, "", "FAIL\t"+pkg+"\t0.123s\n", -1)
+			g.event("fail", pkg, "", "", 0.123)
+			return
+		}
+		g.event("output", pkg, "", "PASS\n", -1)
+		g.event("output", pkg, "", "ok  \t"+pkg+"\t0.123s\n", -1)
+		g.event("pass", pkg, "", "", 0.123)
+	})
+	return steps
+}
+
 // failureOutput writes a long failure message in test2json's chunks: at
 // most 1024 bytes each, the last one without a newline.
 func (g *gen) failureOutput(pkg, test string) {
@@ -208,7 +293,7 @@ func (g *gen) event(action, pkg, test, output string, elapsed float64) {
 	b = append(b, '"')
 	if test != "" {
 		b = append(b, `,"Test":`...)
-		b = strconv.AppendQuote(b, test)
+		b = appendJSONString(b, test)
 	}
 	if elapsed >= 0 {
 		b = append(b, `,"Elapsed":`...)

@@ -8,15 +8,26 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 )
 
-// Count increments and returns the counter called name.
+// Count increments and returns the counter called name. Processes that
+// count at once (the workers of a package start together) take turns.
 func Count(name string) int {
 	dir := os.Getenv("GORERUN_E2E_STATE")
 	if dir == "" {
 		return 0
 	}
 	path := filepath.Join(dir, strings.NewReplacer("/", "_", " ", "_").Replace(name))
+	lock, err := os.OpenFile(path+".lock", os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		panic(err)
+	}
+	defer lock.Close()
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
+		panic(err)
+	}
+	defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN)
 	b, _ := os.ReadFile(path)
 	n, _ := strconv.Atoi(string(b))
 	n++

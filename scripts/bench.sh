@@ -43,8 +43,11 @@ go install golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 [ -x /usr/bin/time ] || { echo "needs GNU time: apt-get install -y time" >&2; exit 1; }
 
 echo "== go benchmarks (BenchmarkScan, 32 MB generated stream, -count 6)"
-go test ./testjson -run '^$' -bench 'BenchmarkScan' -benchtime 5x -count 6 >"$work/bench.txt"
+go test ./testjson -run '^$' -bench 'BenchmarkScan$' -benchtime 5x -count 6 >"$work/bench.txt"
 "$GOBIN/benchstat" -col /peer "$work/bench.txt" | sed -n '1,40p'
+echo "== the same on the \"pairs\" shape (BenchmarkScanPairs)"
+go test ./testjson -run '^$' -bench 'BenchmarkScanPairs' -benchtime 5x -count 6 >"$work/pairs.txt"
+"$GOBIN/benchstat" -col /peer "$work/pairs.txt" | sed -n '1,40p'
 
 echo "== generating a $size stream"
 go run ./internal/testutil/genstream -size "$size" -fail-every "${FAIL_EVERY:-10}" -o "$work/stream.json"
@@ -68,10 +71,25 @@ for _ in $(seq "$runs"); do
   once go-junit-report "$GOBIN/go-junit-report" -parser gojson -in "$work/stream.json" -out "$work/j.xml"
 done
 for t in gorerun gotestsum go-junit-report; do summarize "$t"; done
-awk 'NR==1{gw=$2; gm=$3} {rows[NR]=$0}
-     END{printf "%-16s %10s %12s %12s %12s\n","tool","wall (s)","peak RSS MB","wall ratio","RSS ratio";
-         for(i=1;i<=NR;i++){split(rows[i],f," "); printf "%-16s %10.2f %12.0f %11.2fx %11.2fx\n", f[1], f[2], f[3]/1024, f[2]/gw, f[3]/gm}}' "$work/e2e.txt"
-echo "(ratios: the tool's figure divided by gorerun's; above 1x means gorerun is faster / smaller)"
+table() {
+  awk 'NR==1{gw=$2; gm=$3} {rows[NR]=$0}
+       END{printf "%-16s %10s %12s %12s %12s\n","tool","wall (s)","peak RSS MB","wall ratio","RSS ratio";
+           for(i=1;i<=NR;i++){split(rows[i],f," "); printf "%-16s %10.2f %12.0f %11.2fx %11.2fx\n", f[1], f[2], f[3]/1024, f[2]/gw, f[3]/gm}}' "$work/e2e.txt"
+  echo "(ratios: the tool's figure divided by gorerun's; above 1x means gorerun is faster / smaller)"
+}
+table
+
+echo "== end to end on the \"pairs\" shape ($size: packages in pairs, subtests two deep, escaped HTML output, 1% of tests failing; $runs runs each)"
+go run ./internal/testutil/genstream -shape pairs -size "$size" -fail-every 100 -o "$work/stream.json"
+: >"$work/e2e.txt"; rm -f "$work"/*.times
+for _ in $(seq "$runs"); do
+  once gorerun "$GOBIN/gorerun" --no-history --input "$work/stream.json" --junitfile "$work/g.xml"
+  once gotestsum "$GOBIN/gotestsum" --format pkgname --raw-command --junitfile "$work/t.xml" -- cat "$work/stream.json"
+  once go-junit-report "$GOBIN/go-junit-report" -parser gojson -in "$work/stream.json" -out "$work/j.xml"
+done
+for t in gorerun gotestsum go-junit-report; do summarize "$t"; done
+table
+rm -f "$work/stream.json"
 
 echo "== wrapper overhead: standard-library packages, no failures ($((runs * 2 + 1)) alternating runs each)"
 pkgs="strings bytes strconv unicode/utf8 encoding/json text/template sort container/list"

@@ -383,22 +383,24 @@ func internAction(b []byte) Action {
 // between quotes in the input are the same name, found without scanning
 // for the string's end.
 type recentName struct {
-	name  string
-	plain bool
+	name   string
+	quoted []byte // the name as the line had it: a JSON string with its quotes and escapes
 }
 
 // readName reads the name at b[i:] and returns it and where it ends,
 // remembering it in r for the next event.
 func (st *decodeState) readName(r *recentName, b []byte, i int) (string, int, bool) {
-	if n := len(r.name); r.plain && i+n+1 < len(b) && b[i] == '"' && b[i+n+1] == '"' && string(b[i+1:i+n+1]) == r.name {
-		return r.name, i + n + 2, true
+	// The same name as the last event's, escapes and all: a whole JSON
+	// string is a prefix of b[i:] only where b's string is the same.
+	if n := len(r.quoted); n > 0 && i+n <= len(b) && string(b[i:i+n]) == string(r.quoted) {
+		return r.name, i + n, true
 	}
 	raw, n, _, ok := st.parseString(b[i:])
 	if !ok {
 		return "", 0, false
 	}
 	r.name = st.intern(raw)
-	r.plain = len(r.name) > 0 && special(raw) == len(raw)
+	r.quoted = append(r.quoted[:0], b[i:i+n]...)
 	return r.name, i + n, true
 }
 
@@ -516,7 +518,11 @@ func (st *decodeState) unescape(b []byte, at int, ascii bool) ([]byte, int, bool
 					r = utf8.RuneError
 				}
 			}
-			out = utf8.AppendRune(out, r)
+			if r < utf8.RuneSelf {
+				out = append(out, byte(r)) // \u003c and friends: encoding/json's HTML escapes
+			} else {
+				out = utf8.AppendRune(out, r)
+			}
 			i += n
 			continue
 		default:
@@ -687,11 +693,21 @@ func parseU(b []byte) (rune, int) {
 	if len(b) < 6 || b[0] != '\\' || b[1] != 'u' {
 		return 0, 0
 	}
-	v, err := strconv.ParseUint(string(b[2:6]), 16, 16)
-	if err != nil {
-		return 0, 0
+	var v rune
+	for _, c := range b[2:6] {
+		switch {
+		case c >= '0' && c <= '9':
+			c -= '0'
+		case c >= 'a' && c <= 'f':
+			c -= 'a' - 10
+		case c >= 'A' && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return 0, 0
+		}
+		v = v<<4 | rune(c)
 	}
-	return rune(v), 6
+	return v, 6
 }
 
 // jsonNumber reports whether b is a number in JSON's grammar, which is

@@ -31,18 +31,23 @@ func timesAside(report string) string {
 // (GORERUN_KEEP_BINARIES=0). The reports are the same, times aside.
 func TestE2EKeptBinariesMatchGoTest(t *testing.T) {
 	t.Parallel()
-	run := func(env ...string) (string, result) {
+	run := func(t *testing.T, env ...string) (string, result) {
 		out := filepath.Join(t.TempDir(), "r.xml")
 		r := gorerun(t, fixture("e2e"), env, "", "--rerun-class-max=2", "--rerun-delay=0", "--debug",
-			"--junitfile", out, "./basic", "./crash", "./incr", "./hang", "--", "-timeout", "5s")
+			"--junitfile", out, "./basic", "./crash", "./incr", "./hang", "--", "-timeout", "3s")
 		b, err := os.ReadFile(out)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return timesAside(string(b)), r
 	}
-	kept, k := run()
-	plain, p := run("GORERUN_KEEP_BINARIES=0")
+	// The two runs are independent (each has its own state): at once.
+	var kept, plain string
+	var k, p result
+	t.Run("runs", func(t *testing.T) {
+		t.Run("kept binaries", func(t *testing.T) { t.Parallel(); kept, k = run(t) })
+		t.Run("go test", func(t *testing.T) { t.Parallel(); plain, p = run(t, "GORERUN_KEEP_BINARIES=0") })
+	})
 	if !strings.Contains(k.stderr, "/crash.test -test.paniconexit0 ") {
 		t.Errorf("the reruns did not run the kept binaries:\n%s", k.stderr)
 	}

@@ -145,7 +145,8 @@ func TestE2EKeptBinariesLeaveNothing(t *testing.T) {
 		found, _ := filepath.Glob(filepath.Join(tmp, "gorerun-bin-*"))
 		return found
 	}
-	r := gorerun(t, fixture("e2e"), []string{"TMPDIR=" + tmp}, "", "--rerun-class-max=1", "--rerun-delay=0", "--debug", "./basic")
+	// Without GORERUN_BINARIES_DIR (which the other tests share).
+	r := gorerun(t, fixture("e2e"), []string{"TMPDIR=" + tmp, "GORERUN_BINARIES_DIR="}, "", "--rerun-class-max=1", "--rerun-delay=0", "--debug", "./basic")
 	r.expectCode(t, 0)
 	if !keptRerun(r.stderr, "basic") || !strings.Contains(r.stderr, "-o "+tmp+"/gorerun-bin-") {
 		t.Errorf("the run did not keep its binaries in TMPDIR:\n%s", r.stderr)
@@ -153,7 +154,7 @@ func TestE2EKeptBinariesLeaveNothing(t *testing.T) {
 	if found := leftovers(); len(found) > 0 {
 		t.Errorf("left behind: %v", found)
 	}
-	s := startUntil(t, "stubborn: waiting", []string{"GORERUN_E2E_STUBBORN=1", "TMPDIR=" + tmp}, "--format=standard-verbose", "--rerun-class-max=1", "./stubborn")
+	s := startUntil(t, "stubborn: waiting", []string{"GORERUN_E2E_STUBBORN=1", "TMPDIR=" + tmp, "GORERUN_BINARIES_DIR="}, "--format=standard-verbose", "--rerun-class-max=1", "./stubborn")
 	syscall.Kill(s.cmd.Process.Pid, syscall.SIGINT)
 	s.wait(t).expectCode(t, 130)
 	if found := leftovers(); len(found) > 0 {

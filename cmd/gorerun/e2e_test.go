@@ -46,6 +46,12 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	binary = filepath.Join(dir, "gorerun")
+	// The fixtures' kept test binaries are shared by the tests' runs (one
+	// subdirectory per module, build flags and environment): go test
+	// links a fixture package once per build, not once per run.
+	if os.Getenv("GORERUN_BINARIES_DIR") == "" {
+		os.Setenv("GORERUN_BINARIES_DIR", filepath.Join(dir, "binaries"))
+	}
 	build := []string{"build", "-o", binary}
 	// scripts/coverage.sh: an instrumented binary writes its coverage of
 	// every gorerun package to GORERUN_E2E_COVERDIR.

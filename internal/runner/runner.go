@@ -73,6 +73,9 @@ type Config struct {
 	// NoKeep runs every process through go test, never a kept binary
 	// (GORERUN_KEEP_BINARIES=0).
 	NoKeep bool
+	// BinariesDir, if set, keeps the test binaries from run to run
+	// (GORERUN_BINARIES_DIR; see testbin.Config.Keep).
+	BinariesDir string
 	// Sleep waits d or until ctx is done; time.Sleep-like by default.
 	Sleep func(ctx context.Context, d time.Duration) error
 }

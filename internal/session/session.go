@@ -81,6 +81,10 @@ type Config struct {
 	// NoKeepBinaries runs every test process through go test instead of
 	// rerunning the test binaries the run built (GORERUN_KEEP_BINARIES=0).
 	NoKeepBinaries bool
+	// BinariesDir keeps the test binaries from run to run
+	// (GORERUN_BINARIES_DIR): go test skips the link of an unchanged
+	// package. Empty: a temporary directory per run.
+	BinariesDir string
 
 	Stdout, Stderr io.Writer
 	// Hold, when set, is told the size of a file the run keeps in memory
@@ -369,17 +373,18 @@ func readInput(cfg Config, o *outputs) (*grouping.Report, error) {
 // done is set when there is nothing to run.
 func runTests(ctx context.Context, f *facts, cfg Config, o *outputs) (*grouping.Report, bool, error) {
 	rc := runner.Config{
-		Dir:      cfg.Dir,
-		Packages: cfg.Packages,
-		Flags:    cfg.GoFlags,
-		Plan:     cfg.Plan,
-		Parallel: cfg.Parallel,
-		Delay:    cfg.Delay,
-		Tracker:  cfg.Tracker,
-		Stderr:   cfg.Stderr,
-		Debug:    cfg.Debug,
-		Guard:    cfg.Guard,
-		NoKeep:   cfg.NoKeepBinaries,
+		Dir:         cfg.Dir,
+		Packages:    cfg.Packages,
+		Flags:       cfg.GoFlags,
+		Plan:        cfg.Plan,
+		Parallel:    cfg.Parallel,
+		Delay:       cfg.Delay,
+		Tracker:     cfg.Tracker,
+		Stderr:      cfg.Stderr,
+		Debug:       cfg.Debug,
+		Guard:       cfg.Guard,
+		NoKeep:      cfg.NoKeepBinaries,
+		BinariesDir: cfg.BinariesDir,
 	}
 	byGroup := cfg.Shard != "" && cfg.ShardBy == "group"
 	if cfg.Workers > 1 || byGroup {

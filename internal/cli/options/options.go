@@ -561,6 +561,7 @@ func (o *Options) Config(env Env) session.Config {
 		Stderr:            stderr,
 		Hold:              env.Hold,
 		NoKeepBinaries:    getenv("GORERUN_KEEP_BINARIES") == "0",
+		BinariesDir:       getenv("GORERUN_BINARIES_DIR"),
 	}
 	if o.debug {
 		cfg.Debug = stderr

@@ -2,7 +2,10 @@ package testbin
 
 import (
 	"bufio"
+	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -44,6 +47,12 @@ type Config struct {
 	BuildFlags []string
 	// Debug, if set, gets a line for every go command run (--debug).
 	Debug io.Writer
+	// Keep, if set, is a directory that keeps the binaries from run to
+	// run (GORERUN_BINARIES_DIR), in a subdirectory per module, build
+	// flags and build environment: go test skips the link of a package
+	// whose binary there is up to date. Empty: a temporary directory,
+	// removed by Close.
+	Keep string
 }
 
 // build is one package's binary, built once.
@@ -63,9 +72,42 @@ func (s *Store) dir() (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.tmp == "" && s.tmpErr == nil {
-		s.tmp, s.tmpErr = os.MkdirTemp("", "gorerun-bin-")
+		if s.cfg.Keep != "" {
+			s.tmp = filepath.Join(s.cfg.Keep, s.keepKey())
+			s.tmpErr = os.MkdirAll(s.tmp, 0o755)
+		} else {
+			s.tmp, s.tmpErr = os.MkdirTemp("", "gorerun-bin-")
+		}
 	}
 	return s.tmp, s.tmpErr
+}
+
+// buildEnv are the environment variables that change what the go command
+// builds (go help environment).
+var buildEnv = map[string]bool{
+	"GOFLAGS": true, "GOOS": true, "GOARCH": true, "GOEXPERIMENT": true, "GOROOT": true, "GOTOOLCHAIN": true,
+	"GOWORK": true, "GOAMD64": true, "GOARM": true, "GOARM64": true, "GO386": true, "GOMIPS": true,
+	"GOMIPS64": true, "GOPPC64": true, "GORISCV64": true, "GOWASM": true, "GOFIPS140": true, "CC": true, "CXX": true,
+}
+
+// keepKey names the subdirectory of Keep for what shapes a binary: the
+// module directory, the build flags and the environment the go command
+// builds with. Runs that share it build the same binaries, so one run's
+// binary is another's (go replaces an out-of-date one by renaming).
+func (s *Store) keepKey() string {
+	h := sha256.New()
+	dir, _ := filepath.Abs(cmp.Or(s.cfg.Dir, "."))
+	fmt.Fprintf(h, "%s\x00%s\x00", dir, strings.Join(s.cfg.BuildFlags, "\x00"))
+	env := s.cfg.Env
+	if env == nil {
+		env = os.Environ()
+	}
+	for _, kv := range env {
+		if k, _, _ := strings.Cut(kv, "="); buildEnv[k] || strings.HasPrefix(k, "CGO_") {
+			fmt.Fprintf(h, "%s\x00", kv)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
 // OutDir is the directory to give go test -o (with a trailing slash), so
@@ -263,11 +305,11 @@ func firstLine(s string) string {
 	return line
 }
 
-// Close removes the binaries.
+// Close removes the binaries (unless Keep keeps them).
 func (s *Store) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.tmp == "" {
+	if s.tmp == "" || s.cfg.Keep != "" {
 		return nil
 	}
 	err := os.RemoveAll(s.tmp)

@@ -63,32 +63,26 @@ once() {
 summarize() {
   sort -g "$work/$1.times" | awk -v n="$1" '{w[NR]=$1; if ($2>m) m=$2} END{print n, w[int((NR+1)/2)], m}' >>"$work/e2e.txt"
 }
-: >"$work/e2e.txt"
-echo "== end to end ($runs runs each, the tools taking turns)"
-for _ in $(seq "$runs"); do
-  once gorerun "$GOBIN/gorerun" --no-history --input "$work/stream.json" --junitfile "$work/g.xml"
-  once gotestsum "$GOBIN/gotestsum" --format pkgname --raw-command --junitfile "$work/t.xml" -- cat "$work/stream.json"
-  once go-junit-report "$GOBIN/go-junit-report" -parser gojson -in "$work/stream.json" -out "$work/j.xml"
-done
-for t in gorerun gotestsum go-junit-report; do summarize "$t"; done
-table() {
+# peers: the three tools end to end on $work/stream.json, taking turns, and the table.
+peers() {
+  : >"$work/e2e.txt"; rm -f "$work"/*.times
+  for _ in $(seq "$runs"); do
+    once gorerun "$GOBIN/gorerun" --no-history --input "$work/stream.json" --junitfile "$work/g.xml"
+    once gotestsum "$GOBIN/gotestsum" --format pkgname --raw-command --junitfile "$work/t.xml" -- cat "$work/stream.json"
+    once go-junit-report "$GOBIN/go-junit-report" -parser gojson -in "$work/stream.json" -out "$work/j.xml"
+  done
+  for t in gorerun gotestsum go-junit-report; do summarize "$t"; done
   awk 'NR==1{gw=$2; gm=$3} {rows[NR]=$0}
        END{printf "%-16s %10s %12s %12s %12s\n","tool","wall (s)","peak RSS MB","wall ratio","RSS ratio";
            for(i=1;i<=NR;i++){split(rows[i],f," "); printf "%-16s %10.2f %12.0f %11.2fx %11.2fx\n", f[1], f[2], f[3]/1024, f[2]/gw, f[3]/gm}}' "$work/e2e.txt"
   echo "(ratios: the tool's figure divided by gorerun's; above 1x means gorerun is faster / smaller)"
 }
-table
+echo "== end to end ($runs runs each, the tools taking turns)"
+peers
 
 echo "== end to end on the \"pairs\" shape ($size: packages in pairs, subtests two deep, escaped HTML output, 1% of tests failing; $runs runs each)"
 go run ./internal/testutil/genstream -shape pairs -size "$size" -fail-every 100 -o "$work/stream.json"
-: >"$work/e2e.txt"; rm -f "$work"/*.times
-for _ in $(seq "$runs"); do
-  once gorerun "$GOBIN/gorerun" --no-history --input "$work/stream.json" --junitfile "$work/g.xml"
-  once gotestsum "$GOBIN/gotestsum" --format pkgname --raw-command --junitfile "$work/t.xml" -- cat "$work/stream.json"
-  once go-junit-report "$GOBIN/go-junit-report" -parser gojson -in "$work/stream.json" -out "$work/j.xml"
-done
-for t in gorerun gotestsum go-junit-report; do summarize "$t"; done
-table
+peers
 rm -f "$work/stream.json"
 
 echo "== wrapper overhead: standard-library packages, no failures ($((runs * 2 + 1)) alternating runs each)"

@@ -176,17 +176,7 @@ func (g *gen) packageSteps(pkg string) []func() {
 			g.event("pass", pkg, top, "", 0.02)
 		})
 	}
-	add(func() {
-		if anyFail {
-			g.event("output", pkg, "", "FAIL\n", -1)
-			g.event("output", pkg, "", "FAIL\t"+pkg+"\t0.123s\n", -1)
-			g.event("fail", pkg, "", "", 0.123)
-			return
-		}
-		g.event("output", pkg, "", "PASS\n", -1)
-		g.event("output", pkg, "", "ok  \t"+pkg+"\t0.123s\n", -1)
-		g.event("pass", pkg, "", "", 0.123)
-	})
+	add(func() { g.packageEnd(pkg, anyFail) })
 	return steps
 }
 
@@ -246,18 +236,21 @@ func (g *gen) pairSteps(pkg string) []func() {
 			}
 		})
 	}
-	add(func() {
-		if anyFail {
-			g.event("output", pkg, "", "FAIL\n", -1)
-			g.event("output", pkg, "", "FAIL\t"+pkg+"\t0.123s\n", -1)
-			g.event("fail", pkg, "", "", 0.123)
-			return
-		}
-		g.event("output", pkg, "", "PASS\n", -1)
-		g.event("output", pkg, "", "ok  \t"+pkg+"\t0.123s\n", -1)
-		g.event("pass", pkg, "", "", 0.123)
-	})
+	add(func() { g.packageEnd(pkg, anyFail) })
 	return steps
+}
+
+// packageEnd writes a package's last events, as go test writes them.
+func (g *gen) packageEnd(pkg string, failed bool) {
+	if failed {
+		g.event("output", pkg, "", "FAIL\n", -1)
+		g.event("output", pkg, "", "FAIL\t"+pkg+"\t0.123s\n", -1)
+		g.event("fail", pkg, "", "", 0.123)
+		return
+	}
+	g.event("output", pkg, "", "PASS\n", -1)
+	g.event("output", pkg, "", "ok  \t"+pkg+"\t0.123s\n", -1)
+	g.event("pass", pkg, "", "", 0.123)
 }
 
 // failureOutput writes a long failure message in test2json's chunks: at

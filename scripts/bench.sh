@@ -155,7 +155,7 @@ done
 GORERUN_BENCH_TESTS=100000 go test ./internal/session -run '^$' -bench BenchmarkOnePackage -benchtime 2x | grep Benchmark
 
 echo "== rerun round start after its delay (target: under 50 ms)"
-go test ./internal/runner -run '^$' -bench BenchmarkRerunRoundStart -benchtime 20x | grep Benchmark
+go test ./internal/runner -run '^$' -bench 'BenchmarkRerunRoundStart$' -benchtime 20x | grep Benchmark
 
 echo "== kept test binaries (scripts/bench-binaries.sh)"
 GORERUN_BIN="$GOBIN/gorerun" bash scripts/bench-binaries.sh "$runs"

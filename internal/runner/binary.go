@@ -25,7 +25,8 @@ func NewBinaries(cfg Config) *testbin.Store {
 	if target, ok := goFlag(cfg.Flags, "coverprofile"); ok && target != "" && !boolFlag(cfg.Flags, "cover") {
 		flags = append(flags, "-cover") // what -coverprofile builds with
 	}
-	return testbin.New(testbin.Config{Go: cfg.Go, Dir: cfg.Dir, Env: cfg.Env, BuildFlags: flags, Debug: cfg.Debug, Keep: cfg.BinariesDir})
+	return testbin.New(testbin.Config{Dir: cfg.Dir, Env: cfg.Env, BuildFlags: flags, Keep: cfg.BinariesDir,
+		GoOutput: func(ctx context.Context, args ...string) (string, error) { return goOutput(ctx, cfg, args...) }})
 }
 
 // keepBinaries sets up the run's binary store: the caller's, or one of its

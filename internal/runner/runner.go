@@ -161,7 +161,7 @@ func firstRound(ctx context.Context, cfg Config) (a *grouping.Attempt, selected 
 	if cfg.Groups == nil {
 		// Packages that are not split run in one go test, as without
 		// --workers; when none is split, that is the whole round.
-		whole := []string{} // not nil: the workers' binaries are built first
+		var whole []string
 		var split []grouping.Rerun
 		for _, r := range plan.Reruns {
 			if r.Worker > 0 {
@@ -617,9 +617,10 @@ func runRound(ctx context.Context, cfg Config, plan grouping.PlanResult) (*group
 // Workers' groups are joined in the order rank gives (package → group →
 // place), else in the order of the plan.
 //
-// whole, if not nil, are packages that run alongside in one go test
-// process of the round's own, as without --workers; then the workers'
-// binaries are built first (see prebuild).
+// whole are packages that run alongside in one go test process of the
+// round's own, as without --workers. In a first round of workers (not a
+// shard's groups, whose packages cannot run whole) the workers' binaries
+// are built first (see prebuild).
 func runProcesses(ctx context.Context, cfg Config, plan grouping.PlanResult, rank map[string]map[string]int,
 	run func(*round, context.Context, grouping.Rerun) error, notSelected string, whole []string) (*grouping.Attempt, error) {
 	rd := newRound(cfg, plan.Round)
@@ -637,7 +638,7 @@ func runProcesses(ctx context.Context, cfg Config, plan grouping.PlanResult, ran
 			wholeMu.Unlock()
 		})
 	}
-	if whole != nil && cfg.Binaries != nil {
+	if cfg.Binaries != nil && cfg.Groups == nil && hasWorkers(plan.Reruns) {
 		// The workers' binaries build while the packages not split run.
 		var failed []string
 		cfg.Binaries.Prefetch(ctx)
@@ -720,6 +721,16 @@ func runProcesses(ctx context.Context, cfg Config, plan grouping.PlanResult, ran
 		}
 	}
 	return rd.finishWorkers(rd.finish()), errors.Join(append(errs, wholeErrs...)...)
+}
+
+// hasWorkers reports whether reruns has a --workers process.
+func hasWorkers(reruns []grouping.Rerun) bool {
+	for _, r := range reruns {
+		if r.Worker > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // resumeCrashed resumes every package of the first round whose test binary

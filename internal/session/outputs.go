@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/gorerun/gorerun/internal/env/gomod"
@@ -56,7 +57,16 @@ func open(f *facts, cfg Config, start time.Time) (*outputs, error) {
 		modulePath = gomod.ModulePath(cmp.Or(cfg.Dir, "."))
 	}
 	term := terminal.NewTerminal(cfg.Stdout, terminalOptions(cfg, modulePath))
-	junitOpts := func() junitout.Options { return junitOptions(f, cfg, start, modulePath) }
+	// --junitfile and --update-xml share one set of report options.
+	junitOpts := sync.OnceValue(func() junitout.Options { return junitOptions(f, cfg, start, modulePath) })
+	var cache *lastfailed.Cache // the last-failed cache: a run of go test records what did not pass
+	if cfg.Input == "" && !cfg.RawCommand {
+		cache = cacheFor(f, cfg)
+	}
+	historyPath := ""
+	if !cfg.NoHistory {
+		historyPath = f.historyPath()
+	}
 	entries := []outputEntry{
 		{true, func() (output.Output, error) { return term, nil }},
 		{cfg.Terminal.Format == "github-actions", func() (output.Output, error) {
@@ -70,9 +80,7 @@ func open(f *facts, cfg Config, start time.Time) (*outputs, error) {
 			s.Flakiest = f.flakiest()
 			return s, nil
 		}},
-		{cfg.Input == "" && !cfg.RawCommand && cacheFor(f, cfg) != nil, func() (output.Output, error) {
-			return lastfailed.NewOutput(*cacheFor(f, cfg), cfg.Stderr), nil
-		}},
+		{cache != nil, func() (output.Output, error) { return lastfailed.NewOutput(*cache, cfg.Stderr), nil }},
 		{cfg.JSONFile != "", func() (output.Output, error) { return jsonfile.Create(cfg.JSONFile) }},
 		// A recorded stream is never rerun: its packages are written as
 		// they end, unless --update-xml needs the whole report.
@@ -95,8 +103,8 @@ func open(f *facts, cfg Config, start time.Time) (*outputs, error) {
 			return htmlreport.NewOutput(cfg.HTMLFile, htmlreport.Meta{Command: cfg.Command,
 				GoVersion: f.goVersion(), Commit: f.commit(), History: f.historyLookup()})
 		}},
-		{f.historyPath() != "" && !cfg.NoHistory, func() (output.Output, error) {
-			return &history.Output{Path: f.historyPath(), HintRate: 0.05, HintRuns: 5, Stdout: cfg.Stdout,
+		{historyPath != "", func() (output.Output, error) {
+			return &history.Output{Path: historyPath, HintRate: 0.05, HintRuns: 5, Stdout: cfg.Stdout,
 				Run: history.Run{Started: start, Module: modulePath, Commit: f.commit(), Branch: f.branch()}}, nil
 		}},
 		{len(cfg.PostRunCommand) > 0, func() (output.Output, error) {

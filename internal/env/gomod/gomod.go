@@ -15,17 +15,24 @@ import (
 // ModulePath returns the module path of the go.mod in dir or the nearest
 // directory above it, or "" when there is none or it names no module.
 func ModulePath(dir string) string {
+	_, path := Find(dir)
+	return path
+}
+
+// Find returns the directory of the go.mod in dir or the nearest
+// directory above it, and its module path; "" and "" when there is none.
+func Find(dir string) (root, path string) {
 	dir, err := filepath.Abs(dir)
 	if err != nil {
-		return ""
+		return "", ""
 	}
 	for {
 		if b, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil {
-			return Parse(b)
+			return dir, Parse(b)
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			return ""
+			return "", ""
 		}
 		dir = parent
 	}

@@ -1,20 +1,18 @@
 package testbin
 
 import (
-	"bufio"
 	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
-	"time"
+
+	"github.com/gorerun/gorerun/internal/env/gomod"
 )
 
 // Store keeps the test binaries of a run (or of a hunt's runs) in one
@@ -39,14 +37,14 @@ type Store struct {
 
 // Config is what a Store builds with.
 type Config struct {
-	Go  string   // the go command
-	Dir string   // where go commands run
+	Dir string   // where go commands run (the module's directory)
 	Env []string // their environment (nil: os.Environ())
 	// BuildFlags are the build flags of the user's go test flags (with
 	// -cover when they ask for a coverage profile), for go test -c.
 	BuildFlags []string
-	// Debug, if set, gets a line for every go command run (--debug).
-	Debug io.Writer
+	// GoOutput runs a go command in Dir with Env and returns its standard
+	// output (the runner's, which --debug logs).
+	GoOutput func(ctx context.Context, args ...string) (string, error)
 	// Keep, if set, is a directory that keeps the binaries from run to
 	// run (GORERUN_BINARIES_DIR), in a subdirectory per module, build
 	// flags and build environment: go test skips the link of a package
@@ -181,7 +179,7 @@ func (s *Store) build(ctx context.Context, pkg string) (string, error) {
 	}
 	out := filepath.Join(d, strings.NewReplacer("/", "_", "\\", "_", ":", "_").Replace(pkg)+".pkg.test")
 	args := append([]string{"test", "-c", "-o", out}, s.cfg.BuildFlags...)
-	if _, err := s.goOutput(ctx, append(args, pkg)...); err != nil {
+	if _, err := s.cfg.GoOutput(ctx, append(args, pkg)...); err != nil {
 		return "", fmt.Errorf("building the test binary of %s: %w", pkg, err)
 	}
 	if _, err := os.Stat(out); err != nil {
@@ -197,7 +195,7 @@ func (s *Store) SourceDir(ctx context.Context, pkg string) (string, error) {
 	s.mu.Lock()
 	d, ok := s.dirs[pkg]
 	if !ok && !s.modDone {
-		s.modRoot, s.modPath = findModule(s.cfg.Dir)
+		s.modRoot, s.modPath = gomod.Find(cmp.Or(s.cfg.Dir, "."))
 		s.modDone = true
 	}
 	root, mod := s.modRoot, s.modPath
@@ -212,7 +210,7 @@ func (s *Store) SourceDir(ctx context.Context, pkg string) (string, error) {
 			return d, nil
 		}
 	}
-	out, err := s.goOutput(ctx, "list", "-f", "{{.Dir}}", pkg)
+	out, err := s.cfg.GoOutput(ctx, "list", "-f", "{{.Dir}}", pkg)
 	if err != nil {
 		return "", err
 	}
@@ -224,45 +222,12 @@ func (s *Store) SourceDir(ctx context.Context, pkg string) (string, error) {
 	return d, nil
 }
 
-// findModule finds the main module's root and path from dir upward (go
-// would use this go.mod); a go.work, whose modules may be anywhere, finds
-// none and go list answers.
-func findModule(dir string) (root, modPath string) {
-	if dir == "" {
-		dir = "."
-	}
-	d, err := filepath.Abs(dir)
-	if err != nil {
-		return "", ""
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(d, "go.work")); err == nil {
-			return "", ""
-		}
-		if f, err := os.Open(filepath.Join(d, "go.mod")); err == nil {
-			defer f.Close()
-			sc := bufio.NewScanner(f)
-			for sc.Scan() {
-				if rest, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "module"); ok {
-					return d, strings.Trim(strings.TrimSpace(strings.SplitN(rest, "//", 2)[0]), `"`)
-				}
-			}
-			return "", ""
-		}
-		parent := filepath.Dir(d)
-		if parent == d {
-			return "", ""
-		}
-		d = parent
-	}
-}
-
 // Test2JSON returns the path of the go command's test2json (go tool -n
 // test2json builds it once into the build cache). Prefetch starts looking
 // it up early.
 func (s *Store) Test2JSON(ctx context.Context) (string, error) {
 	s.t2jOnce.Do(func() {
-		out, err := s.goOutput(ctx, "tool", "-n", "test2json")
+		out, err := s.cfg.GoOutput(ctx, "tool", "-n", "test2json")
 		s.t2j, s.t2jErr = strings.TrimSpace(out), err
 		if err == nil && s.t2j == "" {
 			s.t2jErr = errors.New("go tool -n test2json printed nothing")
@@ -274,35 +239,6 @@ func (s *Store) Test2JSON(ctx context.Context) (string, error) {
 // Prefetch looks test2json up on a goroutine of its own.
 func (s *Store) Prefetch(ctx context.Context) {
 	go s.Test2JSON(context.WithoutCancel(ctx))
-}
-
-// goOutput runs a go command and returns its standard output.
-func (s *Store) goOutput(ctx context.Context, args ...string) (string, error) {
-	if s.cfg.Debug != nil {
-		start := time.Now()
-		fmt.Fprintf(s.cfg.Debug, "gorerun: debug: %s %s\n", s.cfg.Go, strings.Join(args, " "))
-		defer func() {
-			fmt.Fprintf(s.cfg.Debug, "gorerun: debug: %s %s: took %s\n", s.cfg.Go, strings.Join(args[:min(2, len(args))], " "), time.Since(start).Round(time.Millisecond))
-		}()
-	}
-	cmd := exec.CommandContext(ctx, s.cfg.Go, args...)
-	cmd.Dir = s.cfg.Dir
-	cmd.Env = s.cfg.Env
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		if msg := strings.TrimSpace(stderr.String()); msg != "" {
-			return string(out), fmt.Errorf("go %s: %s", strings.Join(args, " "), firstLine(msg))
-		}
-		return string(out), fmt.Errorf("go %s: %w", strings.Join(args, " "), err)
-	}
-	return string(out), nil
-}
-
-func firstLine(s string) string {
-	line, _, _ := strings.Cut(s, "\n")
-	return line
 }
 
 // Close removes the binaries (unless Keep keeps them).

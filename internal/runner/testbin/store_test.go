@@ -8,7 +8,7 @@ import (
 
 func TestKeepDirectoryIsSharedOnlyByTheSameBuild(t *testing.T) {
 	keep := t.TempDir()
-	base := Config{Go: "go", Dir: "/m", Env: []string{"GOFLAGS=-mod=mod", "GORERUN_E2E_STATE=/a", "HOME=/h"}, Keep: keep}
+	base := Config{Dir: "/m", Env: []string{"GOFLAGS=-mod=mod", "GORERUN_E2E_STATE=/a", "HOME=/h"}, Keep: keep}
 	dirOf := func(cfg Config) string {
 		t.Helper()
 		d, err := New(cfg).dir()
@@ -46,7 +46,7 @@ func TestKeepDirectoryIsSharedOnlyByTheSameBuild(t *testing.T) {
 	if _, err := os.Stat(d); err != nil {
 		t.Errorf("Close removed the kept directory: %v", err)
 	}
-	tmp := New(Config{Go: "go"})
+	tmp := New(Config{})
 	d, err := tmp.dir()
 	if err != nil {
 		t.Fatal(err)

@@ -64,7 +64,9 @@ func TestE2EDataRaceIsNotRerun(t *testing.T) {
 func TestE2EMaxFails(t *testing.T) {
 	t.Parallel()
 	report := filepath.Join(t.TempDir(), "r.xml")
-	r := gorerun(t, fixture("e2e"), nil, "", "--max-fails", "1", "--rerun-fails", "--junitfile", report, "./always", "./other", "--", "-p", "1")
+	// The failing package's binary waits for gorerun's interrupt before it
+	// exits, so that go test cannot start ./other first on a fast machine.
+	r := gorerun(t, fixture("e2e"), []string{"GORERUN_E2E_HOLD=1"}, "", "--max-fails", "1", "--rerun-fails", "--junitfile", report, "./always", "./other", "--", "-p", "1")
 	r.expectCode(t, 1)
 	r.expectOutput(t, "gorerun: stopped after 1 test failures (--max-fails 1): the results above are partial")
 	if strings.Contains(r.stdout, "rerun 1/") {

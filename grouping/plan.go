@@ -17,6 +17,10 @@ type Rerun struct {
 	// Worker, when above 0, is the --workers process of the package that
 	// runs these groups, concurrently with the package's other workers.
 	Worker int
+	// Shuffle is the seed the package's failed attempt shuffled its tests
+	// with (its "-test.shuffle N" line), "" when it did not shuffle: a
+	// rerun may repeat that order (gorerun's --rerun-same-shuffle).
+	Shuffle string
 }
 
 // Whole reports whether the rerun runs the whole package.
@@ -105,6 +109,7 @@ func Plan(r *Report, opts PlanOptions) PlanResult {
 				done = append(done, h.Name)
 			}
 		}
+		first := len(res.Reruns)
 		switch {
 		case final.Status == PackageNotRun:
 			res.Reruns = append(res.Reruns, Rerun{Package: ph.ImportPath})
@@ -128,6 +133,9 @@ func Plan(r *Report, opts PlanOptions) PlanResult {
 			// package reruns whole.
 			res.Reruns = append(res.Reruns, Rerun{Package: ph.ImportPath})
 			res.Failed++
+		}
+		for i := first; i < len(res.Reruns); i++ {
+			res.Reruns[i].Shuffle = final.Seed()
 		}
 	}
 	res.Groups = res.Failed + res.NeverStarted

@@ -57,8 +57,14 @@ type Test struct {
 	spooled *spooled
 	// Dropped counts output bytes dropped from the front of Output.
 	Dropped int
-	// Attrs holds the attributes the test set with testing.T.Attr.
-	Attrs map[string]string
+	// Attrs are the attributes the test set with testing.T.Attr in this
+	// attempt, in the order it set them (a key set twice appears twice,
+	// as go test printed it).
+	Attrs []Attr
+	// Artifacts are the directories go test -artifacts gave the test in
+	// this attempt (testing.T.ArtifactDir), as its artifacts events
+	// named them: each attempt has its own.
+	Artifacts []string
 	// started is when the test's run event happened (Unix nanoseconds),
 	// for the elapsed time of a test that never ended.
 	started int64
@@ -73,6 +79,20 @@ type Test struct {
 	// "OutputType":"error" (newer test2json), with its continuation lines.
 	ErrorText string
 	errorDone bool
+}
+
+// Attr is one attribute a test set with testing.T.Attr.
+type Attr struct{ Key, Value string }
+
+// Attr returns the value the test last gave the attribute key, and
+// whether it set it.
+func (t *Test) Attr(key string) (string, bool) {
+	for i := len(t.Attrs) - 1; i >= 0; i-- {
+		if t.Attrs[i].Key == key {
+			return t.Attrs[i].Value, true
+		}
+	}
+	return "", false
 }
 
 // Output is the test's own output (not its subtests'), capped by
@@ -498,6 +518,12 @@ func (p *Package) compactGroup(g *Group) {
 		delete(p.tests, t.Name)
 	}
 	p.gen++ // the tracker's cache of tests is stale
+}
+
+// Seed is the seed the attempt shuffled its tests with (the N of
+// ShuffleSeed's "-test.shuffle N"), or "" when it did not shuffle.
+func (p *Package) Seed() string {
+	return strings.TrimSpace(strings.TrimPrefix(p.ShuffleSeed, "-test.shuffle"))
 }
 
 // Ended is when the package's end event happened (zero when it did not

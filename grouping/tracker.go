@@ -251,13 +251,12 @@ func (tr *Tracker) addTestEvent(p *Package, t *Test, ev *testjson.Event) {
 			p.groups[top].Incremental = true
 		}
 	case testjson.ActionAttr:
-		if t.Attrs == nil {
-			t.Attrs = map[string]string{}
-		}
-		t.Attrs[ev.Key] = ev.Value
+		t.Attrs = append(t.Attrs, Attr{ev.Key, ev.Value})
 		if ev.Key == IncrementalAttr && t.IsTop() {
 			p.groups[t.Name].Incremental = true
 		}
+	case testjson.ActionArtifacts:
+		t.Artifacts = append(t.Artifacts, ev.Path)
 	}
 }
 

@@ -4,7 +4,10 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"path"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -45,6 +48,15 @@ type Options struct {
 	// gets the property gorerun.quarantined, their names space-separated
 	// (the schemas allow no properties in a testcase).
 	Quarantined func(pkg, group string) bool
+	// Reproduce, if set, gives the command that runs a group again as its
+	// failed attempt ran ("" for a group that never failed): a line
+	// "reproduce: COMMAND" of its top-level testcase's system-out.
+	Reproduce func(ph *grouping.PackageHistory, h *grouping.History) string
+	// AttachmentsRelativeTo, if set, writes the [[ATTACHMENT|path]] lines
+	// of test artifacts relative to this directory (GitLab reads them
+	// relative to the project directory); otherwise they are absolute,
+	// as Jenkins' JUnit Attachments plugin reads them.
+	AttachmentsRelativeTo string
 
 	GoVersion string
 	Version   string // gorerun's
@@ -118,8 +130,16 @@ func buildSuiteAfter(ph *grouping.PackageHistory, opts Options, skip int, out *T
 		return elapsed
 	}
 	for _, h := range ph.Groups[min(skip, len(ph.Groups)):] {
+		reproduce := ""
+		if opts.Reproduce != nil {
+			reproduce = opts.Reproduce(ph, h)
+		}
 		for _, t := range h.FinalTests() {
-			add(opts.testcase(ph.ImportPath, h, t.Name))
+			tc := opts.testcase(ph.ImportPath, h, t.Name)
+			if reproduce != "" && t.IsTop() {
+				tc.SystemOut = appendText(tc.SystemOut, "reproduce: "+sanitizeString(reproduce)+"\n")
+			}
+			add(tc)
 		}
 	}
 	if tc, ok := opts.packageCase(ph); ok {
@@ -209,6 +229,9 @@ func (o Options) testcase(pkg string, h *grouping.History, name string) Testcase
 	default:
 		tc.Error = &Result{Message: message(len(runs) - 1), Type: typeOf(final), Body: o.body(final)}
 	}
+	if ev := o.evidence(final); ev != "" {
+		tc.SystemOut = appendText(tc.SystemOut, ev)
+	}
 	if o.OnlyLast {
 		return tc
 	}
@@ -220,6 +243,9 @@ func (o Options) testcase(pkg string, h *grouping.History, name string) Testcase
 		a := Attempt{Message: message(i), Type: typeOf(t), StackTrace: Text{o.body(t)}}
 		if t.OutputLen() > 0 {
 			a.SystemOut = &Text{o.capped(t.Output(), t.Dropped)}
+		}
+		if ev := o.evidence(t); ev != "" {
+			a.SystemOut = appendText(a.SystemOut, ev)
 		}
 		isErr := t.Status != grouping.Fail
 		switch {
@@ -234,6 +260,66 @@ func (o Options) testcase(pkg string, h *grouping.History, name string) Testcase
 		}
 	}
 	return tc
+}
+
+// evidence is what an attempt of a test left besides its output: its
+// attributes as go test prints them ("=== ATTR  TestX key value"), and
+// each file in its artifact directories as a [[ATTACHMENT|path]] line,
+// the convention of Jenkins' JUnit Attachments plugin, GitLab and Azure
+// DevOps.
+func (o Options) evidence(t *grouping.Test) string {
+	if len(t.Attrs) == 0 && len(t.Artifacts) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	for _, a := range t.Attrs {
+		fmt.Fprintf(&b, "=== ATTR  %s %s %s\n", t.Name, a.Key, a.Value)
+	}
+	for _, f := range ArtifactFiles(t.Artifacts) {
+		if o.AttachmentsRelativeTo != "" {
+			if rel, err := filepath.Rel(o.AttachmentsRelativeTo, f); err == nil {
+				f = filepath.ToSlash(rel)
+			}
+		}
+		fmt.Fprintf(&b, "[[ATTACHMENT|%s]]\n", f)
+	}
+	return sanitizeString(b.String())
+}
+
+// ArtifactFiles lists the files in a test's artifact directories (or the
+// paths themselves when they are files, as a report read back names
+// them), in order, each directory's files sorted by name. A directory
+// that is gone lists nothing.
+func ArtifactFiles(paths []string) []string {
+	var out []string
+	for _, p := range paths {
+		st, err := os.Stat(p)
+		if err != nil {
+			continue
+		}
+		if !st.IsDir() {
+			out = append(out, p)
+			continue
+		}
+		_ = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err == nil && d.Type().IsRegular() {
+				out = append(out, path)
+			}
+			return nil
+		})
+	}
+	return out
+}
+
+// appendText adds s to an element's text, creating it.
+func appendText(t *Text, s string) *Text {
+	if t == nil {
+		return &Text{s}
+	}
+	if t.Body != "" && !strings.HasSuffix(t.Body, "\n") {
+		s = "\n" + s
+	}
+	return &Text{t.Body + s}
 }
 
 func typeOf(t *grouping.Test) string {

@@ -48,6 +48,10 @@ type Config struct {
 	// (keys: deal.Key).
 	Workers      int
 	GroupTimings map[string]time.Duration
+	// SameShuffle reruns a package that shuffled its tests with the seed
+	// of its failed attempt (--rerun-same-shuffle); otherwise go test's
+	// -shuffle=on picks a new order for each rerun.
+	SameShuffle bool
 	// Groups, if set, is what the first round runs instead of listing the
 	// packages' groups (this shard's groups with --shard-by group).
 	Groups []PackageGroups
@@ -578,6 +582,9 @@ func rerunFlags(cfg Config, r grouping.Rerun) []string {
 	}
 	if len(r.Run) > 0 {
 		args = append(args, "-run", grouping.Pattern(r.Run))
+	}
+	if cfg.SameShuffle && r.Shuffle != "" {
+		args = append(args, "-shuffle="+r.Shuffle)
 	}
 	if len(r.Skip) > 0 {
 		skip := grouping.Pattern(r.Skip)

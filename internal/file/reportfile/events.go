@@ -43,6 +43,9 @@ type event struct {
 	Test    string  `json:",omitempty"`
 	Output  string  `json:",omitempty"`
 	Elapsed float64 `json:",omitempty"`
+	Key     string  `json:",omitempty"`
+	Value   string  `json:",omitempty"`
+	Path    string  `json:",omitempty"`
 }
 
 // step is a test of a suite, with its result and output in each attempt.
@@ -50,7 +53,10 @@ type step struct {
 	name    string
 	results []string // per attempt: pass, fail, skip, crash
 	outputs []string // per attempt
-	elapsed float64
+	// evidence are the attr and artifacts events of each attempt, read
+	// from the lines gorerun writes into system-out (see junitout).
+	evidence [][]event
+	elapsed  float64
 }
 
 // suiteSteps reads a suite's tests and their attempts, and how many
@@ -81,6 +87,7 @@ func suiteSteps(s *junitout.Testsuite) ([]*step, int) {
 		for len(st.results) < n { // reran with its group: ended as it finally did
 			st.results = append(st.results, st.results[len(st.results)-1])
 			st.outputs = append(st.outputs, st.outputs[len(st.outputs)-1])
+			st.evidence = append(st.evidence, nil)
 		}
 		attempts = max(attempts, n)
 	}
@@ -98,6 +105,7 @@ func (st *step) add(tc *junitout.Testcase) {
 		}
 		st.results = append(st.results, result)
 		st.outputs = append(st.outputs, a.StackTrace.Body)
+		st.evidence = append(st.evidence, evidence(a.SystemOut))
 	}
 	final, out := "pass", ""
 	switch tc.State() {
@@ -110,6 +118,32 @@ func (st *step) add(tc *junitout.Testcase) {
 	}
 	st.results = append(st.results, final)
 	st.outputs = append(st.outputs, out)
+	st.evidence = append(st.evidence, evidence(tc.SystemOut))
+}
+
+// evidence reads the attributes ("=== ATTR  TestX key value") and
+// artifacts ("[[ATTACHMENT|path]]") of an attempt back from its
+// system-out.
+func evidence(out *junitout.Text) []event {
+	if out == nil {
+		return nil
+	}
+	var evs []event
+	for line := range strings.Lines(out.Body) {
+		line = strings.TrimRight(line, "\r\n")
+		if rest, ok := strings.CutPrefix(line, "=== ATTR  "); ok {
+			// the test's name and the key hold no spaces; the value may
+			if _, kv, ok := strings.Cut(rest, " "); ok {
+				key, value, _ := strings.Cut(kv, " ")
+				evs = append(evs, event{Action: "attr", Key: key, Value: value})
+			}
+			continue
+		}
+		if path, ok := strings.CutPrefix(line, "[[ATTACHMENT|"); ok && strings.HasSuffix(path, "]]") {
+			evs = append(evs, event{Action: "artifacts", Path: strings.TrimSuffix(path, "]]")})
+		}
+	}
+	return evs
 }
 
 // writeAttempt writes the events of attempt a of a suite's package.
@@ -129,6 +163,12 @@ func writeAttempt(emit func(event) error, steps []*step, a int, suiteTime float6
 		}
 		if err := emit(event{Action: "run", Test: st.name}); err != nil {
 			return err
+		}
+		for _, ev := range st.evidence[i] {
+			ev.Test = st.name
+			if err := emit(ev); err != nil {
+				return err
+			}
 		}
 		if out := st.outputs[i]; out != "" {
 			if !strings.HasSuffix(out, "\n") {

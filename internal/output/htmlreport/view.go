@@ -6,7 +6,12 @@
 package htmlreport
 
 import (
+	"encoding/base64"
 	"fmt"
+	"html/template"
+	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -15,6 +20,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gorerun/gorerun/grouping"
+	"github.com/gorerun/gorerun/junitout"
 )
 
 // Meta describes the run the report is of.
@@ -30,6 +36,12 @@ type Meta struct {
 	// History, if set, gives each group's flake rate and latest runs in
 	// the history (before this run): the table gets a column for them.
 	History func(pkg, group string) (rate float64, runs int, recent []string, ok bool)
+	// Reproduce, if set, gives the command that runs a failed group again
+	// as its failed attempt ran.
+	Reproduce func(ph *grouping.PackageHistory, h *grouping.History) string
+	// Dir is the directory the page is written to: links to artifacts are
+	// relative to it ("": absolute).
+	Dir string
 }
 
 // The statuses a cell, test or group shows, by name (class and text).
@@ -56,10 +68,27 @@ type attemptOutput struct {
 }
 
 type testView struct {
-	Name    string
-	Cells   []cell
-	Outputs []attemptOutput
-	Note    string // an incremental step: why it was skipped
+	Name     string
+	Cells    []cell
+	Outputs  []attemptOutput
+	Evidence []attemptEvidence
+	Note     string // an incremental step: why it was skipped
+}
+
+// attemptEvidence is what one attempt of a test left: its attributes and
+// its artifacts.
+type attemptEvidence struct {
+	Attempt   int
+	Status    string
+	Attrs     []grouping.Attr
+	Artifacts []artifact
+}
+
+// artifact is a file a test left, linked; a small image is shown inline.
+type artifact struct {
+	Name   string
+	Href   string
+	Inline template.URL // a data: URL of a small image, or ""
 }
 
 type groupView struct {
@@ -74,6 +103,13 @@ type groupView struct {
 	FailedStep  string
 	Tests       []testView
 	Message     string
+	// Reproduce is the command that runs the group again as its failed
+	// attempt ran; Seeds the shuffle seed of each attempt.
+	Reproduce string
+	Seeds     []cell
+	// HasEvidence is set when a test of the group left attributes or
+	// artifacts: a passing group gets details too.
+	HasEvidence bool
 	// AlwaysPassed counts the group's tests left out of its details: they
 	// passed in every attempt that ran them.
 	AlwaysPassed int
@@ -137,7 +173,11 @@ func buildView(r *grouping.Report, meta Meta) view {
 	listed := 0
 	for _, ph := range pkgs {
 		for _, h := range ph.Groups {
-			v.Groups = append(v.Groups, groupOf(ph, h, v.Attempts, meta.MaxOutput, len(v.Groups)))
+			g := groupOf(ph, h, v.Attempts, meta.MaxOutput, len(v.Groups), meta.Dir)
+			if meta.Reproduce != nil {
+				g.Reproduce = meta.Reproduce(ph, h)
+			}
+			v.Groups = append(v.Groups, g)
 			listed++
 		}
 		if f := ph.Final(); f.Status == grouping.PackageBuildFailed || f.FailedWithoutTest() {
@@ -205,7 +245,7 @@ func statusName(s grouping.Status) string {
 	return statusRunning
 }
 
-func groupOf(ph *grouping.PackageHistory, h *grouping.History, attempts []int, maxOutput, index int) groupView {
+func groupOf(ph *grouping.PackageHistory, h *grouping.History, attempts []int, maxOutput, index int, dir string) groupView {
 	g := groupView{ID: fmt.Sprintf("g%d", index), Package: ph.ImportPath, Name: h.Name, Status: statusName(h.Status())}
 	if h.Flaky() {
 		g.Status = statusFlaky
@@ -229,6 +269,11 @@ func groupOf(ph *grouping.PackageHistory, h *grouping.History, attempts []int, m
 			g.Cells = append(g.Cells, cell{Attempt: n, Status: statusName(run.Status()), Time: fmt.Sprintf("%.2fs", run.Top().Elapsed.Seconds())})
 		} else {
 			g.Cells = append(g.Cells, cell{Attempt: n})
+		}
+	}
+	for _, p := range ph.Runs {
+		if byAttempt[p.Attempt] != nil && p.Seed() != "" {
+			g.Seeds = append(g.Seeds, cell{Attempt: p.Attempt, Status: statusName(byAttempt[p.Attempt].Status()), Time: p.Seed()})
 		}
 	}
 	if g.Status != statusPass && g.Status != statusSkip {
@@ -257,6 +302,10 @@ func groupOf(ph *grouping.PackageHistory, h *grouping.History, attempts []int, m
 					tv.Outputs = append(tv.Outputs, attemptOutput{Attempt: n, Status: st, Text: text})
 				}
 			}
+			if len(rt.Attrs) > 0 || len(rt.Artifacts) > 0 {
+				tv.Evidence = append(tv.Evidence, attemptEvidence{Attempt: n, Status: st, Attrs: rt.Attrs, Artifacts: artifacts(rt.Artifacts, dir)})
+				g.HasEvidence = true
+			}
 			if g.Incremental && rt.Status == grouping.Skip && !rt.IsTop() {
 				tv.Note = rt.SkipReason()
 			}
@@ -264,13 +313,44 @@ func groupOf(ph *grouping.PackageHistory, h *grouping.History, attempts []int, m
 				g.FailedStep = rt.Name
 			}
 		}
-		if allPassed(tv.Cells) && tv.Note == "" {
+		if allPassed(tv.Cells) && tv.Note == "" && len(tv.Evidence) == 0 {
 			g.AlwaysPassed++
 			continue
 		}
 		g.Tests = append(g.Tests, tv)
 	}
 	return g
+}
+
+// maxInline is the largest image shown inline in the page; larger ones
+// are linked only.
+const maxInline = 256 << 10
+
+// inlineTypes are the image types shown inline, by extension (not SVG: a
+// page must not carry what a test wrote as markup).
+var inlineTypes = map[string]string{".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp"}
+
+// artifacts lists the files in a test's artifact directories, linked
+// relative to dir (the page's directory) when it is set.
+func artifacts(paths []string, dir string) []artifact {
+	var out []artifact
+	for _, f := range junitout.ArtifactFiles(paths) {
+		a := artifact{Name: filepath.Base(f), Href: (&url.URL{Scheme: "file", Path: f}).String()}
+		if dir != "" {
+			if rel, err := filepath.Rel(dir, f); err == nil {
+				a.Href = (&url.URL{Path: filepath.ToSlash(rel)}).String()
+			}
+		}
+		if typ, ok := inlineTypes[strings.ToLower(filepath.Ext(f))]; ok {
+			if st, err := os.Stat(f); err == nil && st.Size() <= maxInline {
+				if b, err := os.ReadFile(f); err == nil {
+					a.Inline = template.URL("data:" + typ + ";base64," + base64.StdEncoding.EncodeToString(b))
+				}
+			}
+		}
+		out = append(out, a)
+	}
+	return out
 }
 
 func allPassed(cells []cell) bool {

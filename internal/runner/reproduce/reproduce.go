@@ -1,0 +1,136 @@
+// Package reproduce writes the command that runs one failed group again,
+// as a user would paste it into a shell: go test with -count=1, a -run
+// pattern that selects exactly the group, the flags of the run that change
+// how the tests behave, the shuffle seed of the attempt that failed, and
+// GORERUN_ATTEMPT of that attempt.
+package reproduce
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/gorerun/gorerun/grouping"
+	"github.com/gorerun/gorerun/internal/env/gomod"
+)
+
+// Commands writes reproduction commands for the groups of one run.
+type Commands struct {
+	// Flags are the user's go test flags, as given to go test (with
+	// anything after -args for the test binary).
+	Flags []string
+	// ModulePath is the main module; InRoot is set when gorerun runs in
+	// its root directory: packages are then written ./relative, as a user
+	// types them, and by import path otherwise.
+	ModulePath string
+	InRoot     bool
+}
+
+// dropped are go test flags a reproduction leaves out: the ones gorerun
+// replaces (-run, -count, -shuffle), and the ones that only say where
+// output goes or how it is shown.
+var dropped = map[string]bool{
+	"run": true, "count": true, "shuffle": true, "json": true, "v": true, "o": true, "c": true,
+	"coverprofile": true, "cpuprofile": true, "memprofile": true, "blockprofile": true,
+	"mutexprofile": true, "trace": true, "outputdir": true, "artifacts": true, "fullpath": true,
+}
+
+// takesValue are the flags (go help testflag, go help build) whose value
+// may come as the next argument.
+var takesValue = map[string]bool{
+	"bench": true, "benchtime": true, "blockprofile": true, "blockprofilerate": true, "count": true,
+	"coverprofile": true, "covermode": true, "coverpkg": true, "cpu": true, "cpuprofile": true,
+	"exec": true, "fuzz": true, "fuzzminimizetime": true, "fuzztime": true, "list": true,
+	"memprofile": true, "memprofilerate": true, "mutexprofile": true, "mutexprofilefraction": true,
+	"o": true, "outputdir": true, "p": true, "parallel": true, "run": true, "shuffle": true,
+	"skip": true, "timeout": true, "trace": true, "vet": true, "tags": true, "ldflags": true,
+	"gcflags": true, "asmflags": true, "gccgoflags": true, "mod": true, "modfile": true,
+	"pkgdir": true, "toolexec": true, "overlay": true, "compiler": true, "installsuffix": true,
+	"buildmode": true, "buildvcs": true, "pgo": true, "covermeta": true, "C": true,
+}
+
+// For returns the command that reruns group h of package ph as its last
+// failed attempt ran, or "" when no attempt of it failed.
+func (c Commands) For(ph *grouping.PackageHistory, h *grouping.History) string {
+	var failed *grouping.Group
+	for _, g := range h.Runs {
+		if g.Status().Failed() && g.Status() != grouping.Interrupted {
+			failed = g
+		}
+	}
+	if failed == nil {
+		return ""
+	}
+	return c.command(ph.ImportPath, h.Name, failed.Attempt, Seed(ph, failed.Attempt))
+}
+
+// Seed is the shuffle seed attempt printed in package ph ("-test.shuffle
+// N"), or "" when it did not shuffle.
+func Seed(ph *grouping.PackageHistory, attempt int) string {
+	seed := ""
+	for _, p := range ph.Runs {
+		if p.Attempt == attempt && p.Seed() != "" {
+			seed = p.Seed()
+		}
+	}
+	return seed
+}
+
+// command writes the command line.
+func (c Commands) command(pkg, group string, attempt int, seed string) string {
+	words := []string{"GORERUN_ATTEMPT=" + strconv.Itoa(attempt), "go", "test", "-count=1", "-run", "^" + regexp.QuoteMeta(group) + "$"}
+	if seed != "" {
+		words = append(words, "-shuffle="+seed)
+	}
+	flags, binary := c.split()
+	words = append(words, flags...)
+	words = append(words, c.packageArg(pkg))
+	if len(binary) > 0 {
+		words = append(append(words, "-args"), binary...)
+	}
+	for i, w := range words {
+		words[i] = Quote(w)
+	}
+	return strings.Join(words, " ")
+}
+
+// split returns the user's flags a reproduction keeps, and the test
+// binary's own arguments (after -args).
+func (c Commands) split() (kept, binary []string) {
+	for i := 0; i < len(c.Flags); i++ {
+		f := c.Flags[i]
+		if f == "-args" || f == "--args" {
+			return kept, c.Flags[i+1:]
+		}
+		name, _, hasValue := strings.Cut(strings.TrimPrefix(strings.TrimLeft(f, "-"), "test."), "=")
+		var value []string
+		if !hasValue && takesValue[name] && i+1 < len(c.Flags) {
+			i++
+			value = []string{c.Flags[i]}
+		}
+		if !dropped[name] {
+			kept = append(append(kept, f), value...)
+		}
+	}
+	return kept, nil
+}
+
+// packageArg is the package as the user would name it.
+func (c Commands) packageArg(pkg string) string {
+	if !c.InRoot || c.ModulePath == "" || (pkg != c.ModulePath && !strings.HasPrefix(pkg, c.ModulePath+"/")) {
+		return pkg
+	}
+	if rel := gomod.Relative(c.ModulePath, pkg); rel != "." {
+		return "./" + rel
+	}
+	return "."
+}
+
+// Quote quotes a word for a POSIX shell when it needs it: in single
+// quotes, each single quote in it closing, escaping and reopening them.
+func Quote(w string) string {
+	if w != "" && strings.Trim(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_=./,:+@%") == "" {
+		return w
+	}
+	return "'" + strings.ReplaceAll(w, "'", `'\''`) + "'"
+}

@@ -95,6 +95,18 @@ type PackageHistory struct {
 // Final returns the package's last attempt.
 func (p *PackageHistory) Final() *Package { return p.Runs[len(p.Runs)-1] }
 
+// Seed is the seed the package's attempt shuffled its tests with (see
+// Package.Seed), or "" when that attempt did not shuffle.
+func (p *PackageHistory) Seed(attempt int) string {
+	seed := ""
+	for _, run := range p.Runs {
+		if run.Attempt == attempt && run.Seed() != "" {
+			seed = run.Seed()
+		}
+	}
+	return seed
+}
+
 // Failed reports whether the package ends failed: it did not build, a group
 // ends failed, or its last attempt failed without a failing test.
 func (p *PackageHistory) Failed() bool { return p.FailedIgnoring(nil) }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -45,7 +46,8 @@ func runHTML(args []string, stdout, stderr io.Writer) (int, error) {
 		joined.Add(grouping.JoinAttempts(nil, byAttempt[n]...))
 	}
 	var page bytes.Buffer
-	meta := htmlreport.Meta{Title: *title, Command: "gorerun html " + strings.Join(args, " ")}
+	dir, _ := filepath.Abs(filepath.Dir(*out)) // artifacts are linked relative to the page
+	meta := htmlreport.Meta{Title: *title, Command: "gorerun html " + strings.Join(args, " "), Dir: dir}
 	if err := htmlreport.Write(&page, joined, meta); err != nil {
 		return cli.ExitFailed, fmt.Errorf("html: %w", err)
 	}

@@ -2,12 +2,14 @@ package runner
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -169,7 +171,7 @@ func (rd *round) execKept(ctx context.Context, pkg string, extra []string) (ran 
 		}
 		return false, nil
 	}
-	a := testbin.Args{Flags: rd.cfg.Flags, Extra: extra}
+	a := testbin.Args{Flags: rd.cfg.Flags, Extra: extra, Dir: rd.goDir()}
 	if rd.cfg.cover != nil {
 		a.CoverProfile = rd.cfg.cover.Next()
 	}
@@ -282,4 +284,14 @@ func (g *gateWriter) openLocked() {
 		g.w.Write(g.buf.Bytes())
 		g.buf.Reset()
 	}
+}
+
+// goDir is the absolute directory go test runs in (the run's -C, else
+// gorerun's own).
+func (rd *round) goDir() string {
+	dir, err := filepath.Abs(cmp.Or(rd.cfg.Dir, "."))
+	if err != nil {
+		return rd.cfg.Dir
+	}
+	return dir
 }

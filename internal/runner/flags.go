@@ -6,6 +6,13 @@ import (
 	"strings"
 )
 
+// GoFlag finds the value of a go test flag in args, as goFlag does.
+func GoFlag(args []string, name string) (string, bool) { return goFlag(args, name) }
+
+// TakesValue reports whether go test flag name (without its dash) takes
+// a value, which may come as the next argument.
+func TakesValue(name string) bool { return valueFlags[name] }
+
 // goFlag finds the value of a go test flag (-name, --name, -test.name, with
 // = or as the next argument) in args; the last one wins, as in go test.
 func goFlag(args []string, name string) (string, bool) {

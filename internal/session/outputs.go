@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"sync"
@@ -56,9 +57,16 @@ func open(f *facts, cfg Config, start time.Time) (*outputs, error) {
 	if modulePath == "" {
 		modulePath = gomod.ModulePath(cmp.Or(cfg.Dir, "."))
 	}
-	term := terminal.NewTerminal(cfg.Stdout, terminalOptions(cfg, modulePath))
+	repro := reproducer(f, cfg, modulePath)
+	termOpts := terminalOptions(cfg, modulePath)
+	termOpts.Reproduce = repro
+	term := terminal.NewTerminal(cfg.Stdout, termOpts)
 	// --junitfile and --update-xml share one set of report options.
-	junitOpts := sync.OnceValue(func() junitout.Options { return junitOptions(f, cfg, start, modulePath) })
+	junitOpts := sync.OnceValue(func() junitout.Options {
+		opts := junitOptions(f, cfg, start, modulePath)
+		opts.Reproduce = repro
+		return opts
+	})
 	var cache *lastfailed.Cache // the last-failed cache: a run of go test records what did not pass
 	if cfg.Input == "" && !cfg.RawCommand {
 		cache = cacheFor(f, cfg)
@@ -100,8 +108,9 @@ func open(f *facts, cfg Config, start time.Time) (*outputs, error) {
 		{cfg.JSONTimingFile != "", func() (output.Output, error) { return jsonfile.CreateTiming(cfg.JSONTimingFile) }},
 		{cfg.RerunReport != "", func() (output.Output, error) { return rerunreport.New(cfg.RerunReport) }},
 		{cfg.HTMLFile != "", func() (output.Output, error) {
+			dir, _ := filepath.Abs(filepath.Dir(cfg.HTMLFile))
 			return htmlreport.NewOutput(cfg.HTMLFile, htmlreport.Meta{Command: cfg.Command,
-				GoVersion: f.goVersion(), Commit: f.commit(), History: f.historyLookup()})
+				GoVersion: f.goVersion(), Commit: f.commit(), History: f.historyLookup(), Reproduce: repro, Dir: dir})
 		}},
 		{historyPath != "", func() (output.Output, error) {
 			return &history.Output{Path: historyPath, HintRate: 0.05, HintRuns: 5, Stdout: cfg.Stdout,
@@ -147,6 +156,7 @@ func junitOptions(f *facts, cfg Config, start time.Time, modulePath string) juni
 	opts.ModulePath = cmp.Or(opts.ModulePath, modulePath)
 	opts.MaxOutput = cfg.Tracker.MaxOutput
 	opts.OnlyLast = cfg.OnlyLast
+	opts.AttachmentsRelativeTo = attachmentsBase(cfg)
 	opts.Hostname, _ = os.Hostname()
 	opts.GoVersion = cmp.Or(f.goVersion(), runtime.Version())
 	opts.Timestamp = start

@@ -56,9 +56,15 @@ type Config struct {
 	Terminal  terminal.Options // the terminal's shape (the rerun policy, output cap and OnlyLast are filled in)
 	JUnit     junitout.Options // shape of --junitfile and --update-xml (the output cap, OnlyLast, versions, host and time are filled in)
 	JUnitFile string
-	JSONFile  string
-	UpdateXML string
-	SummaryMD string // append the Markdown summary here ($GITHUB_STEP_SUMMARY resolved by the caller)
+	// JUnitAttachments is how [[ATTACHMENT|path]] lines name artifacts:
+	// "relative" to the working directory, else absolute.
+	JUnitAttachments string
+	// SameShuffle reruns a shuffled package in its failed attempt's order
+	// (--rerun-same-shuffle).
+	SameShuffle bool
+	JSONFile    string
+	UpdateXML   string
+	SummaryMD   string // append the Markdown summary here ($GITHUB_STEP_SUMMARY resolved by the caller)
 
 	HTMLFile  string // --html: the HTML report
 	History   string // the history database ("": .gorerun/history.db beside the cache)
@@ -385,6 +391,7 @@ func runTests(ctx context.Context, f *facts, cfg Config, o *outputs) (*grouping.
 		Guard:       cfg.Guard,
 		NoKeep:      cfg.NoKeepBinaries,
 		BinariesDir: cfg.BinariesDir,
+		SameShuffle: cfg.SameShuffle,
 	}
 	byGroup := cfg.Shard != "" && cfg.ShardBy == "group"
 	if cfg.Workers > 1 || byGroup {

@@ -55,6 +55,8 @@ type Options struct {
 	junitProject     string
 	junitHideEmpty   bool
 	junitHideSkipped bool
+	junitAttachments string
+	sameShuffle      bool
 	ShowVersion      bool
 	debug            bool
 	noColor          bool
@@ -112,6 +114,7 @@ func newFlagSet(o *Options) *pflag.FlagSet {
 	fs.BoolVar(&o.rerunDataRaces, "rerun-data-races", false, "rerun groups with a data race too (by default a race is a bug, not a flake)")
 	fs.BoolVar(&o.hideRerunDetails, "hide-rerun-details", false, "show failures of attempts that were rerun as one line, without output")
 	fs.BoolVar(&o.rerunOnlyLast, "rerun-show-only-last", false, "show and report only the final attempt of each group")
+	fs.BoolVar(&o.sameShuffle, "rerun-same-shuffle", false, "with -shuffle=on: rerun a package in the order its failed attempt used (default: a new order)")
 
 	// What runs.
 	fs.StringVar(&o.pkgList, "packages", "", "space-separated `list` of packages to test (as gotestsum)")
@@ -149,6 +152,7 @@ func newFlagSet(o *Options) *pflag.FlagSet {
 	fs.StringVar(&o.junitProject, "junitfile-project-name", "", "`name` of the <testsuites> element")
 	fs.BoolVar(&o.junitHideEmpty, "junitfile-hide-empty-pkg", false, "leave packages without tests out of the JUnit report")
 	fs.BoolVar(&o.junitHideSkipped, "junitfile-hide-skipped-tests", false, "leave skipped tests out of the JUnit report")
+	fs.StringVar(&o.junitAttachments, "junitfile-attachments", "absolute", "`paths` of test artifacts in [[ATTACHMENT|path]] lines: absolute (Jenkins) or relative to the working directory (GitLab)")
 	fs.StringVar(&o.junitOutput, "junit-output", "failed", "JUnit system-out: failed (output of failing tests only) or all")
 	fs.Var(&o.junitMaxOutput, "junit-max-output", "cap each testcase's output in the JUnit report at `SIZE`, keeping the end (0: no cap)")
 	fs.StringVar(&o.updateXML, "update-xml", "", "merge this run's results into the existing JUnit report `FILE`")
@@ -337,6 +341,8 @@ func (o *Options) validateValues() error {
 		return errors.New("--hunt runs go test: it cannot be used with --input, --raw-command or --watch")
 	case o.Hunt > 0 && o.huntReport() != "":
 		return fmt.Errorf("%s is not written by --hunt, which prints what it found: drop it (hunt runs in CI need no report), or run without --hunt", o.huntReport())
+	case o.sameShuffle && !hasShuffle(o.goFlags):
+		return errors.New("--rerun-same-shuffle reruns in a shuffled order: it needs -shuffle=on (or a seed) among the go test flags")
 	case o.minRuns < 1:
 		return errors.New("--min-runs must be 1 or more")
 	case o.maxFails < 0:
@@ -351,6 +357,7 @@ func (o *Options) validateValues() error {
 		oneOf("junit-classname", o.junitClassname, "package", "group"),
 		oneOf("junit-output", o.junitOutput, "failed", "all"),
 		oneOf("junitfile-testcase-classname", o.junitCaseFormat, "full", "relative", "short"),
+		oneOf("junitfile-attachments", o.junitAttachments, "absolute", "relative"),
 		oneOf("junitfile-testsuite-name", o.junitSuiteFormat, "full", "relative", "short"),
 		oneOf("last-failed-no-failures", o.lastFailedNone, "all", "none"),
 		oneOf("shard-by", o.shardBy, "package", "group"),
@@ -543,6 +550,8 @@ func (o *Options) Config(env Env) session.Config {
 			HideSkipped:       o.junitHideSkipped,
 		},
 		JUnitFile:         o.junitFile,
+		JUnitAttachments:  o.junitAttachments,
+		SameShuffle:       o.sameShuffle,
 		JSONFile:          o.jsonFile,
 		JSONTimingFile:    o.jsonTiming,
 		RerunReport:       o.rerunReport,
@@ -599,4 +608,10 @@ func terminalWidth(out io.Writer) int {
 		return 0
 	}
 	return w
+}
+
+// hasShuffle reports whether the go test flags shuffle the tests.
+func hasShuffle(flags []string) bool {
+	v, ok := runner.GoFlag(flags, "shuffle")
+	return ok && v != "off"
 }

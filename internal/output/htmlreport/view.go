@@ -86,8 +86,10 @@ type attemptEvidence struct {
 
 // artifact is a file a test left, linked; a small image is shown inline.
 type artifact struct {
-	Name   string
-	Href   string
+	Name string
+	// Href links the file: relative to the page, else a file: URL (built
+	// from the path, so html/template may trust it).
+	Href   template.URL
 	Inline template.URL // a data: URL of a small image, or ""
 }
 
@@ -335,10 +337,14 @@ var inlineTypes = map[string]string{".png": "image/png", ".jpg": "image/jpeg", "
 func artifacts(paths []string, dir string) []artifact {
 	var out []artifact
 	for _, f := range junitout.ArtifactFiles(paths) {
-		a := artifact{Name: filepath.Base(f), Href: (&url.URL{Scheme: "file", Path: f}).String()}
+		abs, err := filepath.Abs(f)
+		if err != nil {
+			continue
+		}
+		a := artifact{Name: filepath.Base(f), Href: template.URL((&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String())}
 		if dir != "" {
-			if rel, err := filepath.Rel(dir, f); err == nil {
-				a.Href = (&url.URL{Path: filepath.ToSlash(rel)}).String()
+			if rel, err := filepath.Rel(dir, abs); err == nil {
+				a.Href = template.URL((&url.URL{Path: filepath.ToSlash(rel)}).String())
 			}
 		}
 		if typ, ok := inlineTypes[strings.ToLower(filepath.Ext(f))]; ok {

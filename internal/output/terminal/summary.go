@@ -3,6 +3,7 @@ package terminal
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -98,8 +99,14 @@ func (t *Terminal) flaky(pkgs []*grouping.PackageHistory) {
 	if len(flaky) > 0 {
 		t.heading("Flaky (passed on a rerun)")
 	}
+	byPath := make(map[string]*grouping.PackageHistory, len(pkgs))
+	for _, ph := range pkgs {
+		byPath[ph.ImportPath] = ph
+	}
 	for _, h := range flaky {
-		fmt.Fprintf(t.out, "%s %s %s passed on attempt %d\n", t.yellow.Sprint("=== FLAKY:"), t.rel(h.Package), h.Name, h.Final().Attempt)
+		ph := byPath[h.Package]
+		fmt.Fprintf(t.out, "%s %s %s passed on attempt %d%s\n", t.yellow.Sprint("=== FLAKY:"), t.rel(h.Package), h.Name, h.Final().Attempt, otherOrder(ph, h))
+
 		for _, g := range h.Runs[:len(h.Runs)-1] {
 			if !g.Status().Failed() {
 				continue
@@ -111,6 +118,7 @@ func (t *Terminal) flaky(pkgs []*grouping.PackageHistory) {
 			fmt.Fprintf(t.out, "--- attempt %d: %s\n", g.Attempt, g.Status())
 			t.groupOutput(g)
 		}
+		t.reproduce(ph, h)
 	}
 }
 
@@ -146,6 +154,7 @@ func (t *Terminal) failed(pkgs []*grouping.PackageHistory) {
 			if t.opts.Hide&HideOutput == 0 {
 				t.groupOutput(g)
 			}
+			t.reproduce(ph, h)
 		}
 		final := ph.Final()
 		if final.Interrupted {
@@ -174,6 +183,53 @@ func (t *Terminal) failed(pkgs []*grouping.PackageHistory) {
 			fmt.Fprintf(t.out, "%s %s (interrupted: the package did not finish)\n", t.red.Sprint("=== FAIL:"), t.rel(ph.ImportPath))
 		}
 	}
+}
+
+// reproduce prints the command that runs group h again as its failed
+// attempt ran.
+func (t *Terminal) reproduce(ph *grouping.PackageHistory, h *grouping.History) {
+	if t.opts.Reproduce == nil || ph == nil {
+		return
+	}
+	if cmd := t.opts.Reproduce(ph, h); cmd != "" {
+		fmt.Fprintf(t.out, "%s %s\n", t.bold.Sprint("reproduce:"), cmd)
+	}
+}
+
+// otherOrder says when a group of a shuffled package passed under
+// another order than the one it failed in, with other groups around it
+// (alone, its order could not matter).
+func otherOrder(ph *grouping.PackageHistory, h *grouping.History) string {
+	if ph == nil {
+		return ""
+	}
+	final := ph.Seed(h.Final().Attempt)
+	if final == "" {
+		return ""
+	}
+	var failed []string
+	for _, g := range h.Runs {
+		s := ph.Seed(g.Attempt)
+		if g.Status().Failed() && s != "" && s != final && !slices.Contains(failed, s) && ranOthers(ph, g.Attempt) {
+			failed = append(failed, s)
+		}
+	}
+	if len(failed) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" under another order (-shuffle=%s; it failed with -shuffle=%s)", final, strings.Join(failed, ", -shuffle="))
+}
+
+// ranOthers reports whether the package ran more than one group in the
+// attempt.
+func ranOthers(ph *grouping.PackageHistory, attempt int) bool {
+	n := 0
+	for _, p := range ph.Runs {
+		if p.Attempt == attempt {
+			n += len(p.Groups) + p.Compacted.Groups
+		}
+	}
+	return n > 1
 }
 
 func statusWord(s grouping.Status) string {
@@ -336,6 +392,7 @@ func (t *Terminal) quarantined(pkgs []*grouping.PackageHistory) {
 			if t.opts.Hide&HideOutput == 0 {
 				t.groupOutput(g)
 			}
+			t.reproduce(ph, h)
 		}
 	}
 }

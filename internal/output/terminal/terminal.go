@@ -56,6 +56,10 @@ type Options struct {
 	// Quarantined, if set, names the quarantined groups: their failures
 	// are listed in a section of their own and do not fail the run.
 	Quarantined func(pkg, group string) bool
+	// Reproduce, if set, gives the command that runs a group again as its
+	// failed attempt ran: the summary prints it under each group that
+	// failed in any attempt.
+	Reproduce func(ph *grouping.PackageHistory, h *grouping.History) string
 }
 
 // Terminal renders events as they come and a summary at the end. It

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gorerun/gorerun/grouping"
 	"github.com/gorerun/gorerun/internal/env/gomod"
+	"github.com/gorerun/gorerun/internal/runner"
 )
 
 // Commands writes reproduction commands for the groups of one run.
@@ -35,20 +36,6 @@ var dropped = map[string]bool{
 	"mutexprofile": true, "trace": true, "outputdir": true, "artifacts": true, "fullpath": true,
 }
 
-// takesValue are the flags (go help testflag, go help build) whose value
-// may come as the next argument.
-var takesValue = map[string]bool{
-	"bench": true, "benchtime": true, "blockprofile": true, "blockprofilerate": true, "count": true,
-	"coverprofile": true, "covermode": true, "coverpkg": true, "cpu": true, "cpuprofile": true,
-	"exec": true, "fuzz": true, "fuzzminimizetime": true, "fuzztime": true, "list": true,
-	"memprofile": true, "memprofilerate": true, "mutexprofile": true, "mutexprofilefraction": true,
-	"o": true, "outputdir": true, "p": true, "parallel": true, "run": true, "shuffle": true,
-	"skip": true, "timeout": true, "trace": true, "vet": true, "tags": true, "ldflags": true,
-	"gcflags": true, "asmflags": true, "gccgoflags": true, "mod": true, "modfile": true,
-	"pkgdir": true, "toolexec": true, "overlay": true, "compiler": true, "installsuffix": true,
-	"buildmode": true, "buildvcs": true, "pgo": true, "covermeta": true, "C": true,
-}
-
 // For returns the command that reruns group h of package ph as its last
 // failed attempt ran, or "" when no attempt of it failed.
 func (c Commands) For(ph *grouping.PackageHistory, h *grouping.History) string {
@@ -61,19 +48,7 @@ func (c Commands) For(ph *grouping.PackageHistory, h *grouping.History) string {
 	if failed == nil {
 		return ""
 	}
-	return c.command(ph.ImportPath, h.Name, failed.Attempt, Seed(ph, failed.Attempt))
-}
-
-// Seed is the shuffle seed attempt printed in package ph ("-test.shuffle
-// N"), or "" when it did not shuffle.
-func Seed(ph *grouping.PackageHistory, attempt int) string {
-	seed := ""
-	for _, p := range ph.Runs {
-		if p.Attempt == attempt && p.Seed() != "" {
-			seed = p.Seed()
-		}
-	}
-	return seed
+	return c.command(ph.ImportPath, h.Name, failed.Attempt, ph.Seed(failed.Attempt))
 }
 
 // command writes the command line.
@@ -104,7 +79,7 @@ func (c Commands) split() (kept, binary []string) {
 		}
 		name, _, hasValue := strings.Cut(strings.TrimPrefix(strings.TrimLeft(f, "-"), "test."), "=")
 		var value []string
-		if !hasValue && takesValue[name] && i+1 < len(c.Flags) {
+		if !hasValue && runner.TakesValue(name) && i+1 < len(c.Flags) {
 			i++
 			value = []string{c.Flags[i]}
 		}

@@ -8,6 +8,8 @@ package testbin
 import (
 	"fmt"
 	"path"
+	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -21,7 +23,7 @@ var (
 		"timeout": true, "blockprofilerate": true, "memprofilerate": true, "mutexprofilefraction": true,
 	}
 	// runBool are boolean test flags the binary takes as -test.NAME.
-	runBool = map[string]bool{"benchmem": true, "failfast": true, "fullpath": true, "short": true}
+	runBool = map[string]bool{"artifacts": true, "benchmem": true, "failfast": true, "fullpath": true, "short": true}
 	// buildValue and buildBool shaped the binary when it was built, or
 	// are go test's own (-p, -vet, -json, -v, which -test.v=test2json
 	// covers): a run leaves them out.
@@ -48,6 +50,10 @@ type Args struct {
 	// CoverProfile, if set, is where this process writes its coverage
 	// profile (the user's -coverprofile is given per process).
 	CoverProfile string
+	// Dir is go test's working directory: a relative -outputdir is
+	// relative to it, and -artifacts without -outputdir writes there, as
+	// go test tells its binary (which runs in the package's directory).
+	Dir string
 }
 
 // BinaryArgs returns the test binary's arguments for a, as go test passes
@@ -60,11 +66,14 @@ func BinaryArgs(a Args) ([]string, error) {
 	out := []string{"-test.paniconexit0", "-test.timeout=10m0s", "-test.v=test2json"}
 	flags, after := splitArgs(a.Flags)
 	for _, set := range [][]string{flags, a.Extra} {
-		tr, err := translate(set)
+		tr, err := translate(set, a.Dir)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, tr...)
+	}
+	if slices.Contains(out, "-test.artifacts") && !slices.ContainsFunc(out, func(f string) bool { return strings.HasPrefix(f, "-test.outputdir=") }) {
+		out = append(out, "-test.outputdir="+a.Dir)
 	}
 	if a.CoverProfile != "" {
 		out = append(out, "-test.coverprofile="+a.CoverProfile)
@@ -82,8 +91,9 @@ func splitArgs(flags []string) (own, binary []string) {
 	return flags, nil
 }
 
-// translate turns go test flags into the binary's.
-func translate(flags []string) ([]string, error) {
+// translate turns go test flags into the binary's; dir is go test's
+// working directory.
+func translate(flags []string, dir string) ([]string, error) {
 	var out []string
 	for i := 0; i < len(flags); i++ {
 		f := flags[i]
@@ -100,6 +110,8 @@ func translate(flags []string) ([]string, error) {
 			value, hasValue = flags[i], true
 		}
 		switch {
+		case name == "outputdir" && value != "" && !filepath.IsAbs(value):
+			out = append(out, "-test.outputdir="+filepath.Join(dir, value))
 		case runValue[name]:
 			out = append(out, "-test."+name+"="+value)
 		case runBool[name] && hasValue:

@@ -1,0 +1,36 @@
+package session
+
+import (
+	"cmp"
+	"path/filepath"
+
+	"github.com/gorerun/gorerun/grouping"
+	"github.com/gorerun/gorerun/internal/runner/reproduce"
+)
+
+// reproducer gives, for the outputs, the command that runs a failed group
+// again as its failed attempt ran (nil with --raw-command: its flags are
+// a command, not go test's). Packages are written ./relative when gorerun
+// runs in the module's root, as a user there types them.
+func reproducer(f *facts, cfg Config, modulePath string) func(*grouping.PackageHistory, *grouping.History) string {
+	if cfg.RawCommand {
+		return nil
+	}
+	dir, err := filepath.Abs(cmp.Or(cfg.Dir, "."))
+	inRoot := err == nil && cfg.Dir == "" && dir == f.moduleRoot()
+	return reproduce.Commands{Flags: cfg.GoFlags, ModulePath: modulePath, InRoot: inRoot}.For
+}
+
+// attachmentsBase is the directory JUnit attachment paths are written
+// relative to: gorerun's working directory with --junitfile-attachments
+// relative (GitLab's project directory), "" for absolute paths.
+func attachmentsBase(cfg Config) string {
+	if cfg.JUnitAttachments != "relative" {
+		return ""
+	}
+	dir, err := filepath.Abs(".")
+	if err != nil {
+		return ""
+	}
+	return dir
+}

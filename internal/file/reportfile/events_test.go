@@ -2,6 +2,7 @@ package reportfile
 
 import (
 	"bytes"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -87,5 +88,35 @@ func TestWriteEventsKeepsGroupClassnames(t *testing.T) {
 	g := back.Packages()[0].Groups
 	if len(g) != 1 || g[0].Name != "TestG" || len(g[0].Final().Tests) != 2 || !strings.HasSuffix(g[0].Final().Tests[1].Name, "TestG/step") {
 		t.Errorf("groups %+v", g)
+	}
+}
+
+func TestReadBackEvidenceOfEachAttempt(t *testing.T) {
+	r := readBack(t, `<testsuites><testsuite name="m/e" tests="1" failures="0" errors="0">
+<testcase name="TestShot" classname="m/e" time="0.1">
+<flakyFailure message="boom" type="failure"><stackTrace>boom</stackTrace><system-out>=== ATTR  TestShot attempt 1 of 2
+[[ATTACHMENT|/art/1/shot.png]]
+</system-out></flakyFailure>
+<system-out>=== ATTR  TestShot attempt 2 of 2
+=== ATTR  TestShot owner payments team
+[[ATTACHMENT|/art/2/shot.png]]
+[[ATTACHMENT|/art/2/log.txt]]
+reproduce: GORERUN_ATTEMPT=1 go test -count=1 -run '^TestShot$' ./e
+</system-out></testcase></testsuite></testsuites>`)
+	h := r.Packages()[0].Groups[0]
+	if len(h.Runs) != 2 {
+		t.Fatalf("%d attempts, want 2", len(h.Runs))
+	}
+	for i, want := range []struct {
+		attrs     []grouping.Attr
+		artifacts []string
+	}{
+		{[]grouping.Attr{{Key: "attempt", Value: "1 of 2"}}, []string{"/art/1/shot.png"}},
+		{[]grouping.Attr{{Key: "attempt", Value: "2 of 2"}, {Key: "owner", Value: "payments team"}}, []string{"/art/2/shot.png", "/art/2/log.txt"}},
+	} {
+		got := h.Runs[i].Top()
+		if !reflect.DeepEqual(got.Attrs, want.attrs) || !reflect.DeepEqual(got.Artifacts, want.artifacts) {
+			t.Errorf("attempt %d: attrs %v, artifacts %v; want %v, %v", i+1, got.Attrs, got.Artifacts, want.attrs, want.artifacts)
+		}
 	}
 }

@@ -117,3 +117,53 @@ func TestValidFormatAcceptsGotestsumNames(t *testing.T) {
 		t.Error("fancy accepted")
 	}
 }
+
+// shuffled is an attempt of m/s: TestA and TestB, in the order seed gave,
+// TestB ending with result.
+func shuffled(seed, result string) string {
+	return `{"Action":"output","Package":"m/s","Output":"-test.shuffle ` + seed + `\n"}
+{"Action":"run","Package":"m/s","Test":"TestA"}
+{"Action":"pass","Package":"m/s","Test":"TestA","Elapsed":0}
+{"Action":"run","Package":"m/s","Test":"TestB"}
+{"Action":"` + result + `","Package":"m/s","Test":"TestB","Elapsed":0}
+{"Action":"` + result + `","Package":"m/s","Elapsed":0}
+`
+}
+
+func TestSummaryGivesOrderAndReproduction(t *testing.T) {
+	repro := func(ph *grouping.PackageHistory, h *grouping.History) string { return "REPRO " + h.Name }
+	onlyB := `{"Action":"output","Package":"m/s","Output":"-test.shuffle 3\n"}
+{"Action":"run","Package":"m/s","Test":"TestB"}
+{"Action":"fail","Package":"m/s","Test":"TestB","Elapsed":0}
+{"Action":"fail","Package":"m/s","Elapsed":0}
+`
+	for _, tc := range []struct {
+		name       string
+		attempts   []string
+		want, miss []string
+	}{
+		{name: "passed under another order than its failure's",
+			attempts: []string{shuffled("1", "fail"), shuffled("2", "pass")},
+			want:     []string{"TestB passed on attempt 2 under another order (-shuffle=2; it failed with -shuffle=1)", "reproduce: REPRO TestB"}},
+		{name: "failed alone: its order could not matter",
+			attempts: []string{onlyB, shuffled("2", "pass")},
+			want:     []string{"TestB passed on attempt 2\n"}, miss: []string{"another order"}},
+		{name: "failed every attempt: the command under its failure",
+			attempts: []string{shuffled("1", "fail"), shuffled("2", "fail")},
+			want:     []string{"=== FAIL: s TestB", "reproduce: REPRO TestB"}, miss: []string{"another order"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := play(t, Options{Format: "pkgname", Reproduce: repro, Plan: grouping.PlanOptions{MaxReruns: 1}, ModulePath: "m"}, tc.attempts...)
+			for _, w := range tc.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("output lacks %q:\n%s", w, out)
+				}
+			}
+			for _, m := range tc.miss {
+				if strings.Contains(out, m) {
+					t.Errorf("output holds %q:\n%s", m, out)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,110 @@
+package junitout
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gorerun/gorerun/grouping"
+)
+
+// evidenceAttempt is one attempt of m/e's TestShot: it sets an attribute
+// and announces an artifact directory, failing when fail is set.
+func evidenceAttempt(dir string, attempt int, fail bool) string {
+	end := "pass"
+	if fail {
+		end = "fail"
+	}
+	return fmt.Sprintf(`{"Action":"run","Package":"m/e","Test":"TestShot"}
+{"Action":"attr","Package":"m/e","Test":"TestShot","Key":"attempt","Value":"%[2]d of 2"}
+{"Action":"output","Package":"m/e","Test":"TestShot","Output":"=== ATTR  TestShot attempt %[2]d of 2\n"}
+{"Action":"artifacts","Package":"m/e","Test":"TestShot","Path":%[1]q}
+{"Action":"%[3]s","Package":"m/e","Test":"TestShot","Elapsed":0.01}
+{"Action":"%[3]s","Package":"m/e","Elapsed":0.1}
+`, dir, attempt, end)
+}
+
+func TestEvidenceOfEachAttempt(t *testing.T) {
+	root := t.TempDir()
+	dirs := []string{filepath.Join(root, "a1"), filepath.Join(root, "a2")}
+	for i, d := range dirs {
+		if err := os.MkdirAll(filepath.Join(d, "sub"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range []string{"shot.png", filepath.Join("sub", "log.txt")} {
+			if err := os.WriteFile(filepath.Join(d, name), []byte(fmt.Sprint("attempt ", i+1)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	r := reportFrom(t, grouping.Options{}, evidenceAttempt(dirs[0], 1, true), evidenceAttempt(dirs[1], 2, false))
+	repro := func(ph *grouping.PackageHistory, h *grouping.History) string { return "go test -run '^" + h.Name + "$' ./e" }
+	for _, tc := range []struct {
+		name        string
+		opts        Options
+		final, prev []string // lines of the testcase's system-out, of the flakyFailure's
+		absent      []string
+	}{
+		{name: "every attempt, absolute paths",
+			opts: Options{Reproduce: repro},
+			final: []string{"=== ATTR  TestShot attempt 2 of 2", "[[ATTACHMENT|" + filepath.Join(dirs[1], "shot.png") + "]]",
+				"[[ATTACHMENT|" + filepath.Join(dirs[1], "sub", "log.txt") + "]]", "reproduce: go test -run '^TestShot$' ./e"},
+			prev: []string{"=== ATTR  TestShot attempt 1 of 2", "[[ATTACHMENT|" + filepath.Join(dirs[0], "shot.png") + "]]"}},
+		{name: "relative to a directory",
+			opts:  Options{AttachmentsRelativeTo: root},
+			final: []string{"[[ATTACHMENT|a2/shot.png]]", "[[ATTACHMENT|a2/sub/log.txt]]"},
+			prev:  []string{"[[ATTACHMENT|a1/shot.png]]"}, absent: []string{"reproduce:"}},
+		{name: "only the last attempt",
+			opts:   Options{OnlyLast: true},
+			final:  []string{"[[ATTACHMENT|" + filepath.Join(dirs[1], "shot.png") + "]]"},
+			absent: []string{"a1"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "r.xml")
+			if err := WriteFile(path, Build(r, tc.opts)); err != nil {
+				t.Fatal(err)
+			}
+			validate(t, path)
+			c := Build(r, tc.opts).Suites[0].Testcases[0]
+			if c.SystemOut == nil {
+				t.Fatal("no system-out")
+			}
+			for _, want := range tc.final {
+				if !strings.Contains(c.SystemOut.Body, want+"\n") {
+					t.Errorf("system-out lacks %q:\n%s", want, c.SystemOut.Body)
+				}
+			}
+			if len(tc.prev) > 0 {
+				if len(c.FlakyFailures) != 1 || c.FlakyFailures[0].SystemOut == nil {
+					t.Fatalf("flaky failures: %+v", c.FlakyFailures)
+				}
+				for _, want := range tc.prev {
+					if !strings.Contains(c.FlakyFailures[0].SystemOut.Body, want+"\n") {
+						t.Errorf("the first attempt's system-out lacks %q:\n%s", want, c.FlakyFailures[0].SystemOut.Body)
+					}
+				}
+			}
+			b, _ := os.ReadFile(path)
+			for _, bad := range tc.absent {
+				if strings.Contains(string(b), bad) {
+					t.Errorf("report holds %q", bad)
+				}
+			}
+		})
+	}
+}
+
+func TestArtifactFilesOfGoneDirectories(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "f.txt")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got := ArtifactFiles([]string{filepath.Join(dir, "gone"), file, dir})
+	want := []string{file, file} // the file itself, then the directory's only file
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

@@ -40,7 +40,9 @@ func TestEvidenceOfEachAttempt(t *testing.T) {
 		}
 	}
 	r := reportFrom(t, grouping.Options{}, evidenceAttempt(dirs[0], 1, true), evidenceAttempt(dirs[1], 2, false))
-	repro := func(ph *grouping.PackageHistory, h *grouping.History) string { return "go test -run '^" + h.Name + "$' ./e" }
+	repro := func(ph *grouping.PackageHistory, h *grouping.History) string {
+		return "go test -run '^" + h.Name + "$' ./e"
+	}
 	for _, tc := range []struct {
 		name        string
 		opts        Options

@@ -117,6 +117,12 @@ func buildSuiteAfter(ph *grouping.PackageHistory, opts Options, skip int, out *T
 	var elapsed time.Duration
 	for _, p := range ph.Runs {
 		elapsed += p.Elapsed
+		// go test -shuffle: each attempt's order, to run it again
+		if seed := p.Seed(); seed != "" && (!opts.OnlyLast || p == ph.Final()) {
+			if name := fmt.Sprintf("gorerun.shuffle.attempt%d", p.Attempt); !hasProperty(s.Properties, name) {
+				s.Properties = append(s.Properties, Property{Name: name, Value: sanitizeString(seed)})
+			}
+		}
 	}
 	s.Time = seconds(elapsed)
 	if first := ph.Final(); first.Status == grouping.PackageBuildFailed {

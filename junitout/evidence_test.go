@@ -98,6 +98,29 @@ func TestEvidenceOfEachAttempt(t *testing.T) {
 	}
 }
 
+func TestShuffleSeedOfEachAttempt(t *testing.T) {
+	attempt := func(seed, result string) string {
+		return `{"Action":"output","Package":"m/s","Output":"-test.shuffle ` + seed + `\n"}
+{"Action":"run","Package":"m/s","Test":"TestB"}
+{"Action":"` + result + `","Package":"m/s","Test":"TestB","Elapsed":0}
+{"Action":"` + result + `","Package":"m/s","Elapsed":0}
+`
+	}
+	r := reportFrom(t, grouping.Options{}, attempt("11", "fail"), attempt("22", "pass"))
+	for _, tc := range []struct {
+		opts Options
+		want string
+	}{
+		{Options{}, "[{gorerun.shuffle.attempt1 11} {gorerun.shuffle.attempt2 22}]"},
+		{Options{OnlyLast: true}, "[{gorerun.shuffle.attempt2 22}]"},
+	} {
+		props := Build(r, tc.opts).Suites[0].Properties
+		if got := fmt.Sprint(props[4:]); got != tc.want { // after go.version, gorerun.version, timestamp, hostname
+			t.Errorf("OnlyLast %v: properties %s, want %s", tc.opts.OnlyLast, got, tc.want)
+		}
+	}
+}
+
 func TestArtifactFilesOfGoneDirectories(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "f.txt")

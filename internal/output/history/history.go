@@ -25,7 +25,7 @@ import (
 const DefaultName = "history.db"
 
 // schemaVersion is the version migrate brings a database to.
-const schemaVersion = 2
+const schemaVersion = 3
 
 // migrations[i] takes a database from version i to i+1.
 var migrations = []string{
@@ -51,6 +51,10 @@ var migrations = []string{
 	// An interrupted run (SIGINT, a cancelled CI job) is kept, but counts
 	// neither as a flake nor as a failure.
 	`ALTER TABLE runs ADD COLUMN interrupted INTEGER NOT NULL DEFAULT 0;`,
+	// The seed the attempt shuffled its package's tests with (go test
+	// -shuffle), "" when it did not: an order-dependent failure can be
+	// told from a flaky one, and run again in its order.
+	`ALTER TABLE results ADD COLUMN shuffle TEXT NOT NULL DEFAULT '';`,
 }
 
 // DB is a history database.
@@ -208,7 +212,7 @@ func (h *DB) record(run Run, r *grouping.Report) error {
 	if err != nil {
 		return fmt.Errorf("history: %w", err)
 	}
-	stmt, err := tx.Prepare(`INSERT INTO results(run_id, package, grp, attempt, outcome, duration_ms, failure) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+	stmt, err := tx.Prepare(`INSERT INTO results(run_id, package, grp, attempt, outcome, duration_ms, failure, shuffle) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return fmt.Errorf("history: %w", err)
 	}
@@ -217,7 +221,7 @@ func (h *DB) record(run Run, r *grouping.Report) error {
 		// Groups a recorded stream's package dropped as they passed.
 		for _, p := range ph.Runs {
 			for g := range p.CompactedGroups {
-				if _, err := stmt.Exec(id, ph.ImportPath, g.Name, p.Attempt, "pass", 0, ""); err != nil {
+				if _, err := stmt.Exec(id, ph.ImportPath, g.Name, p.Attempt, "pass", 0, "", p.Seed()); err != nil {
 					return fmt.Errorf("history: %w", err)
 				}
 			}
@@ -228,7 +232,7 @@ func (h *DB) record(run Run, r *grouping.Report) error {
 				if g.Status().Failed() {
 					failure = firstLine(g.FailureMessage(g.Top()))
 				}
-				if _, err := stmt.Exec(id, ph.ImportPath, hist.Name, g.Attempt, Outcome(g.Status()), g.Wall().Milliseconds(), failure); err != nil {
+				if _, err := stmt.Exec(id, ph.ImportPath, hist.Name, g.Attempt, Outcome(g.Status()), g.Wall().Milliseconds(), failure, ph.Seed(g.Attempt)); err != nil {
 					return fmt.Errorf("history: %w", err)
 				}
 			}

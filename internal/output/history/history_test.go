@@ -365,3 +365,38 @@ func tempDB(t *testing.T) *DB {
 	t.Cleanup(func() { db.Close() })
 	return db
 }
+
+func TestEveryAttemptsSeedIsRecorded(t *testing.T) {
+	db, err := Open(filepath.Join(t.TempDir(), "h.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	attempt := func(seed, result string) string {
+		return `{"Action":"output","Package":"m/s","Output":"-test.shuffle ` + seed + `\n"}
+{"Action":"run","Package":"m/s","Test":"TestB"}
+{"Action":"` + result + `","Package":"m/s","Test":"TestB","Elapsed":0}
+{"Action":"` + result + `","Package":"m/s","Elapsed":0}
+`
+	}
+	if err := db.Record(Run{Started: time.Now()}, report(t, attempt("11", "fail"), attempt("22", "pass"))); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := db.db.Query(`SELECT attempt, outcome, shuffle FROM results ORDER BY attempt`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var n int
+		var outcome, seed string
+		if err := rows.Scan(&n, &outcome, &seed); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, fmt.Sprintf("%d %s %s", n, outcome, seed))
+	}
+	if want := "[1 fail 11 2 pass 22]"; fmt.Sprint(got) != want {
+		t.Errorf("results %v, want %s", got, want)
+	}
+}

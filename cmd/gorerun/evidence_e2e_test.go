@@ -100,3 +100,25 @@ func attachments(text, name string) []string {
 	}
 	return out
 }
+
+// TestE2ERerunSameShuffle: a rerun of a shuffled package takes a new
+// order, unless --rerun-same-shuffle asks for the failed attempt's.
+func TestE2ERerunSameShuffle(t *testing.T) {
+	seeds := regexp.MustCompile(`shuffled \(\d+ms\) \(-test\.shuffle (\d+)\)`)
+	for _, tc := range []struct {
+		flags []string
+		same  bool
+	}{{nil, false}, {[]string{"--rerun-same-shuffle"}, true}} {
+		args := append(append([]string{"--rerun-class-max=2", "--rerun-delay=0"}, tc.flags...), "./shuffled", "--", "-shuffle=on")
+		r := gorerun(t, fixture("evidence"), nil, "", args...)
+		r.expectCode(t, 1)
+		m := seeds.FindAllStringSubmatch(r.stdout, -1)
+		if len(m) != 3 {
+			t.Fatalf("%v: want 3 attempts with their seeds:\n%s", tc.flags, r.stdout)
+		}
+		if same := m[0][1] == m[1][1] && m[1][1] == m[2][1]; same != tc.same {
+			t.Errorf("%v: seeds %s, %s, %s; want the same: %v", tc.flags, m[0][1], m[1][1], m[2][1], tc.same)
+		}
+	}
+	gorerun(t, fixture("evidence"), nil, "", "--rerun-same-shuffle", "./shuffled").expectCode(t, 2)
+}

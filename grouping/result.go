@@ -57,14 +57,9 @@ type Test struct {
 	spooled *spooled
 	// Dropped counts output bytes dropped from the front of Output.
 	Dropped int
-	// Attrs are the attributes the test set with testing.T.Attr in this
-	// attempt, in the order it set them (a key set twice appears twice,
-	// as go test printed it).
-	Attrs []Attr
-	// Artifacts are the directories go test -artifacts gave the test in
-	// this attempt (testing.T.ArtifactDir), as its artifacts events
-	// named them: each attempt has its own.
-	Artifacts []string
+	// Evidence is what the test left in this attempt besides its output
+	// (nil: nothing): attributes and artifact directories.
+	Evidence *Evidence
 	// started is when the test's run event happened (Unix nanoseconds),
 	// for the elapsed time of a test that never ended.
 	started int64
@@ -81,18 +76,44 @@ type Test struct {
 	errorDone bool
 }
 
+// Evidence is what one attempt of a test left besides its output. It
+// hangs off Test by a pointer: most tests leave none, and a run holds a
+// million tests.
+type Evidence struct {
+	// Attrs are the attributes the test set with testing.T.Attr, in the
+	// order it set them (a key set twice appears twice, as go test
+	// printed it).
+	Attrs []Attr
+	// Artifacts are the directories go test -artifacts gave the test
+	// (testing.T.ArtifactDir), as its artifacts events named them: each
+	// attempt has its own.
+	Artifacts []string
+}
+
 // Attr is one attribute a test set with testing.T.Attr.
 type Attr struct{ Key, Value string }
 
 // Attr returns the value the test last gave the attribute key, and
 // whether it set it.
 func (t *Test) Attr(key string) (string, bool) {
-	for i := len(t.Attrs) - 1; i >= 0; i-- {
-		if t.Attrs[i].Key == key {
-			return t.Attrs[i].Value, true
+	if t.Evidence == nil {
+		return "", false
+	}
+	attrs := t.Evidence.Attrs
+	for i := len(attrs) - 1; i >= 0; i-- {
+		if attrs[i].Key == key {
+			return attrs[i].Value, true
 		}
 	}
 	return "", false
+}
+
+// evidence returns the test's Evidence, creating it.
+func (t *Test) evidence() *Evidence {
+	if t.Evidence == nil {
+		t.Evidence = &Evidence{}
+	}
+	return t.Evidence
 }
 
 // Output is the test's own output (not its subtests'), capped by

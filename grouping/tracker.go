@@ -251,12 +251,14 @@ func (tr *Tracker) addTestEvent(p *Package, t *Test, ev *testjson.Event) {
 			p.groups[top].Incremental = true
 		}
 	case testjson.ActionAttr:
-		t.Attrs = append(t.Attrs, Attr{ev.Key, ev.Value})
+		e := t.evidence()
+		e.Attrs = append(e.Attrs, Attr{ev.Key, ev.Value})
 		if ev.Key == IncrementalAttr && t.IsTop() {
 			p.groups[t.Name].Incremental = true
 		}
 	case testjson.ActionArtifacts:
-		t.Artifacts = append(t.Artifacts, ev.Path)
+		e := t.evidence()
+		e.Artifacts = append(e.Artifacts, ev.Path)
 	}
 }
 

@@ -235,7 +235,7 @@ func (o Options) testcase(pkg string, h *grouping.History, name string) Testcase
 	default:
 		tc.Error = &Result{Message: message(len(runs) - 1), Type: typeOf(final), Body: o.body(final)}
 	}
-	if ev := o.evidence(final); ev != "" {
+	if ev := o.evidence(final, tc.SystemOut); ev != "" {
 		tc.SystemOut = appendText(tc.SystemOut, ev)
 	}
 	if o.OnlyLast {
@@ -250,7 +250,7 @@ func (o Options) testcase(pkg string, h *grouping.History, name string) Testcase
 		if t.OutputLen() > 0 {
 			a.SystemOut = &Text{o.capped(t.Output(), t.Dropped)}
 		}
-		if ev := o.evidence(t); ev != "" {
+		if ev := o.evidence(t, a.SystemOut); ev != "" {
 			a.SystemOut = appendText(a.SystemOut, ev)
 		}
 		isErr := t.Status != grouping.Fail
@@ -272,16 +272,20 @@ func (o Options) testcase(pkg string, h *grouping.History, name string) Testcase
 // attributes as go test prints them ("=== ATTR  TestX key value"), and
 // each file in its artifact directories as a [[ATTACHMENT|path]] line,
 // the convention of Jenkins' JUnit Attachments plugin, GitLab and Azure
-// DevOps.
-func (o Options) evidence(t *grouping.Test) string {
-	if len(t.Attrs) == 0 && len(t.Artifacts) == 0 {
+// DevOps. An attribute line the element's output already holds (go test
+// printed it there) is not repeated.
+func (o Options) evidence(t *grouping.Test, out *Text) string {
+	if t.Evidence == nil {
 		return ""
 	}
 	var b strings.Builder
-	for _, a := range t.Attrs {
-		fmt.Fprintf(&b, "=== ATTR  %s %s %s\n", t.Name, a.Key, a.Value)
+	for _, a := range t.Evidence.Attrs {
+		line := fmt.Sprintf("=== ATTR  %s %s %s\n", t.Name, a.Key, a.Value)
+		if out == nil || !strings.Contains(out.Body, line) {
+			b.WriteString(line)
+		}
 	}
-	for _, f := range ArtifactFiles(t.Artifacts) {
+	for _, f := range ArtifactFiles(t.Evidence.Artifacts) {
 		if o.AttachmentsRelativeTo != "" {
 			if rel, err := filepath.Rel(o.AttachmentsRelativeTo, f); err == nil {
 				f = filepath.ToSlash(rel)

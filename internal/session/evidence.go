@@ -9,11 +9,13 @@ import (
 )
 
 // reproducer gives, for the outputs, the command that runs a failed group
-// again as its failed attempt ran (nil with --raw-command: its flags are
-// a command, not go test's). Packages are written ./relative when gorerun
-// runs in the module's root, as a user there types them.
+// again as its failed attempt ran: nil for a recorded stream (--input:
+// the flags of the run that wrote it are unknown) and with --raw-command
+// (its flags are a command, not go test's). Packages are written
+// ./relative when gorerun runs in the module's root, as a user there
+// types them.
 func reproducer(f *facts, cfg Config, modulePath string) func(*grouping.PackageHistory, *grouping.History) string {
-	if cfg.RawCommand {
+	if cfg.RawCommand || cfg.Input != "" {
 		return nil
 	}
 	dir, err := filepath.Abs(cmp.Or(cfg.Dir, "."))

@@ -114,9 +114,9 @@ reproduce: GORERUN_ATTEMPT=1 go test -count=1 -run '^TestShot$' ./e
 		{[]grouping.Attr{{Key: "attempt", Value: "1 of 2"}}, []string{"/art/1/shot.png"}},
 		{[]grouping.Attr{{Key: "attempt", Value: "2 of 2"}, {Key: "owner", Value: "payments team"}}, []string{"/art/2/shot.png", "/art/2/log.txt"}},
 	} {
-		got := h.Runs[i].Top()
-		if !reflect.DeepEqual(got.Attrs, want.attrs) || !reflect.DeepEqual(got.Artifacts, want.artifacts) {
-			t.Errorf("attempt %d: attrs %v, artifacts %v; want %v, %v", i+1, got.Attrs, got.Artifacts, want.attrs, want.artifacts)
+		got := h.Runs[i].Top().Evidence
+		if got == nil || !reflect.DeepEqual(got.Attrs, want.attrs) || !reflect.DeepEqual(got.Artifacts, want.artifacts) {
+			t.Errorf("attempt %d: evidence %+v; want %v, %v", i+1, got, want.attrs, want.artifacts)
 		}
 	}
 }

@@ -304,8 +304,8 @@ func groupOf(ph *grouping.PackageHistory, h *grouping.History, attempts []int, m
 					tv.Outputs = append(tv.Outputs, attemptOutput{Attempt: n, Status: st, Text: text})
 				}
 			}
-			if len(rt.Attrs) > 0 || len(rt.Artifacts) > 0 {
-				tv.Evidence = append(tv.Evidence, attemptEvidence{Attempt: n, Status: st, Attrs: rt.Attrs, Artifacts: artifacts(rt.Artifacts, dir)})
+			if e := rt.Evidence; e != nil {
+				tv.Evidence = append(tv.Evidence, attemptEvidence{Attempt: n, Status: st, Attrs: e.Attrs, Artifacts: artifacts(e.Artifacts, dir)})
 				g.HasEvidence = true
 			}
 			if g.Incremental && rt.Status == grouping.Skip && !rt.IsTop() {

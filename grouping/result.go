@@ -356,6 +356,24 @@ type Group struct {
 // Top returns the top-level test.
 func (g *Group) Top() *Test { return g.Tests[0] }
 
+// subtestFailed reports whether a subtest of the group failed.
+func (g *Group) subtestFailed() bool {
+	for _, t := range g.Tests[1:] {
+		if t.Status.Failed() && t.Status != Running {
+			return true
+		}
+	}
+	return false
+}
+
+// ReasonInSubtests reports whether the group's top-level test failed
+// while every subtest passed: its reason is then in its subtests' output
+// (go before 1.20 gave a parent's log lines after a subtest to that
+// subtest), which the tracker keeps for it.
+func (g *Group) ReasonInSubtests() bool {
+	return g.Top().Status == Fail && len(g.Tests) > 1 && !g.subtestFailed()
+}
+
 // Wall is the group's wall-clock time: from its top-level test's start
 // to the end of the last of its tests. A parent whose subtests call
 // t.Parallel() ends, by its own Elapsed, long before they do (go-cmp's

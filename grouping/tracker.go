@@ -232,13 +232,16 @@ func (tr *Tracker) addTestEvent(p *Package, t *Test, ev *testjson.Event) {
 			return // -count=N: one failed repetition fails the test
 		}
 		t.Status = Pass
-		if !tr.opts.KeepPassingOutput {
-			tr.recycle(t)
+		if t.IsTop() {
+			tr.groupEnded(p, t)
 		}
 	case testjson.ActionFail:
 		t.Status = Fail
 		t.Elapsed = tr.elapsed(ev)
 		t.ended = max(t.ended, ev.Time.UnixNano())
+		if t.IsTop() {
+			tr.groupEnded(p, t)
+		}
 	case testjson.ActionSkip:
 		if t.Status == Fail || t.Status == Error {
 			return
@@ -374,6 +377,30 @@ func (tr *Tracker) elapsed(ev *testjson.Event) time.Duration {
 }
 
 // recycle drops a passed test's output and keeps its buffer for reuse.
+// groupEnded drops the output of the passed tests of the group whose
+// top-level test top just ended, unless Options.KeepPassingOutput. A
+// subtest's output is kept until then: when the top-level test fails and
+// no subtest does, it is the failure's reason (go before 1.20 had
+// test2json give a parent's log lines after a subtest to that subtest),
+// as gotestsum shows it.
+func (tr *Tracker) groupEnded(p *Package, top *Test) {
+	if tr.opts.KeepPassingOutput {
+		return
+	}
+	g := p.Group(top.Name)
+	if g == nil {
+		return
+	}
+	if top.Status == Fail && !g.subtestFailed() {
+		return
+	}
+	for _, t := range g.Tests {
+		if t.Status == Pass {
+			tr.recycle(t)
+		}
+	}
+}
+
 func (tr *Tracker) recycle(t *Test) {
 	if cap(t.out) > 0 && cap(t.out) <= 64<<10 && len(tr.free) < 64 {
 		tr.free = append(tr.free, t.out[:0])

@@ -202,12 +202,13 @@ func (o Options) testcase(pkg string, h *grouping.History, name string) Testcase
 	// runs of this test, in attempt order, and the failure messages of
 	// those that failed
 	var runsBuf [4]*grouping.Test
+	var groupsBuf [4]*grouping.Group
 	var messagesBuf [4]string
-	runs, messages := runsBuf[:0], messagesBuf[:0]
+	runs, groups, messages := runsBuf[:0], groupsBuf[:0], messagesBuf[:0]
 	for _, g := range h.Runs {
 		for _, t := range g.Tests {
 			if t.Name == name {
-				runs = append(runs, t)
+				runs, groups = append(runs, t), append(groups, g)
 				msg := ""
 				if t.Status.Failed() {
 					msg = sanitizeString(g.FailureMessage(t))
@@ -231,7 +232,7 @@ func (o Options) testcase(pkg string, h *grouping.History, name string) Testcase
 			tc.SystemOut = &Text{o.capped(final.Output(), final.Dropped)}
 		}
 	case grouping.Fail:
-		tc.Failure = &Result{Message: message(len(runs) - 1), Type: "failure", Body: o.body(final)}
+		tc.Failure = &Result{Message: message(len(runs) - 1), Type: "failure", Body: o.failureBody(groups[len(runs)-1], final)}
 	default:
 		tc.Error = &Result{Message: message(len(runs) - 1), Type: typeOf(final), Body: o.body(final)}
 	}
@@ -246,7 +247,7 @@ func (o Options) testcase(pkg string, h *grouping.History, name string) Testcase
 		if !t.Status.Failed() {
 			continue
 		}
-		a := Attempt{Message: message(i), Type: typeOf(t), StackTrace: Text{o.body(t)}}
+		a := Attempt{Message: message(i), Type: typeOf(t), StackTrace: Text{o.failureBody(groups[i], t)}}
 		if t.OutputLen() > 0 {
 			a.SystemOut = &Text{o.capped(t.Output(), t.Dropped)}
 		}
@@ -404,6 +405,21 @@ func (o Options) packageCase(ph *grouping.PackageHistory) (Testcase, bool) {
 		}
 	}
 	return tc, true
+}
+
+// failureBody is the failure text of test t of group g: its body, or,
+// for a top-level test that failed while every subtest passed, its own
+// output with its subtests' (which hold its reason in streams of go
+// before 1.20), as gotestsum writes it.
+func (o Options) failureBody(g *grouping.Group, t *grouping.Test) string {
+	if !t.IsTop() || !g.ReasonInSubtests() {
+		return o.body(t)
+	}
+	b, dropped := t.AppendOutput(nil), t.Dropped
+	for _, sub := range g.Tests[1:] {
+		b, dropped = sub.AppendOutput(b), dropped+sub.Dropped
+	}
+	return o.capped(grouping.StripFramingInPlace(b), dropped)
 }
 
 // body is the failure text of a test: its output without === framing.

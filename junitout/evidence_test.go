@@ -133,3 +133,23 @@ func TestArtifactFilesOfGoneDirectories(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// TestParentsReasonInItsSubtests: a parent that failed while its subtests
+// passed (streams of go before 1.20 give its lines to them) has their
+// output as its failure, as gotestsum writes it.
+func TestParentsReasonInItsSubtests(t *testing.T) {
+	r := reportFrom(t, grouping.Options{}, `{"Action":"run","Package":"m/p","Test":"TestParent"}
+{"Action":"run","Package":"m/p","Test":"TestParent/child"}
+{"Action":"output","Package":"m/p","Test":"TestParent","Output":"--- FAIL: TestParent (0.00s)\n"}
+{"Action":"output","Package":"m/p","Test":"TestParent/child","Output":"    --- PASS: TestParent/child (0.00s)\n"}
+{"Action":"output","Package":"m/p","Test":"TestParent/child","Output":"    p_test.go:12: the parent's reason\n"}
+{"Action":"pass","Package":"m/p","Test":"TestParent/child"}
+{"Action":"fail","Package":"m/p","Test":"TestParent"}
+{"Action":"fail","Package":"m/p"}
+`)
+	tc := Build(r, Options{}).Suites[0].Testcases[0]
+	want := "--- FAIL: TestParent (0.00s)\n    --- PASS: TestParent/child (0.00s)\n    p_test.go:12: the parent's reason\n"
+	if tc.Failure == nil || tc.Failure.Body != want {
+		t.Errorf("failure %+v, want body %q", tc.Failure, want)
+	}
+}

@@ -259,6 +259,10 @@ func (t *Terminal) groupOutput(g *grouping.Group) {
 			children[p] = append(children[p], sub)
 		}
 	}
+	if g.ReasonInSubtests() {
+		t.subtestsReason(g)
+		return
+	}
 	var show func(tst *grouping.Test, depth int)
 	show = func(tst *grouping.Test, depth int) {
 		shown[tst] = true
@@ -292,6 +296,23 @@ func (t *Terminal) groupOutput(g *grouping.Group) {
 			show(tst, strings.Count(tst.Name, "/"))
 		}
 	}
+}
+
+// subtestsReason shows a group whose top-level test failed while every
+// subtest passed: its reason is in their output (go before 1.20 gave a
+// parent's log lines after a subtest to that subtest), shown as the
+// stream has it, in the group's order, as gotestsum does; the parent's
+// own result line last.
+func (t *Terminal) subtestsReason(g *grouping.Group) {
+	t.scratch = grouping.StripFramingInPlace(g.Top().AppendOutput(t.scratch[:0]))
+	head, tail := splitResult(t.scratch)
+	t.write(head, g.Top().Dropped)
+	tail = bytes.Clone(tail)
+	for _, sub := range g.Tests[1:] {
+		t.scratch = grouping.StripFramingInPlace(sub.AppendOutput(t.scratch[:0]))
+		t.write(t.scratch, sub.Dropped)
+	}
+	t.writeLines(tail, 0)
 }
 
 func parentName(test string) string {

@@ -167,3 +167,30 @@ func TestSummaryGivesOrderAndReproduction(t *testing.T) {
 		})
 	}
 }
+
+// TestParentsReasonInItsSubtests: in a stream of go before 1.20, a parent
+// that failed after its subtest passed has its log lines attributed to the
+// subtest; they are its reason, shown as gotestsum shows them.
+func TestParentsReasonInItsSubtests(t *testing.T) {
+	out := play(t, Options{Format: "pkgname"}, `{"Action":"run","Package":"m/p","Test":"TestParent"}
+{"Action":"output","Package":"m/p","Test":"TestParent","Output":"=== RUN   TestParent\n"}
+{"Action":"run","Package":"m/p","Test":"TestParent/child"}
+{"Action":"output","Package":"m/p","Test":"TestParent/child","Output":"=== RUN   TestParent/child\n"}
+{"Action":"output","Package":"m/p","Test":"TestParent","Output":"--- FAIL: TestParent (0.00s)\n"}
+{"Action":"output","Package":"m/p","Test":"TestParent/child","Output":"    --- PASS: TestParent/child (0.00s)\n"}
+{"Action":"output","Package":"m/p","Test":"TestParent/child","Output":"        p_test.go:9: the child's line\n"}
+{"Action":"output","Package":"m/p","Test":"TestParent/child","Output":"    p_test.go:12: the parent's reason\n"}
+{"Action":"pass","Package":"m/p","Test":"TestParent/child"}
+{"Action":"fail","Package":"m/p","Test":"TestParent"}
+{"Action":"fail","Package":"m/p"}
+`)
+	want := `=== FAIL: m/p TestParent (0.00s)
+    --- PASS: TestParent/child (0.00s)
+        p_test.go:9: the child's line
+    p_test.go:12: the parent's reason
+--- FAIL: TestParent (0.00s)
+`
+	if !strings.Contains(out, want) {
+		t.Errorf("summary lacks\n%s\nin\n%s", want, out)
+	}
+}

@@ -253,10 +253,25 @@ func (t *Terminal) githubActions(attempt int, ev *testjson.Event, p *grouping.Pa
 	fmt.Fprintf(t.out, "  %s Package %s%s\n\n", result, t.packageLine(ev, p, true), t.note(attempt))
 }
 
-// dotsLine is a package's line in the dots-v2 format.
+// dotsLine is a package's line in the dots-v2 format: its dots, wrapped
+// as gotestsum wraps them (a new line, indented under the first, when a
+// frame finds the line at the terminal's width).
 type dotsLine struct {
-	dots []testjson.Action // one per test result
-	p    *grouping.Package
+	dots      strings.Builder
+	runes     int  // dots since the last wrap
+	failed    int  // its tests that failed
+	pkgFailed bool // its package ended failed
+	p         *grouping.Package
+}
+
+// dotsCount is what the dots-v2 footer counts: tests started (every
+// repetition and subtest, as gotestsum's), skips, lines of build errors,
+// the span of the events so far, and whether the run is done (the
+// footer then starts with DONE).
+type dotsCount struct {
+	total, skipped, errors int
+	first, last            time.Time
+	done                   bool
 }
 
 // dot is a test result in the dots formats.
@@ -273,7 +288,9 @@ func (t *Terminal) dot(a testjson.Action) string {
 }
 
 // dotsV2 redraws one line of dots per package, most recently active
-// last, on a terminal of Options.Width columns.
+// last, on a terminal of Options.Width columns, in gotestsum's frames: a
+// blank header, the packages, a blank line and a progress line, each
+// line cleared to its end, the cursor hidden while a frame is drawn.
 func (t *Terminal) dotsV2(ev *testjson.Event, p *grouping.Package) {
 	line := t.dotsLines[ev.Package]
 	if line == nil {
@@ -284,34 +301,105 @@ func (t *Terminal) dotsV2(ev *testjson.Event, p *grouping.Package) {
 	if p != nil {
 		line.p = p
 	}
-	if ev.Test != "" && (ev.Action == testjson.ActionPass || ev.Action == testjson.ActionFail || ev.Action == testjson.ActionSkip) {
-		line.dots = append(line.dots, ev.Action)
+	t.countDots(ev, line)
+	if ev.Test != "" {
+		if d := t.dot(ev.Action); d != "" {
+			line.dots.WriteString(d)
+			line.runes++
+		}
 	}
-	if ev.Action == testjson.ActionOutput {
+	if ev.Action == testjson.ActionOutput || ev.Action == testjson.ActionBench {
 		return
 	}
-	if t.drawn > 0 {
-		fmt.Fprintf(t.out, "\x1b[%dA\x1b[J", t.drawn)
-	}
-	t.drawn = 0
+	var frame strings.Builder
+	frame.WriteString("\n\n")
 	for _, pkg := range t.dotsOrder {
 		l := t.dotsLines[pkg]
 		if t.opts.HideEmptyPackages && l.p != nil && empty(l.p) && l.p.Status != grouping.PackageIncomplete {
 			continue
 		}
 		prefix := " " + elapsedColumn(l.p) + " " + t.rel(pkg) + " "
-		dots := l.dots
-		// One line per package: the newest dots when they pass the width.
-		if room := max(t.opts.Width-len([]rune(prefix))-1, 8); len(dots) > room {
-			dots = dots[len(dots)-room:]
+		if len(prefix)+l.runes >= t.opts.Width { // bytes, as gotestsum counts them
+			l.dots.WriteString("\n" + strings.Repeat(" ", len(prefix)))
+			l.runes = 0
 		}
-		fmt.Fprint(t.out, prefix)
-		for _, a := range dots {
-			fmt.Fprint(t.out, t.dot(a))
-		}
-		fmt.Fprintln(t.out)
-		t.drawn++
+		frame.WriteString(prefix + l.dots.String() + "\n")
 	}
+	c := &t.dotsCount
+	failed := 0 // gotestsum's: failed tests, and packages that failed without one
+	for _, l := range t.dotsLines {
+		failed += l.failed
+		if l.pkgFailed && l.failed == 0 {
+			failed++
+		}
+	}
+	done := ""
+	if c.done {
+		done = "DONE"
+	}
+	fmt.Fprintf(&frame, "\n%s %d tests%s%s%s in %.3fs\n", done, c.total, counted(c.skipped, "skipped", ""),
+		counted(failed, "failure", "s"), counted(c.errors, "error", "s"), c.last.Sub(c.first).Seconds())
+	t.drawFrame(frame.String())
+}
+
+// countDots counts an event for the dots-v2 footer as gotestsum counts
+// it: a test when it starts, a failure when it fails (a package that
+// failed without a failed test counts as one), and an error for each line
+// of build output that starts one.
+func (t *Terminal) countDots(ev *testjson.Event, line *dotsLine) {
+	c := &t.dotsCount
+	if !ev.Time.IsZero() {
+		if c.first.IsZero() {
+			c.first = ev.Time
+		}
+		c.last = ev.Time
+	}
+	switch {
+	case ev.Action == testjson.ActionBuildOutput:
+		if o := ev.Output; o != "" && o[0] != ' ' && o[0] != '\t' && !strings.HasPrefix(o, "# ") {
+			c.errors++
+		}
+	case ev.Test == "":
+		line.pkgFailed = line.pkgFailed || ev.Action == testjson.ActionFail
+	case ev.Action == testjson.ActionRun:
+		c.total++
+	case ev.Action == testjson.ActionFail:
+		line.failed++
+	case ev.Action == testjson.ActionSkip:
+		c.skipped++
+	}
+}
+
+// drawFrame replaces the frame on screen with frame, as gotestsum's
+// dotwriter does: up to the top of the last one, each line written and
+// cleared to its end.
+func (t *Terminal) drawFrame(frame string) {
+	t.out.WriteString("\x1b[?25l")
+	if t.drawn > 0 {
+		fmt.Fprintf(t.out, "\x1b[%dA", t.drawn)
+	}
+	lines := strings.Split(frame, "\n")
+	t.drawn = len(lines) - 1
+	for i, l := range lines {
+		t.out.WriteString(l + "\x1b[0K")
+		if i != len(lines)-1 {
+			t.out.WriteByte('\n')
+		}
+	}
+	t.out.WriteString("\x1b[?25h")
+}
+
+// counted is ", N what" (what pluralised with plural above one), or ""
+// for none, as gotestsum's progress line counts.
+func counted(n int, what, plural string) string {
+	switch n {
+	case 0:
+		return ""
+	case 1:
+	default:
+		what += plural
+	}
+	return fmt.Sprintf(", %d %s", n, what)
 }
 
 // elapsedColumn is the five-wide time column of the dots-v2 format.
@@ -321,6 +409,8 @@ func elapsedColumn(p *grouping.Package) string {
 		return fmt.Sprintf("%5s", "")
 	case p.Cached:
 		return fmt.Sprintf("%5s", "🖴 ")
+	case p.Elapsed <= 0:
+		return fmt.Sprintf("%5s", "")
 	case p.Elapsed >= time.Hour:
 		return fmt.Sprintf("%5s", "⏳ ")
 	}

@@ -77,6 +77,7 @@ type Terminal struct {
 	dotsLines  map[string]*dotsLine       // dots-v2
 	dotsOrder  []string
 	drawn      int // dots-v2 lines on screen
+	dotsCount  dotsCount
 	// shownCutOff are the tests a package's end cut off that are shown.
 	shownCutOff map[*grouping.Test]bool
 	scratch     []byte // the summary reads each test's output into it
@@ -235,7 +236,7 @@ func (t *Terminal) event(attempt int, ev *testjson.Event, pkg *grouping.Package)
 // event) as failures, before the package's line, as gotestsum does.
 func (t *Terminal) cutOff(attempt int, end *testjson.Event, p *grouping.Package) {
 	switch t.opts.Format {
-	case "standard-verbose", "standard-quiet", "pkgname", "dots-v2":
+	case "standard-verbose", "standard-quiet", "pkgname":
 		return
 	}
 	for _, g := range p.Groups[p.Written:] {
@@ -243,6 +244,7 @@ func (t *Terminal) cutOff(attempt int, end *testjson.Event, p *grouping.Package)
 			if !tst.CutOff || t.shownCutOff[tst] {
 				continue
 			}
+			t.dotsCount.done = true // gotestsum fails them when its input has ended
 			t.shownCutOff[tst] = true
 			ev := testjson.Event{Action: testjson.ActionFail, Package: end.Package, Test: tst.Name,
 				Elapsed: tst.Elapsed.Seconds(), Worker: end.Worker}

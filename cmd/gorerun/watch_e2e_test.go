@@ -213,8 +213,10 @@ func TestE2EDotsV2OnATerminal(t *testing.T) {
 		t.Fatalf("exit %d\n%s", code, term.output())
 	}
 	out := term.output()
-	// One redrawn line per package (cursor up, clear), the newest last.
-	if !strings.Contains(out, "\x1b[1A\x1b[J") || !strings.Contains(out, " a ·") || !strings.Contains(out, " hang ·") {
+	// gotestsum's frames: cursor up over the last frame, each line cleared
+	// to its end, one line per package, the progress line last.
+	if !strings.Contains(out, "\x1b[6A") || !strings.Contains(out, " a ·\x1b[0K") || !strings.Contains(out, " hang ·\x1b[0K") ||
+		!strings.Contains(out, " 2 tests in ") {
 		t.Errorf("dots-v2 on a terminal:\n%q", out)
 	}
 }

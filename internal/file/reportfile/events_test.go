@@ -2,6 +2,7 @@ package reportfile
 
 import (
 	"bytes"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -93,6 +94,7 @@ func TestWriteEventsKeepsGroupClassnames(t *testing.T) {
 
 func TestReadBackEvidenceOfEachAttempt(t *testing.T) {
 	r := readBack(t, `<testsuites><testsuite name="m/e" tests="1" failures="0" errors="0">
+<properties><property name="gorerun.shuffle.attempt1" value="111"/><property name="gorerun.shuffle.attempt2" value="222"/></properties>
 <testcase name="TestShot" classname="m/e" time="0.1">
 <flakyFailure message="boom" type="failure"><stackTrace>boom</stackTrace><system-out>=== ATTR  TestShot attempt 1 of 2
 [[ATTACHMENT|/art/1/shot.png]]
@@ -114,6 +116,9 @@ reproduce: GORERUN_ATTEMPT=1 go test -count=1 -run '^TestShot$' ./e
 		{[]grouping.Attr{{Key: "attempt", Value: "1 of 2"}}, []string{"/art/1/shot.png"}},
 		{[]grouping.Attr{{Key: "attempt", Value: "2 of 2"}, {Key: "owner", Value: "payments team"}}, []string{"/art/2/shot.png", "/art/2/log.txt"}},
 	} {
+		if seed := r.Packages()[0].Seed(i + 1); seed != fmt.Sprint(111*(i+1)) {
+			t.Errorf("attempt %d: shuffle seed %q", i+1, seed)
+		}
 		got := h.Runs[i].Top().Evidence
 		if got == nil || !reflect.DeepEqual(got.Attrs, want.attrs) || !reflect.DeepEqual(got.Artifacts, want.artifacts) {
 			t.Errorf("attempt %d: evidence %+v; want %v, %v", i+1, got, want.attrs, want.artifacts)

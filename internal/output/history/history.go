@@ -1,6 +1,11 @@
-// Package history keeps every attempt of every group across runs in an
-// embedded SQLite database (modernc.org/sqlite: pure Go, no cgo), and
-// answers what flakes: how often, since when, at what cost.
+// Package history keeps every attempt of every group across runs, and
+// answers what flakes: how often, since when, at what cost. The history
+// is an embedded SQLite file (modernc.org/sqlite: pure Go, no cgo) by
+// default, or a PostgreSQL database that many CI machines share
+// (github.com/jackc/pgx/v5 and its pool). Both stores are one
+// implementation: the same schema, the same queries, one transaction per
+// run; what differs (placeholders, how the schema version is kept, the
+// lock that guards a migration) is in the dialect.
 package history
 
 import (
@@ -12,6 +17,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -27,7 +33,9 @@ const DefaultName = "history.db"
 // schemaVersion is the version migrate brings a database to.
 const schemaVersion = 3
 
-// migrations[i] takes a database from version i to i+1.
+// migrations[i] takes an SQLite database from version i to i+1;
+// pgMigrations does the same for PostgreSQL, with the same tables and
+// columns.
 var migrations = []string{
 	`CREATE TABLE runs (
 		id       INTEGER PRIMARY KEY,
@@ -57,16 +65,86 @@ var migrations = []string{
 	`ALTER TABLE results ADD COLUMN shuffle TEXT NOT NULL DEFAULT '';`,
 }
 
-// DB is a history database.
-type DB struct {
-	db   *sql.DB
-	path string
+var pgMigrations = []string{
+	`CREATE TABLE runs (
+		id       BIGSERIAL PRIMARY KEY,
+		started  TEXT NOT NULL,
+		module   TEXT NOT NULL,
+		commit_  TEXT NOT NULL,
+		branch   TEXT NOT NULL,
+		source   TEXT UNIQUE
+	);
+	CREATE TABLE results (
+		run_id      BIGINT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+		package     TEXT NOT NULL,
+		grp         TEXT NOT NULL,
+		attempt     INTEGER NOT NULL,
+		outcome     TEXT NOT NULL,
+		duration_ms BIGINT NOT NULL,
+		failure     TEXT NOT NULL
+	);
+	CREATE INDEX results_group ON results(package, grp);
+	CREATE INDEX results_run ON results(run_id);`,
+	`ALTER TABLE runs ADD COLUMN interrupted INTEGER NOT NULL DEFAULT 0;`,
+	`ALTER TABLE results ADD COLUMN shuffle TEXT NOT NULL DEFAULT '';`,
 }
 
-// Open opens (creating it and its directory if needed) and migrates the
-// database at path. Concurrent runs are safe: WAL journal, and a busy
-// timeout instead of an error when another run writes.
-func Open(path string) (*DB, error) {
+// DB is a history database.
+type DB struct {
+	db *sql.DB
+	// loc is where it is, for messages: the file, or the URL without its
+	// password.
+	loc string
+	// pg is set for PostgreSQL; timeout bounds each operation there (a
+	// server gone mid-run must not hang the run).
+	pg      bool
+	timeout time.Duration
+	close   func()
+}
+
+// IsURL reports whether a --history location is a PostgreSQL URL rather
+// than a file.
+func IsURL(location string) bool {
+	return strings.HasPrefix(location, "postgres://") || strings.HasPrefix(location, "postgresql://")
+}
+
+// Redact is a location as messages, reports and summaries show it: a
+// URL's password (in its user part or a password parameter) replaced.
+func Redact(location string) string {
+	if !IsURL(location) {
+		return location
+	}
+	u, err := url.Parse(location)
+	if err != nil {
+		return "postgres://(a URL that does not parse)"
+	}
+	if q := u.Query(); q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
+	}
+	return u.Redacted()
+}
+
+// Exists reports whether there is a history at location to read: a URL
+// always names one; a file must exist (reading never creates it).
+func Exists(location string) bool {
+	if IsURL(location) {
+		return true
+	}
+	_, err := os.Stat(location)
+	return err == nil
+}
+
+// Open opens (creating it if needed) and migrates the history at
+// location: a PostgreSQL URL, else an SQLite file (its directory created
+// too). Concurrent runs are safe: SQLite's WAL journal and a busy timeout
+// instead of an error when another run writes; PostgreSQL's transactions,
+// and an advisory lock around a migration.
+func Open(location string) (*DB, error) {
+	if IsURL(location) {
+		return openPostgres(location)
+	}
+	path := location
 	if st, err := os.Stat(path); err == nil {
 		if err := inputfile.Check(path, st, math.MaxInt64); err != nil {
 			return nil, fmt.Errorf("history %w", err) // a FIFO would block SQLite's open
@@ -79,7 +157,7 @@ func Open(path string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("history %s: %w", path, err)
 	}
-	h := &DB{db: db, path: path}
+	h := &DB{db: db, loc: path, close: func() {}}
 	if err := retryBusy(h.migrate); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("history %s: %w", path, err)
@@ -95,37 +173,116 @@ func fileURI(path string) string {
 }
 
 // Close closes the database.
-func (h *DB) Close() error { return h.db.Close() }
+func (h *DB) Close() error {
+	err := h.db.Close()
+	h.close()
+	return err
+}
+
+// Location is where the history is, as messages show it (a URL without
+// its password).
+func (h *DB) Location() string { return h.loc }
+
+// ctx bounds one operation on the database.
+func (h *DB) ctx() (context.Context, context.CancelFunc) {
+	if h.timeout <= 0 {
+		return context.WithCancel(context.Background())
+	}
+	return context.WithTimeout(context.Background(), h.timeout)
+}
+
+// q writes a query's ? placeholders as the dialect wants them ($1, $2,
+// ... for PostgreSQL).
+func (h *DB) q(query string) string {
+	if !h.pg || !strings.Contains(query, "?") {
+		return query
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range query {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
 
 func (h *DB) migrate() error {
+	ctx, cancel := h.ctx()
+	defer cancel()
 	// A database at the current schema needs no write: reading it (the
 	// flake rates behind --quarantine-auto) must not wait for another
 	// run's write lock.
-	var current int
-	if err := h.db.QueryRow(`PRAGMA user_version`).Scan(&current); err == nil && current == schemaVersion {
+	if v, err := h.version(ctx, h.db); err == nil && v == schemaVersion {
 		return nil
 	}
-	tx, err := h.db.BeginTx(context.Background(), nil)
+	tx, err := h.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	var v int
-	if err := tx.QueryRow(`PRAGMA user_version`).Scan(&v); err != nil {
+	steps := migrations
+	if h.pg {
+		// Two machines migrating at once take turns; the second finds
+		// the schema current.
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7305861)`); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS gorerun_schema (version INTEGER NOT NULL)`); err != nil {
+			return err
+		}
+		steps = pgMigrations
+	}
+	v, err := h.version(ctx, tx)
+	if err != nil {
 		return err
 	}
 	if v > schemaVersion {
 		return fmt.Errorf("written by a newer gorerun (schema %d, this one knows %d)", v, schemaVersion)
 	}
 	for ; v < schemaVersion; v++ {
-		if _, err := tx.Exec(migrations[v]); err != nil {
+		if _, err := tx.ExecContext(ctx, steps[v]); err != nil {
 			return fmt.Errorf("migrating to schema %d: %w", v+1, err)
 		}
 	}
-	if _, err := tx.Exec(fmt.Sprintf(`PRAGMA user_version = %d`, schemaVersion)); err != nil {
+	if err := h.setVersion(ctx, tx); err != nil {
 		return err
 	}
 	return tx.Commit()
+}
+
+// querier is a database or a transaction.
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// version is the schema version of the database (0: empty).
+func (h *DB) version(ctx context.Context, q querier) (int, error) {
+	var v int
+	if !h.pg {
+		return v, q.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&v)
+	}
+	err := q.QueryRowContext(ctx, `SELECT version FROM gorerun_schema`).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return v, err
+}
+
+// setVersion records that the schema is current.
+func (h *DB) setVersion(ctx context.Context, tx *sql.Tx) error {
+	if !h.pg {
+		_, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, schemaVersion))
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM gorerun_schema`); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO gorerun_schema(version) VALUES ($1)`, schemaVersion)
+	return err
 }
 
 // Run describes one run being recorded.
@@ -181,49 +338,29 @@ func busy(err error) bool {
 }
 
 // Record writes a run's report, one row per group and attempt, in one
-// transaction.
+// transaction. A run whose Source is recorded already is not recorded
+// again (ErrAlreadyImported), also when two machines record it at once.
 func (h *DB) Record(run Run, r *grouping.Report) error {
-	return retryBusy(func() error { return h.record(run, r) })
+	return retryBusy(func() error { return h.insertRun(run, resultRows(r)) })
 }
 
-func (h *DB) record(run Run, r *grouping.Report) error {
-	tx, err := h.db.BeginTx(context.Background(), nil)
-	if err != nil {
-		return fmt.Errorf("history: %w", err)
-	}
-	defer tx.Rollback()
-	var source any
-	if run.Source != "" {
-		source = run.Source
-		var n int
-		if err := tx.QueryRow(`SELECT count(*) FROM runs WHERE source = ?`, run.Source).Scan(&n); err != nil {
-			return fmt.Errorf("history: %w", err)
-		}
-		if n > 0 {
-			return ErrAlreadyImported
-		}
-	}
-	res, err := tx.Exec(`INSERT INTO runs(started, module, commit_, branch, source, interrupted) VALUES (?, ?, ?, ?, ?, ?)`,
-		run.Started.UTC().Format(time.RFC3339Nano), run.Module, run.Commit, run.Branch, source, run.Interrupted)
-	if err != nil {
-		return fmt.Errorf("history: %w", err)
-	}
-	id, err := res.LastInsertId()
-	if err != nil {
-		return fmt.Errorf("history: %w", err)
-	}
-	stmt, err := tx.Prepare(`INSERT INTO results(run_id, package, grp, attempt, outcome, duration_ms, failure, shuffle) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return fmt.Errorf("history: %w", err)
-	}
-	defer stmt.Close()
+// result is one row of the results table.
+type result struct {
+	pkg, grp      string
+	attempt       int
+	outcome       string
+	ms            int64
+	failure, seed string
+}
+
+// resultRows are the rows of a report: one per group and attempt.
+func resultRows(r *grouping.Report) []result {
+	var rows []result
 	for _, ph := range r.Packages() {
 		// Groups a recorded stream's package dropped as they passed.
 		for _, p := range ph.Runs {
 			for g := range p.CompactedGroups {
-				if _, err := stmt.Exec(id, ph.ImportPath, g.Name, p.Attempt, "pass", 0, "", p.Seed()); err != nil {
-					return fmt.Errorf("history: %w", err)
-				}
+				rows = append(rows, result{ph.ImportPath, g.Name, p.Attempt, "pass", 0, "", p.Seed()})
 			}
 		}
 		for _, hist := range ph.Groups {
@@ -232,11 +369,59 @@ func (h *DB) record(run Run, r *grouping.Report) error {
 				if g.Status().Failed() {
 					failure = firstLine(g.FailureMessage(g.Top()))
 				}
-				if _, err := stmt.Exec(id, ph.ImportPath, hist.Name, g.Attempt, Outcome(g.Status()), g.Wall().Milliseconds(), failure, ph.Seed(g.Attempt)); err != nil {
-					return fmt.Errorf("history: %w", err)
-				}
+				rows = append(rows, result{ph.ImportPath, hist.Name, g.Attempt, Outcome(g.Status()), g.Wall().Milliseconds(), failure, ph.Seed(g.Attempt)})
 			}
 		}
+	}
+	return rows
+}
+
+// insertRun writes a run and its results in one transaction.
+func (h *DB) insertRun(run Run, rows []result) error {
+	ctx, cancel := h.ctx()
+	defer cancel()
+	tx, err := h.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
+	defer tx.Rollback()
+	var source any
+	if run.Source != "" {
+		source = run.Source
+	}
+	interrupted := 0
+	if run.Interrupted {
+		interrupted = 1
+	}
+	var id int64
+	err = tx.QueryRowContext(ctx, h.q(`INSERT INTO runs(started, module, commit_, branch, source, interrupted) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (source) DO NOTHING RETURNING id`),
+		run.Started.UTC().Format(time.RFC3339Nano), run.Module, run.Commit, run.Branch, source, interrupted).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrAlreadyImported
+	}
+	if err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
+	// Many rows a statement: one round trip per batch, not per row, to a
+	// server across the network.
+	const batch = 100
+	for len(rows) > 0 {
+		n := min(batch, len(rows))
+		var sb strings.Builder
+		sb.WriteString(`INSERT INTO results(run_id, package, grp, attempt, outcome, duration_ms, failure, shuffle) VALUES `)
+		args := make([]any, 0, 8*n)
+		for i, r := range rows[:n] {
+			if i > 0 {
+				sb.WriteString(", ")
+			}
+			sb.WriteString("(?, ?, ?, ?, ?, ?, ?, ?)")
+			args = append(args, id, r.pkg, r.grp, r.attempt, r.outcome, r.ms, r.failure, r.seed)
+		}
+		if _, err := tx.ExecContext(ctx, h.q(sb.String()), args...); err != nil {
+			return fmt.Errorf("history: %w", err)
+		}
+		rows = rows[n:]
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("history: %w", err)
@@ -252,12 +437,17 @@ func firstLine(s string) string {
 // Prune deletes the runs started before the cutoff, with their results,
 // and returns how many it deleted.
 func (h *DB) Prune(before time.Time) (int64, error) {
-	res, err := h.db.Exec(`DELETE FROM runs WHERE started < ?`, before.UTC().Format(time.RFC3339Nano))
+	ctx, cancel := h.ctx()
+	defer cancel()
+	res, err := h.db.ExecContext(ctx, h.q(`DELETE FROM runs WHERE started < ?`), before.UTC().Format(time.RFC3339Nano))
 	if err != nil {
 		return 0, fmt.Errorf("history: %w", err)
 	}
 	n, _ := res.RowsAffected()
-	if _, err := h.db.Exec(`VACUUM`); err != nil {
+	if h.pg {
+		return n, nil // the server's autovacuum reclaims the space
+	}
+	if _, err := h.db.ExecContext(ctx, `VACUUM`); err != nil {
 		return n, fmt.Errorf("history: %w", err)
 	}
 	return n, nil

@@ -87,9 +87,11 @@ func (h *DB) Group(pkg, grp string) (Stat, error) {
 
 // query sums up the groups of the results the where clause selects.
 func (h *DB) query(where string, args ...any) ([]Stat, error) {
-	rows, err := h.db.Query(`SELECT r.package, r.grp, r.run_id, u.started, u.commit_, r.outcome, r.duration_ms
+	ctx, cancel := h.ctx()
+	defer cancel()
+	rows, err := h.db.QueryContext(ctx, h.q(`SELECT r.package, r.grp, r.run_id, u.started, u.commit_, r.outcome, r.duration_ms
 		FROM results r JOIN runs u ON u.id = r.run_id `+where+` AND u.interrupted = 0
-		ORDER BY r.package, r.grp, u.started, r.run_id, r.attempt`, args...)
+		ORDER BY r.package, r.grp, u.started, r.run_id, r.attempt`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
 	}
@@ -188,7 +190,9 @@ func stat(pkg, grp string, runs []groupRun) Stat {
 // Group"): the median of its latest five first attempts, for balancing
 // workers and shards.
 func (h *DB) Durations() (map[string]time.Duration, error) {
-	rows, err := h.db.Query(`SELECT r.package, r.grp, r.duration_ms
+	ctx, cancel := h.ctx()
+	defer cancel()
+	rows, err := h.db.QueryContext(ctx, `SELECT r.package, r.grp, r.duration_ms
 		FROM results r JOIN runs u ON u.id = r.run_id
 		WHERE u.interrupted = 0 AND r.attempt = (SELECT min(attempt) FROM results x WHERE x.run_id = r.run_id AND x.package = r.package AND x.grp = r.grp)
 		ORDER BY r.package, r.grp, u.started DESC`)

@@ -21,6 +21,7 @@ import (
 
 	"github.com/gorerun/gorerun/internal/cli"
 	"github.com/gorerun/gorerun/internal/cli/options"
+	"github.com/gorerun/gorerun/internal/output/history"
 	"github.com/gorerun/gorerun/internal/runner/proc"
 	"github.com/gorerun/gorerun/internal/session"
 	"github.com/gorerun/gorerun/internal/tool/flaky"
@@ -169,7 +170,7 @@ func runErr(ctx context.Context, guard *proc.Guard, args []string, stdin io.Read
 	cfg := o.Config(options.Env{Stdin: stdin, Stdout: stdout, Stderr: stderr, Getenv: getenv,
 		Version: versionString(), Hold: memoryHolder(getenv)})
 	cfg.Guard = guard
-	cfg.Command = "gorerun " + strings.Join(args, " ")
+	cfg.Command = "gorerun " + strings.Join(history.RedactArgs(args), " ")
 	if o.Watch {
 		return runWatch(ctx, o, cfg, stdin)
 	}

@@ -106,7 +106,7 @@ func (f *facts) withHistory(use func(*history.DB) error) error {
 	if path == "" {
 		return nil
 	}
-	if _, err := os.Stat(path); err != nil {
+	if !history.Exists(path) {
 		return nil
 	}
 	db, err := history.Open(path)

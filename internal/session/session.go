@@ -17,6 +17,7 @@ import (
 	"github.com/gorerun/gorerun/internal/file/outpath"
 	"github.com/gorerun/gorerun/internal/file/spool"
 	"github.com/gorerun/gorerun/internal/output"
+	"github.com/gorerun/gorerun/internal/output/history"
 	"github.com/gorerun/gorerun/internal/output/lastfailed"
 	"github.com/gorerun/gorerun/internal/output/terminal"
 	"github.com/gorerun/gorerun/internal/quarantine"
@@ -514,8 +515,8 @@ func selectLastFailed(ctx context.Context, cfg Config, rc runner.Config, cache *
 // historyFlag is the history file named by --history, when one is
 // recorded.
 func (cfg Config) historyFlag() string {
-	if cfg.NoHistory {
-		return ""
+	if cfg.NoHistory || history.IsURL(cfg.History) {
+		return "" // a URL is not a file to check
 	}
 	return cfg.History
 }

@@ -125,6 +125,24 @@ func Redact(location string) string {
 	return u.Redacted()
 }
 
+// RedactArgs is a command line as reports show it: the password of any
+// URL in it (--history postgres://user:secret@host/db, or
+// --history=...) replaced.
+func RedactArgs(args []string) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		flag, value, ok := strings.Cut(a, "=")
+		switch {
+		case IsURL(a):
+			a = Redact(a)
+		case ok && strings.HasPrefix(flag, "-") && IsURL(value):
+			a = flag + "=" + Redact(value)
+		}
+		out[i] = a
+	}
+	return out
+}
+
 // Exists reports whether there is a history at location to read: a URL
 // always names one; a file must exist (reading never creates it).
 func Exists(location string) bool {

@@ -27,7 +27,7 @@ type Output struct {
 func (o *Output) Finish(r output.Result) error {
 	db, err := Open(o.Path)
 	if err != nil {
-		return output.Warn(fmt.Errorf("%w: not recorded", err))
+		return output.Warn(fmt.Errorf("history not recorded: %w", err))
 	}
 	defer db.Close()
 	run := o.Run
@@ -36,7 +36,7 @@ func (o *Output) Finish(r output.Result) error {
 		run.Started = time.Now().Add(-r.Elapsed)
 	}
 	if err := db.Record(run, r.Report); err != nil && !errors.Is(err, ErrAlreadyImported) {
-		return output.Warn(fmt.Errorf("%w: not recorded", err))
+		return output.Warn(fmt.Errorf("history not recorded: %s: %w", db.Location(), err))
 	}
 	for _, h := range grouping.FlakyGroups(r.Report.Packages()) {
 		s, err := db.Group(h.Package, h.Name)

@@ -19,6 +19,7 @@ import (
 	"github.com/gorerun/gorerun/grouping"
 	"github.com/gorerun/gorerun/internal/cli"
 	"github.com/gorerun/gorerun/internal/cli/flagvalue"
+	"github.com/gorerun/gorerun/internal/file/atomicfile"
 	"github.com/gorerun/gorerun/internal/file/inputfile"
 	"github.com/gorerun/gorerun/internal/file/reportfile"
 	"github.com/gorerun/gorerun/internal/output/history"
@@ -29,7 +30,7 @@ import (
 
 // historyFlags are the flags that find the history database.
 func historyFlags(fs *pflag.FlagSet) (path, cacheDir, dir *string) {
-	return fs.String("history", "", "the history database `FILE` (default: .gorerun/history.db in the module root)"),
+	return fs.String("history", "", "the history: a database `FILE` or a postgres:// URL (default: .gorerun/history.db in the module root)"),
 		fs.String("cache-dir", "", "the cache directory the database is in (default: .gorerun in the module root)"),
 		fs.StringP("chdir", "C", "", "find the module in `DIR`")
 }
@@ -62,7 +63,7 @@ func Main(ctx context.Context, args []string, stdout io.Writer, getenv func(stri
 	if err != nil {
 		return cli.ExitUsage, cli.Usage(fmt.Errorf("flaky: %w", err))
 	}
-	if _, err := os.Stat(dbPath); err != nil {
+	if !history.Exists(dbPath) {
 		return cli.ExitUsage, cli.Usage(fmt.Errorf("flaky: no history at %s yet: gorerun records every run there", dbPath))
 	}
 	var q *quarantine.List
@@ -82,7 +83,7 @@ func Main(ctx context.Context, args []string, stdout io.Writer, getenv func(stri
 	}
 	stats, err := db.Stats(cutoff, *minRuns)
 	if err != nil {
-		return cli.ExitUsage, cli.Usage(fmt.Errorf("flaky: history %s: %w", dbPath, err))
+		return cli.ExitUsage, cli.Usage(fmt.Errorf("flaky: %s: %w", db.Location(), err))
 	}
 	var flaky []history.Stat
 	for _, s := range stats {
@@ -107,7 +108,7 @@ func Main(ctx context.Context, args []string, stdout io.Writer, getenv func(stri
 		return cli.ExitOK, enc.Encode(rows)
 	}
 	if len(flaky) == 0 {
-		fmt.Fprintf(stdout, "No group flaked in %s (groups with at least %d runs).\n", dbPath, *minRuns)
+		fmt.Fprintf(stdout, "No group flaked in %s (groups with at least %d runs).\n", db.Location(), *minRuns)
 		return cli.ExitOK, nil
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
@@ -134,19 +135,28 @@ func Main(ctx context.Context, args []string, stdout io.Writer, getenv func(stri
 // HistoryMain is `gorerun history import FILES...` and `gorerun history
 // prune --keep 90d`.
 func HistoryMain(ctx context.Context, args []string, stdout io.Writer) (int, error) {
-	if len(args) == 0 || (args[0] != "import" && args[0] != "prune") {
-		return cli.ExitUsage, cli.Usage(errors.New("history: gorerun history import FILES... | gorerun history prune --keep 90d"))
+	uses := map[string]string{"import": "import report.xml|events.jsonl...", "prune": "prune --keep 90d",
+		"push": "push --to postgres://... [--history FILE]", "export": "export --format csv|jsonl [-o FILE]"}
+	if len(args) == 0 || uses[args[0]] == "" {
+		return cli.ExitUsage, cli.Usage(errors.New("history: gorerun history import FILES... | prune --keep 90d | push --to URL | export --format csv|jsonl"))
 	}
 	fs := pflag.NewFlagSet("gorerun history "+args[0], pflag.ContinueOnError)
 	path, cacheDir, dir := historyFlags(fs)
 	keep := flagvalue.Age(90 * 24 * time.Hour)
 	all := false
-	if args[0] == "prune" {
+	var to, format, out *string
+	switch args[0] {
+	case "prune":
 		fs.Var(&keep, "keep", "keep the runs of the last `D` (30d, 12h)")
 		fs.BoolVar(&all, "all", false, "delete every run (with --keep 0)")
+	case "push":
+		to = fs.String("to", "", "the shared history to send the runs to: a postgres:// `URL` (or a database file)")
+	case "export":
+		format = fs.String("format", "csv", "`csv` or jsonl")
+		out = fs.StringP("output", "o", "", "write to `FILE` (default: stdout)")
 	}
 	usage := func() {
-		fmt.Fprintf(stdout, "Usage: gorerun history %s\n", map[string]string{"import": "import report.xml|events.jsonl...", "prune": "prune --keep 90d"}[args[0]])
+		fmt.Fprintf(stdout, "Usage: gorerun history %s\n", uses[args[0]])
 		fmt.Fprint(stdout, fs.FlagUsages())
 	}
 	if err := cli.ParseFlags(fs, args[1:], usage); err != nil {
@@ -155,6 +165,12 @@ func HistoryMain(ctx context.Context, args []string, stdout io.Writer) (int, err
 	dbPath, err := historyDB(ctx, *path, *cacheDir, *dir)
 	if err != nil {
 		return cli.ExitUsage, cli.Usage(fmt.Errorf("history: %w", err))
+	}
+	switch args[0] {
+	case "push":
+		return push(dbPath, *to, stdout)
+	case "export":
+		return export(dbPath, *format, *out, stdout)
 	}
 	if args[0] == "import" && fs.NArg() == 0 {
 		return cli.ExitUsage, cli.Usage(errors.New("history import: name the JUnit reports or --jsonfile streams to import"))
@@ -182,7 +198,7 @@ func HistoryMain(ctx context.Context, args []string, stdout io.Writer) (int, err
 		if err != nil {
 			return cli.ExitFailed, err
 		}
-		fmt.Fprintf(stdout, "gorerun: pruned %d runs older than %s from %s\n", n, time.Duration(keep), dbPath)
+		fmt.Fprintf(stdout, "gorerun: pruned %d runs older than %s from %s\n", n, time.Duration(keep), db.Location())
 		return cli.ExitOK, nil
 	}
 	imported, skipped := 0, 0
@@ -192,13 +208,74 @@ func HistoryMain(ctx context.Context, args []string, stdout io.Writer) (int, err
 		case errors.Is(err, history.ErrAlreadyImported):
 			skipped++
 		case err != nil:
-			fmt.Fprintf(stdout, "gorerun: imported %d files into %s (%d already there) before %s failed\n", imported, dbPath, skipped, src.name)
+			fmt.Fprintf(stdout, "gorerun: imported %d files into %s (%d already there) before %s failed\n", imported, db.Location(), skipped, src.name)
 			return cli.ExitFailed, err
 		default:
 			imported++
 		}
 	}
-	fmt.Fprintf(stdout, "gorerun: imported %d files into %s (%d already there)\n", imported, dbPath, skipped)
+	fmt.Fprintf(stdout, "gorerun: imported %d files into %s (%d already there)\n", imported, db.Location(), skipped)
+	return cli.ExitOK, nil
+}
+
+// push is `gorerun history push --to URL`: the runs of the local history
+// (made without a network) sent to the shared one, each once.
+func push(from, to string, stdout io.Writer) (int, error) {
+	if to == "" {
+		return cli.ExitUsage, cli.Usage(errors.New("history push: --to names the shared history (postgres://user@host/db)"))
+	}
+	if !history.Exists(from) {
+		return cli.ExitUsage, cli.Usage(fmt.Errorf("history push: no history at %s to push", history.Redact(from)))
+	}
+	src, err := history.Open(from)
+	if err != nil {
+		return cli.ExitUsage, cli.Usage(fmt.Errorf("history push: %w", err))
+	}
+	defer src.Close()
+	dst, err := history.Open(to)
+	if err != nil {
+		return cli.ExitFailed, fmt.Errorf("history push: %w", err)
+	}
+	defer dst.Close()
+	pushed, known, err := src.Push(dst)
+	if err != nil {
+		return cli.ExitFailed, fmt.Errorf("history push: %d runs sent to %s before: %w", pushed, dst.Location(), err)
+	}
+	fmt.Fprintf(stdout, "gorerun: pushed %d runs from %s to %s (%d already there)\n", pushed, src.Location(), dst.Location(), known)
+	return cli.ExitOK, nil
+}
+
+// export is `gorerun history export --format csv|jsonl`: every row of the
+// history, for other tools.
+func export(from, format, out string, stdout io.Writer) (int, error) {
+	if format != "csv" && format != "jsonl" {
+		return cli.ExitUsage, cli.Usage(fmt.Errorf("history export: --format %q: must be csv or jsonl", format))
+	}
+	if !history.Exists(from) {
+		return cli.ExitUsage, cli.Usage(fmt.Errorf("history export: no history at %s yet", history.Redact(from)))
+	}
+	db, err := history.Open(from)
+	if err != nil {
+		return cli.ExitUsage, cli.Usage(fmt.Errorf("history export: %w", err))
+	}
+	defer db.Close()
+	if out == "" {
+		if err := db.Export(stdout, format); err != nil {
+			return cli.ExitFailed, fmt.Errorf("history export: %w", err)
+		}
+		return cli.ExitOK, nil
+	}
+	f, err := atomicfile.Create(out)
+	if err != nil {
+		return cli.ExitUsage, cli.Usage(fmt.Errorf("history export: %w", err))
+	}
+	if err := db.Export(f, format); err != nil {
+		f.Abort()
+		return cli.ExitFailed, fmt.Errorf("history export: %w", err)
+	}
+	if err := f.Commit(); err != nil {
+		return cli.ExitFailed, fmt.Errorf("history export: %w", err)
+	}
 	return cli.ExitOK, nil
 }
 

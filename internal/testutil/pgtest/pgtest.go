@@ -57,8 +57,15 @@ func version(binDir string) int {
 	return n
 }
 
-// Start initialises a cluster in a new temporary directory and starts it.
-func Start() (*Server, error) {
+// Start initialises a cluster in a new temporary directory and starts it,
+// without fsync and synchronous commits: tests need no durability.
+func Start() (*Server, error) { return start(false) }
+
+// StartDurable is Start with PostgreSQL's durable defaults (fsync and
+// synchronous commits), for load figures a real server would give.
+func StartDurable() (*Server, error) { return start(true) }
+
+func start(durable bool) (*Server, error) {
 	bin, err := binDir()
 	if err != nil {
 		return nil, err
@@ -86,7 +93,10 @@ func Start() (*Server, error) {
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	opts := fmt.Sprintf("-c listen_addresses=127.0.0.1 -p %d -k %s -c fsync=off -c synchronous_commit=off -c max_connections=300", s.port, dir)
+	opts := fmt.Sprintf("-c listen_addresses=127.0.0.1 -p %d -k %s -c max_connections=300", s.port, dir)
+	if !durable {
+		opts += " -c fsync=off -c synchronous_commit=off"
+	}
 	if err := s.run("pg_ctl", "-D", s.data(), "-o", opts, "-l", filepath.Join(dir, "log"), "-w", "-t", "60", "start"); err != nil {
 		log, _ := os.ReadFile(filepath.Join(dir, "log"))
 		os.RemoveAll(dir)

@@ -157,7 +157,7 @@ func newFlagSet(o *Options) *pflag.FlagSet {
 	fs.Var(&o.junitMaxOutput, "junit-max-output", "cap each testcase's output in the JUnit report at `SIZE`, keeping the end (0: no cap)")
 	fs.StringVar(&o.updateXML, "update-xml", "", "merge this run's results into the existing JUnit report `FILE`")
 	fs.StringVar(&o.html, "html", "", "write an HTML report (attempts, output, timeline) to `FILE`")
-	fs.StringVar(&o.history, "history", "", "record every group's attempts in the SQLite database `FILE` (default: .gorerun/history.db)")
+	fs.StringVar(&o.history, "history", "", "record every group's attempts in the SQLite database FILE, or the PostgreSQL database at a postgres:// `URL` (default: .gorerun/history.db)")
 	fs.BoolVar(&o.noHistory, "no-history", false, "record nothing in the history database")
 	fs.IntVar(&o.Hunt, "hunt", 0, "hunt flakes: run the selected groups `N` times each, each time in a fresh go test process")
 	fs.StringVar(&o.HuntChanged, "hunt-changed", "", "with --hunt: only the top-level tests in _test.go files changed since git `REV`")
@@ -429,7 +429,7 @@ Usage:
 
 Commands:
   flaky        list the flakiest groups of the history
-  history      import reports into the history (import), or delete old runs (prune)
+  history      import reports into the history, delete old runs, push local runs to a shared one, export it (import, prune, push, export)
   html         write the HTML report of JUnit reports or --jsonfile streams
   merge        merge the JUnit reports of CI shards into one
   shard-plan   print how --shard K/N splits the packages or groups

@@ -422,17 +422,6 @@ func setVersion(t *testing.T, db *DB, v int) {
 	}
 }
 
-// tempDB opens a new database in a temporary directory, closed at the
-// test's end.
-func tempDB(t *testing.T) *DB {
-	t.Helper()
-	db, err := Open(filepath.Join(t.TempDir(), "h.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
 
 func TestEveryAttemptsSeedIsRecorded(t *testing.T) {
 	forEachStore(t, func(t *testing.T, loc string) {

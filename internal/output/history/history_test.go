@@ -422,7 +422,6 @@ func setVersion(t *testing.T, db *DB, v int) {
 	}
 }
 
-
 func TestEveryAttemptsSeedIsRecorded(t *testing.T) {
 	forEachStore(t, func(t *testing.T, loc string) {
 		db, err := Open(loc)

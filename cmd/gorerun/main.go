@@ -21,6 +21,7 @@ import (
 
 	"github.com/gorerun/gorerun/internal/cli"
 	"github.com/gorerun/gorerun/internal/cli/options"
+	"github.com/gorerun/gorerun/internal/env/textpages"
 	"github.com/gorerun/gorerun/internal/output/history"
 	"github.com/gorerun/gorerun/internal/runner/proc"
 	"github.com/gorerun/gorerun/internal/session"
@@ -40,6 +41,7 @@ var version = ""
 const softMemoryLimit = 380 << 20
 
 func main() {
+	textpages.Release()
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(softMemoryLimit)
 	}

@@ -29,6 +29,11 @@ const oldGoParent = `{"Action":"run","Package":"m/p","Test":"TestParent"}
 {"Action":"run","Package":"m/p","Test":"TestSub/bad"}
 {"Action":"fail","Package":"m/p","Test":"TestSub/bad"}
 {"Action":"fail","Package":"m/p","Test":"TestSub"}
+{"Action":"run","Package":"m/p","Test":"TestSkipped"}
+{"Action":"run","Package":"m/p","Test":"TestSkipped/child"}
+{"Action":"output","Package":"m/p","Test":"TestSkipped/child","Output":"    p_test.go:40: chatter\n"}
+{"Action":"pass","Package":"m/p","Test":"TestSkipped/child"}
+{"Action":"skip","Package":"m/p","Test":"TestSkipped"}
 {"Action":"fail","Package":"m/p"}
 `
 

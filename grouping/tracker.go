@@ -249,7 +249,9 @@ func (tr *Tracker) addTestEvent(p *Package, t *Test, ev *testjson.Event) {
 		t.Status = Skip
 		t.Elapsed = tr.elapsed(ev)
 		t.ended = max(t.ended, ev.Time.UnixNano())
-		if !t.IsTop() && incrementalSkip.MatchString(t.SkipReason()) {
+		if t.IsTop() {
+			tr.groupEnded(p, t)
+		} else if incrementalSkip.MatchString(t.SkipReason()) {
 			top, _, _ := strings.Cut(t.Name, "/")
 			p.groups[top].Incremental = true
 		}

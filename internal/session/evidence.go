@@ -3,6 +3,7 @@ package session
 import (
 	"cmp"
 	"path/filepath"
+	"sync"
 
 	"github.com/gorerun/gorerun/grouping"
 	"github.com/gorerun/gorerun/internal/runner/reproduce"
@@ -18,9 +19,18 @@ func reproducer(f *facts, cfg Config, modulePath string) func(*grouping.PackageH
 	if cfg.RawCommand || cfg.Input != "" {
 		return nil
 	}
-	dir, err := filepath.Abs(cmp.Or(cfg.Dir, "."))
-	inRoot := err == nil && cfg.Dir == "" && dir == f.moduleRoot()
-	return reproduce.Commands{Flags: cfg.GoFlags, ModulePath: modulePath, InRoot: inRoot}.For
+	// Built when a group first failed: a passing run asks go for nothing.
+	commands := sync.OnceValue(func() reproduce.Commands {
+		dir, err := filepath.Abs(cmp.Or(cfg.Dir, "."))
+		inRoot := err == nil && cfg.Dir == "" && dir == f.moduleRoot()
+		return reproduce.Commands{Flags: cfg.GoFlags, ModulePath: modulePath, InRoot: inRoot}
+	})
+	return func(ph *grouping.PackageHistory, h *grouping.History) string {
+		if !h.Status().Failed() && !h.Flaky() {
+			return "" // never failed: no command, and no question to go
+		}
+		return commands().For(ph, h)
+	}
 }
 
 // attachmentsBase is the directory JUnit attachment paths are written

@@ -13,8 +13,8 @@ import (
 // again as its failed attempt ran: nil for a recorded stream (--input:
 // the flags of the run that wrote it are unknown) and with --raw-command
 // (its flags are a command, not go test's). Packages are written
-// ./relative when gorerun runs in the module's root, as a user there
-// types them.
+// ./relative when go test runs in the module's root (gorerun's -C becomes
+// go test's), as a user there types them.
 func reproducer(f *facts, cfg Config, modulePath string) func(*grouping.PackageHistory, *grouping.History) string {
 	if cfg.RawCommand || cfg.Input != "" {
 		return nil
@@ -22,8 +22,8 @@ func reproducer(f *facts, cfg Config, modulePath string) func(*grouping.PackageH
 	// Built when a group first failed: a passing run asks go for nothing.
 	commands := sync.OnceValue(func() reproduce.Commands {
 		dir, err := filepath.Abs(cmp.Or(cfg.Dir, "."))
-		inRoot := err == nil && cfg.Dir == "" && dir == f.moduleRoot()
-		return reproduce.Commands{Flags: cfg.GoFlags, ModulePath: modulePath, InRoot: inRoot}
+		inRoot := err == nil && dir == f.moduleRoot()
+		return reproduce.Commands{Flags: cfg.GoFlags, ModulePath: modulePath, InRoot: inRoot, Chdir: cfg.Dir}
 	})
 	return func(ph *grouping.PackageHistory, h *grouping.History) string {
 		if !h.Status().Failed() && !h.Flaky() {

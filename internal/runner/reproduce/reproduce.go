@@ -20,11 +20,14 @@ type Commands struct {
 	// Flags are the user's go test flags, as given to go test (with
 	// anything after -args for the test binary).
 	Flags []string
-	// ModulePath is the main module; InRoot is set when gorerun runs in
+	// ModulePath is the main module; InRoot is set when go test runs in
 	// its root directory: packages are then written ./relative, as a user
 	// types them, and by import path otherwise.
 	ModulePath string
 	InRoot     bool
+	// Chdir is gorerun's -C, given to go test as its -C (a user runs the
+	// command where they ran gorerun).
+	Chdir string
 }
 
 // dropped are go test flags a reproduction leaves out: the ones gorerun
@@ -53,7 +56,11 @@ func (c Commands) For(ph *grouping.PackageHistory, h *grouping.History) string {
 
 // command writes the command line.
 func (c Commands) command(pkg, group string, attempt int, seed string) string {
-	words := []string{"GORERUN_ATTEMPT=" + strconv.Itoa(attempt), "go", "test", "-count=1", "-run", "^" + regexp.QuoteMeta(group) + "$"}
+	words := []string{"GORERUN_ATTEMPT=" + strconv.Itoa(attempt), "go", "test"}
+	if c.Chdir != "" {
+		words = append(words, "-C", c.Chdir) // go's -C must come first
+	}
+	words = append(words, "-count=1", "-run", "^"+regexp.QuoteMeta(group)+"$")
 	if seed != "" {
 		words = append(words, "-shuffle="+seed)
 	}

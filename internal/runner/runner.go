@@ -596,6 +596,45 @@ func rerunFlags(cfg Config, r grouping.Rerun) []string {
 	return args
 }
 
+// sequence is the processes of one package (and worker) in a round: they
+// run one after another, so that a tracker follows one process of a
+// package at a time.
+type sequence struct {
+	pkg    string
+	worker int
+	rd     *round
+	runs   []grouping.Rerun
+}
+
+// sequences groups a round's processes by package and worker, in the
+// order of the plan, tells each tracker which groups its processes were
+// asked to run, and returns how many sequences may run at once.
+func (rd *round) sequences(cfg Config, reruns []grouping.Rerun, notSelected string) ([]*sequence, int) {
+	var seqs []*sequence
+	index := map[[2]any]*sequence{}
+	limit := cfg.Parallel
+	for _, r := range reruns {
+		key := [2]any{r.Package, r.Worker}
+		s := index[key]
+		if s == nil {
+			s = &sequence{pkg: r.Package, worker: r.Worker, rd: rd}
+			if r.Worker > 0 {
+				s.rd = rd.workerRound(r.Package, r.Worker)
+				limit = max(limit, cfg.Workers)
+			}
+			index[key] = s
+			seqs = append(seqs, s)
+		}
+		s.runs = append(s.runs, r)
+		rd.mu.Lock()
+		for _, g := range r.Run {
+			s.rd.tracker.Expect(r.Package, []string{g}, notSelected+g)
+		}
+		rd.mu.Unlock()
+	}
+	return seqs, limit
+}
+
 // goTestArgs builds go test's arguments: -json, the user's flags, gorerun's
 // own (extra), the packages, then what the user gave the test binary after
 // -args.
@@ -660,34 +699,7 @@ func runProcesses(ctx context.Context, cfg Config, plan grouping.PlanResult, ran
 		}
 	}
 	rd.join = newJoiner(plan.Reruns, rank)
-	type sequence struct {
-		pkg    string
-		worker int
-		rd     *round
-		runs   []grouping.Rerun
-	}
-	var seqs []*sequence
-	index := map[[2]any]*sequence{}
-	limit := cfg.Parallel
-	for _, r := range plan.Reruns {
-		key := [2]any{r.Package, r.Worker}
-		s := index[key]
-		if s == nil {
-			s = &sequence{pkg: r.Package, worker: r.Worker, rd: rd}
-			if r.Worker > 0 {
-				s.rd = rd.workerRound(r.Package, r.Worker)
-				limit = max(limit, cfg.Workers)
-			}
-			index[key] = s
-			seqs = append(seqs, s)
-		}
-		s.runs = append(s.runs, r)
-		rd.mu.Lock()
-		for _, g := range r.Run {
-			s.rd.tracker.Expect(r.Package, []string{g}, notSelected+g)
-		}
-		rd.mu.Unlock()
-	}
+	seqs, limit := rd.sequences(cfg, plan.Reruns, notSelected)
 	sem := make(chan struct{}, limit)
 	errs := make([]error, len(seqs))
 	for i, s := range seqs {

@@ -9,13 +9,17 @@ import (
 	"github.com/gorerun/gorerun/internal/runner/reproduce"
 )
 
+// reproduceFunc gives the command that runs a failed group again ("" for
+// a group that never failed).
+type reproduceFunc = func(*grouping.PackageHistory, *grouping.History) string
+
 // reproducer gives, for the outputs, the command that runs a failed group
 // again as its failed attempt ran: nil for a recorded stream (--input:
 // the flags of the run that wrote it are unknown) and with --raw-command
 // (its flags are a command, not go test's). Packages are written
 // ./relative when go test runs in the module's root (gorerun's -C becomes
 // go test's), as a user there types them.
-func reproducer(f *facts, cfg Config, modulePath string) func(*grouping.PackageHistory, *grouping.History) string {
+func reproducer(f *facts, cfg Config, modulePath string) reproduceFunc {
 	if cfg.RawCommand || cfg.Input != "" {
 		return nil
 	}

@@ -58,15 +58,9 @@ func open(f *facts, cfg Config, start time.Time) (*outputs, error) {
 		modulePath = gomod.ModulePath(cmp.Or(cfg.Dir, "."))
 	}
 	repro := reproducer(f, cfg, modulePath)
-	termOpts := terminalOptions(cfg, modulePath)
-	termOpts.Reproduce = repro
-	term := terminal.NewTerminal(cfg.Stdout, termOpts)
+	term := terminal.NewTerminal(cfg.Stdout, terminalOptions(cfg, modulePath, repro))
 	// --junitfile and --update-xml share one set of report options.
-	junitOpts := sync.OnceValue(func() junitout.Options {
-		opts := junitOptions(f, cfg, start, modulePath)
-		opts.Reproduce = repro
-		return opts
-	})
+	junitOpts := sync.OnceValue(func() junitout.Options { return junitOptions(f, cfg, start, modulePath, repro) })
 	var cache *lastfailed.Cache // the last-failed cache: a run of go test records what did not pass
 	if cfg.Input == "" && !cfg.RawCommand {
 		cache = cacheFor(f, cfg)
@@ -107,11 +101,7 @@ func open(f *facts, cfg Config, start time.Time) (*outputs, error) {
 		}},
 		{cfg.JSONTimingFile != "", func() (output.Output, error) { return jsonfile.CreateTiming(cfg.JSONTimingFile) }},
 		{cfg.RerunReport != "", func() (output.Output, error) { return rerunreport.New(cfg.RerunReport) }},
-		{cfg.HTMLFile != "", func() (output.Output, error) {
-			dir, _ := filepath.Abs(filepath.Dir(cfg.HTMLFile))
-			return htmlreport.NewOutput(cfg.HTMLFile, htmlreport.Meta{Command: cfg.Command,
-				GoVersion: f.goVersion(), Commit: f.commit(), History: f.historyLookup(), Reproduce: repro, Dir: dir})
-		}},
+		{cfg.HTMLFile != "", func() (output.Output, error) { return htmlOutput(f, cfg, repro) }},
 		{historyPath != "", func() (output.Output, error) {
 			return &history.Output{Path: historyPath, HintRate: 0.05, HintRuns: 5, Stdout: cfg.Stdout,
 				Run: history.Run{Started: start, Module: modulePath, Commit: f.commit(), Branch: f.branch()}}, nil
@@ -137,10 +127,19 @@ func open(f *facts, cfg Config, start time.Time) (*outputs, error) {
 	return o, nil
 }
 
+// htmlOutput opens the --html page, its artifact links relative to it.
+func htmlOutput(f *facts, cfg Config, repro reproduceFunc) (output.Output, error) {
+	dir, _ := filepath.Abs(filepath.Dir(cfg.HTMLFile))
+	return htmlreport.NewOutput(cfg.HTMLFile, htmlreport.Meta{Command: cfg.Command,
+		GoVersion: f.goVersion(), Commit: f.commit(), History: f.historyLookup(), Reproduce: repro, Dir: dir})
+}
+
 // terminalOptions completes the terminal's options from the values the
-// run was given once: the rerun policy, the output cap, --rerun-only-last.
-func terminalOptions(cfg Config, modulePath string) terminal.Options {
+// run was given once: the rerun policy, the output cap, --rerun-only-last,
+// and the reproduction commands.
+func terminalOptions(cfg Config, modulePath string, repro reproduceFunc) terminal.Options {
 	opts := cfg.Terminal
+	opts.Reproduce = repro
 	opts.ModulePath = modulePath
 	opts.Plan = cfg.Plan
 	opts.RerunDelay = cfg.Delay
@@ -150,9 +149,11 @@ func terminalOptions(cfg Config, modulePath string) terminal.Options {
 }
 
 // junitOptions completes the report options: the output cap,
-// --rerun-only-last, and the versions, host and time of the run.
-func junitOptions(f *facts, cfg Config, start time.Time, modulePath string) junitout.Options {
+// --rerun-only-last, the versions, host and time of the run, and the
+// reproduction commands.
+func junitOptions(f *facts, cfg Config, start time.Time, modulePath string, repro reproduceFunc) junitout.Options {
 	opts := cfg.JUnit
+	opts.Reproduce = repro
 	opts.ModulePath = cmp.Or(opts.ModulePath, modulePath)
 	opts.MaxOutput = cfg.Tracker.MaxOutput
 	opts.OnlyLast = cfg.OnlyLast

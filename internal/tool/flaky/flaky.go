@@ -111,6 +111,11 @@ func Main(ctx context.Context, args []string, stdout io.Writer, getenv func(stri
 		fmt.Fprintf(stdout, "No group flaked in %s (groups with at least %d runs).\n", db.Location(), *minRuns)
 		return cli.ExitOK, nil
 	}
+	return cli.ExitOK, printTable(stdout, flaky, release)
+}
+
+// printTable writes the flaky groups as a table, flakiest first.
+func printTable(stdout io.Writer, flaky []history.Stat, release func(history.Stat) bool) error {
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "RATE\tFLAKES\tRUNS\tFAILED\tGROUP\tPACKAGE\tLAST FLAKE\tFIRST FLAKE\tATTEMPTS TO PASS\tTIME LOST\t")
 	for _, s := range flaky {
@@ -129,7 +134,7 @@ func Main(ctx context.Context, args []string, stdout io.Writer, getenv func(stri
 		fmt.Fprintf(tw, "%.0f%%\t%d\t%d\t%d\t%s\t%s\t%s\t%s\t%.2f\t%s\t\n", s.Rate*100, s.Flakes, s.Runs, s.Hard, name, s.Package,
 			last, first, s.MeanAttempts, s.TimeLost.Round(time.Millisecond))
 	}
-	return cli.ExitOK, tw.Flush()
+	return tw.Flush()
 }
 
 // HistoryMain is `gorerun history import FILES...` and `gorerun history
@@ -201,9 +206,14 @@ func HistoryMain(ctx context.Context, args []string, stdout io.Writer) (int, err
 		fmt.Fprintf(stdout, "gorerun: pruned %d runs older than %s from %s\n", n, time.Duration(keep), db.Location())
 		return cli.ExitOK, nil
 	}
+	return importAll(db, sources, stdout)
+}
+
+// importAll records the sources, each file once however often imported.
+func importAll(db *history.DB, sources []importSource, stdout io.Writer) (int, error) {
 	imported, skipped := 0, 0
 	for _, src := range sources {
-		err = db.Record(src.run, src.report)
+		err := db.Record(src.run, src.report)
 		switch {
 		case errors.Is(err, history.ErrAlreadyImported):
 			skipped++

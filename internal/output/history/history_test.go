@@ -25,11 +25,7 @@ func report(t testing.TB, attempts ...string) *grouping.Report {
 
 func TestStats(t *testing.T) {
 	forEachStore(t, func(t *testing.T, loc string) {
-		db, err := Open(loc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
+		db := openStore(t, loc)
 		start := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 		// m/p TestF: flaky in runs 1 and 3, fails for good in run 4, passes at once in runs 2, 5, 6.
 		runs := [][]string{
@@ -86,11 +82,7 @@ func TestStats(t *testing.T) {
 
 func TestImportTwiceIsANoOp(t *testing.T) {
 	forEachStore(t, func(t *testing.T, loc string) {
-		db, err := Open(loc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
+		db := openStore(t, loc)
 		r := report(t, "ok.jsonl")
 		if err := db.Record(Run{Started: time.Now(), Source: "sha"}, r); err != nil {
 			t.Fatal(err)
@@ -182,11 +174,7 @@ func TestNewerSchemaIsRefused(t *testing.T) {
 
 func TestDurationsAreTheMedianOfTheLatestFirstAttempts(t *testing.T) {
 	forEachStore(t, func(t *testing.T, loc string) {
-		db, err := Open(loc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
+		db := openStore(t, loc)
 		start := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 		for i, ms := range []int{900, 100, 300, 200, 500, 400} { // oldest first
 			src := fmt.Sprintf(`{"Action":"run","Package":"m/p","Test":"TestA"}
@@ -424,11 +412,7 @@ func setVersion(t *testing.T, db *DB, v int) {
 
 func TestEveryAttemptsSeedIsRecorded(t *testing.T) {
 	forEachStore(t, func(t *testing.T, loc string) {
-		db, err := Open(loc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
+		db := openStore(t, loc)
 		attempt := func(seed, result string) string {
 			return `{"Action":"output","Package":"m/s","Output":"-test.shuffle ` + seed + `\n"}
 {"Action":"run","Package":"m/s","Test":"TestB"}

@@ -62,6 +62,11 @@ func TestE2EHistoryOnSharedPostgres(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+	// gorerun flaky reads GORERUN_HISTORY as the runs did.
+	env := execIn(t, fixture("e2e"), t.TempDir(), []string{"GORERUN_HISTORY=" + url}, "", "flaky", "--json", "--min-runs", "1")
+	if env.code != 0 || !strings.Contains(env.stdout, `"Runs": 12`) {
+		t.Errorf("flaky with GORERUN_HISTORY: exit %d\n%s%s", env.code, env.stdout, env.stderr)
+	}
 	if got := flakyStats(t, url)["TestOther"]; got != [2]int{12, 12} {
 		t.Errorf("TestOther: %d runs, %d flakes; want 12 and 12", got[0], got[1])
 	}

@@ -153,7 +153,7 @@ func runErr(ctx context.Context, guard *proc.Guard, args []string, stdin io.Read
 		case "flaky":
 			return flaky.Main(ctx, args[1:], stdout, getenv)
 		case "history":
-			return flaky.HistoryMain(ctx, args[1:], stdout)
+			return flaky.HistoryMain(ctx, args[1:], stdout, getenv)
 		case "tool":
 			return runTool(ctx, args[1:], stdin, stdout, stderr, getenv)
 		}

@@ -30,12 +30,15 @@ import (
 
 // historyFlags are the flags that find the history database.
 func historyFlags(fs *pflag.FlagSet) (path, cacheDir, dir *string) {
-	return fs.String("history", "", "the history: a database `FILE` or a postgres:// URL (default: .gorerun/history.db in the module root)"),
+	return fs.String("history", "", "the history: a database `FILE` or a postgres:// URL (default: $GORERUN_HISTORY, else .gorerun/history.db in the module root)"),
 		fs.String("cache-dir", "", "the cache directory the database is in (default: .gorerun in the module root)"),
 		fs.StringP("chdir", "C", "", "find the module in `DIR`")
 }
 
-func historyDB(ctx context.Context, path, cacheDir, dir string) (string, error) {
+func historyDB(ctx context.Context, path, cacheDir, dir string, getenv func(string) string) (string, error) {
+	if path == "" {
+		path = getenv("GORERUN_HISTORY") // as the main command reads it: a CI job sets it once
+	}
 	db := session.HistoryPath(path, cacheDir, func() string { return runner.ModuleRoot(ctx, runner.Config{Dir: dir}) })
 	if db == "" {
 		return "", errors.New("not in a Go module: give --history FILE")
@@ -59,7 +62,7 @@ func Main(ctx context.Context, args []string, stdout io.Writer, getenv func(stri
 	if err := cli.ParseFlags(fs, args, usage); err != nil {
 		return cli.ExitUsage, err
 	}
-	dbPath, err := historyDB(ctx, *path, *cacheDir, *dir)
+	dbPath, err := historyDB(ctx, *path, *cacheDir, *dir, getenv)
 	if err != nil {
 		return cli.ExitUsage, cli.Usage(fmt.Errorf("flaky: %w", err))
 	}
@@ -139,7 +142,7 @@ func printTable(stdout io.Writer, flaky []history.Stat, release func(history.Sta
 
 // HistoryMain is `gorerun history import FILES...` and `gorerun history
 // prune --keep 90d`.
-func HistoryMain(ctx context.Context, args []string, stdout io.Writer) (int, error) {
+func HistoryMain(ctx context.Context, args []string, stdout io.Writer, getenv func(string) string) (int, error) {
 	uses := map[string]string{"import": "import report.xml|events.jsonl...", "prune": "prune --keep 90d",
 		"push": "push --to postgres://... [--history FILE]", "export": "export --format csv|jsonl [-o FILE]"}
 	if len(args) == 0 || uses[args[0]] == "" {
@@ -167,7 +170,7 @@ func HistoryMain(ctx context.Context, args []string, stdout io.Writer) (int, err
 	if err := cli.ParseFlags(fs, args[1:], usage); err != nil {
 		return cli.ExitUsage, err
 	}
-	dbPath, err := historyDB(ctx, *path, *cacheDir, *dir)
+	dbPath, err := historyDB(ctx, *path, *cacheDir, *dir, getenv)
 	if err != nil {
 		return cli.ExitUsage, cli.Usage(fmt.Errorf("history: %w", err))
 	}

@@ -505,6 +505,15 @@ func (st *decodeState) unescape(b []byte, at int, ascii bool) ([]byte, int, bool
 		case 'f':
 			out = append(out, '\f')
 		case 'u':
+			// \u003c, \u0026, \u003e: encoding/json's HTML escapes, most of
+			// the \u escapes a stream holds.
+			if i+5 < len(b) && b[i+2] == '0' && b[i+3] == '0' {
+				if h, l := hexValue(b[i+4]), hexValue(b[i+5]); h|l < 16 && h < 8 {
+					out = append(out, h<<4|l)
+					i += 6
+					continue
+				}
+			}
 			r, n := parseU(b[i:])
 			if n == 0 {
 				return nil, 0, false
@@ -708,6 +717,19 @@ func parseU(b []byte) (rune, int) {
 		v = v<<4 | rune(c)
 	}
 	return v, 6
+}
+
+// hexValue is the value of a hex digit, or 16 for any other byte.
+func hexValue(c byte) byte {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0'
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10
+	case c >= 'A' && c <= 'F':
+		return c - 'A' + 10
+	}
+	return 16
 }
 
 // jsonNumber reports whether b is a number in JSON's grammar, which is

@@ -18,6 +18,7 @@ var fastPathLines = []string{
 	`{"Time":"2026-11-23T10:00:00.5-07:30","Action":"fail","Package":"p","Elapsed":1e-3}`,
 	`{"Action":"output","Package":"p","Output":"q\"b\\s\/\b\f\n\r\t\u0041\u00e9\u4e16\ud83d\ude00 end\n"}`,
 	`{"Action":"output","Package":"p","Output":"caf\u00e9 ünïcode ✓\n","OutputType":"error"}`,
+	`{"Action":"output","Package":"p","Output":"\u003cb\u003e \u0026amp; \u0000\u007f\u0080\u00ff\u00AB\n"}`,
 	`{"ImportPath":"p [p.test]","Action":"build-output","Output":"# p\n"}`,
 	`{"Action":"fail","Package":"p","FailedBuild":"p [p.test]"}`,
 	`{"Action":"attr","Package":"p","Test":"T","Key":"k","Value":"v"}`,
@@ -78,6 +79,8 @@ func TestFastPathRefuses(t *testing.T) {
 		`{"Action":"pass","Extra":true}`,    // unknown key
 		`{"Action":"pass","Elapsed":"1"}`,   // wrong type
 		`{"Output":"bad \x"}`,               // bad escape
+		`{"Output":"\u00zz"}`,               // bad \u escape
+		`{"Output":"\u00"}`,                 // cut-off \u escape
 		`{"Action":"pass"`,                  // cut off
 		`[1]`,                               // not an object
 		`{"Time":"yesterday","Action":"x"}`, // not a time

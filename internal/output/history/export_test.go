@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gorerun/gorerun/internal/testutil/pgtest"
 )
 
 // TestPushSendsEveryRunOnce: a local history pushed to each store arrives
@@ -151,5 +153,36 @@ func TestSilentServerCostsABoundedWait(t *testing.T) {
 		}
 	case <-time.After(2 * time.Minute): // far beyond the 1 s asked for: it hangs
 		t.Fatal("Open of a silent server did not give up")
+	}
+}
+
+// TestRefusedOrGoneServer: a database the server refuses (it does not
+// exist) and a server gone after the history was opened both end in an
+// error, not a hang, naming the history without its password.
+func TestRefusedOrGoneServer(t *testing.T) {
+	srv := pg.Get(t)
+	if _, err := Open(strings.Replace(srv.URL("no_such_db"), "gorerun@", "gorerun:s3cret@", 1)); err == nil ||
+		!strings.Contains(err.Error(), "gorerun:xxxxx@") || strings.Contains(err.Error(), "s3cret") {
+		t.Errorf("Open of a database that does not exist: %v", err)
+	}
+	own, err := pgtest.Start() // a server of its own, to stop mid-run
+	if err != nil {
+		t.Fatalf("starting PostgreSQL: %v", err)
+	}
+	defer own.Stop()
+	url, err := own.CreateDB("gone")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := openStore(t, url)
+	if err := db.Record(Run{Started: time.Now()}, report(t, "ok.jsonl")); err != nil {
+		t.Fatal(err)
+	}
+	own.Stop()
+	if err := db.Record(Run{Started: time.Now()}, report(t, "ok.jsonl")); err == nil {
+		t.Error("Record with the server gone: no error")
+	}
+	if _, err := db.Stats(time.Time{}, 1); err == nil {
+		t.Error("Stats with the server gone: no error")
 	}
 }

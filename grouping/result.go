@@ -4,8 +4,12 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 	"unsafe"
@@ -88,25 +92,40 @@ type Evidence struct {
 	// (testing.T.ArtifactDir), as its artifacts events named them: each
 	// attempt has its own.
 	Artifacts []string
+
+	files     sync.Once // lists the artifacts' files once for every report
+	fileNames []string
+}
+
+// Files lists the files in the artifact directories (or the paths
+// themselves when they are files, as a report read back names them), in
+// order, each directory's files sorted by name; a directory that is gone
+// lists nothing. The directories are read once: every report that shows
+// the files gets the same list.
+func (e *Evidence) Files() []string {
+	e.files.Do(func() {
+		for _, p := range e.Artifacts {
+			st, err := os.Stat(p)
+			if err != nil {
+				continue
+			}
+			if !st.IsDir() {
+				e.fileNames = append(e.fileNames, p)
+				continue
+			}
+			_ = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+				if err == nil && d.Type().IsRegular() {
+					e.fileNames = append(e.fileNames, path)
+				}
+				return nil
+			})
+		}
+	})
+	return e.fileNames
 }
 
 // Attr is one attribute a test set with testing.T.Attr.
 type Attr struct{ Key, Value string }
-
-// Attr returns the value the test last gave the attribute key, and
-// whether it set it.
-func (t *Test) Attr(key string) (string, bool) {
-	if t.Evidence == nil {
-		return "", false
-	}
-	attrs := t.Evidence.Attrs
-	for i := len(attrs) - 1; i >= 0; i-- {
-		if attrs[i].Key == key {
-			return attrs[i].Value, true
-		}
-	}
-	return "", false
-}
 
 // evidence returns the test's Evidence, creating it.
 func (t *Test) evidence() *Evidence {

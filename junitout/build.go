@@ -4,8 +4,6 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"strconv"
@@ -286,7 +284,7 @@ func (o Options) evidence(t *grouping.Test, out *Text) string {
 			b.WriteString(line)
 		}
 	}
-	for _, f := range ArtifactFiles(t.Evidence.Artifacts) {
+	for _, f := range t.Evidence.Files() {
 		if o.AttachmentsRelativeTo != "" {
 			if rel, err := filepath.Rel(o.AttachmentsRelativeTo, f); err == nil {
 				f = filepath.ToSlash(rel)
@@ -295,31 +293,6 @@ func (o Options) evidence(t *grouping.Test, out *Text) string {
 		fmt.Fprintf(&b, "[[ATTACHMENT|%s]]\n", f)
 	}
 	return sanitizeString(b.String())
-}
-
-// ArtifactFiles lists the files in a test's artifact directories (or the
-// paths themselves when they are files, as a report read back names
-// them), in order, each directory's files sorted by name. A directory
-// that is gone lists nothing.
-func ArtifactFiles(paths []string) []string {
-	var out []string
-	for _, p := range paths {
-		st, err := os.Stat(p)
-		if err != nil {
-			continue
-		}
-		if !st.IsDir() {
-			out = append(out, p)
-			continue
-		}
-		_ = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-			if err == nil && d.Type().IsRegular() {
-				out = append(out, path)
-			}
-			return nil
-		})
-	}
-	return out
 }
 
 // appendText adds s to an element's text, creating it.

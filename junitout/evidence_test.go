@@ -121,19 +121,6 @@ func TestShuffleSeedOfEachAttempt(t *testing.T) {
 	}
 }
 
-func TestArtifactFilesOfGoneDirectories(t *testing.T) {
-	dir := t.TempDir()
-	file := filepath.Join(dir, "f.txt")
-	if err := os.WriteFile(file, nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	got := ArtifactFiles([]string{filepath.Join(dir, "gone"), file, dir})
-	want := []string{file, file} // the file itself, then the directory's only file
-	if fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Errorf("got %q, want %q", got, want)
-	}
-}
-
 // TestParentsReasonInItsSubtests: a parent that failed while its subtests
 // passed (streams of go before 1.20 give its lines to them) has their
 // output as its failure, as gotestsum writes it.

@@ -168,12 +168,21 @@ func readSuites(r io.Reader) ([]Testsuite, error) {
 }
 
 func hasProperty(props []Property, name string) bool {
+	_, ok := propertyValue(props, name)
+	return ok
+}
+
+// Property returns the value of the suite's property name, and whether it
+// has one.
+func (s *Testsuite) Property(name string) (string, bool) { return propertyValue(s.Properties, name) }
+
+func propertyValue(props []Property, name string) (string, bool) {
 	for _, q := range props {
 		if q.Name == name {
-			return true
+			return q.Value, true
 		}
 	}
-	return false
+	return "", false
 }
 
 // checkStructure refuses documents whose elements nest deeper than

@@ -24,7 +24,7 @@ import (
 func NewBinaries(cfg Config) *testbin.Store {
 	cfg = withDefaults(cfg)
 	flags := buildFlags(cfg.Flags)
-	if target, ok := goFlag(cfg.Flags, "coverprofile"); ok && target != "" && !boolFlag(cfg.Flags, "cover") {
+	if target, ok := GoFlag(cfg.Flags, "coverprofile"); ok && target != "" && !boolFlag(cfg.Flags, "cover") {
 		flags = append(flags, "-cover") // what -coverprofile builds with
 	}
 	return testbin.New(testbin.Config{Dir: cfg.Dir, Env: cfg.Env, BuildFlags: flags, Keep: cfg.BinariesDir,

@@ -4,18 +4,17 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-)
 
-// GoFlag finds the value of a go test flag in args, as goFlag does.
-func GoFlag(args []string, name string) (string, bool) { return goFlag(args, name) }
+	"github.com/gorerun/gorerun/internal/runner/testbin"
+)
 
 // TakesValue reports whether go test flag name (without its dash) takes
 // a value, which may come as the next argument.
 func TakesValue(name string) bool { return valueFlags[name] }
 
-// goFlag finds the value of a go test flag (-name, --name, -test.name, with
+// GoFlag finds the value of a go test flag (-name, --name, -test.name, with
 // = or as the next argument) in args; the last one wins, as in go test.
-func goFlag(args []string, name string) (string, bool) {
+func GoFlag(args []string, name string) (string, bool) {
 	value, found := "", false
 	for i := 0; i < len(args); i++ {
 		a := args[i]
@@ -25,15 +24,14 @@ func goFlag(args []string, name string) (string, bool) {
 		if !strings.HasPrefix(a, "-") {
 			continue
 		}
-		a = strings.TrimLeft(a, "-")
-		a = strings.TrimPrefix(a, "test.")
-		if k, v, ok := strings.Cut(a, "="); ok {
+		k, v, ok := testbin.ParseFlag(a)
+		if ok {
 			if k == name {
 				value, found = v, true
 			}
 			continue
 		}
-		if a == name && i+1 < len(args) {
+		if k == name && i+1 < len(args) {
 			value, found = args[i+1], true
 			i++
 		}
@@ -51,8 +49,7 @@ func boolFlag(args []string, name string) bool {
 		if !strings.HasPrefix(a, "-") {
 			continue
 		}
-		a = strings.TrimPrefix(strings.TrimLeft(a, "-"), "test.")
-		k, v, hasValue := strings.Cut(a, "=")
+		k, v, hasValue := testbin.ParseFlag(a)
 		if k == name {
 			set = !hasValue || v == "true" || v == "1"
 		}
@@ -103,7 +100,7 @@ func SplitPackages(args []string) (flags, pkgs []string) {
 // regular expression.
 func CheckPatterns(flags []string) error {
 	for _, name := range []string{"run", "skip"} {
-		v, ok := goFlag(flags, name)
+		v, ok := GoFlag(flags, name)
 		if !ok {
 			continue
 		}

@@ -92,7 +92,7 @@ var ErrInterrupted = errors.New("interrupted")
 // the report of every attempt, also when it returns an error.
 func Run(ctx context.Context, cfg Config) (*grouping.Report, error) {
 	cfg = withDefaults(cfg)
-	if target, ok := goFlag(cfg.Flags, "coverprofile"); ok && target != "" {
+	if target, ok := GoFlag(cfg.Flags, "coverprofile"); ok && target != "" {
 		// Each process writes a profile of its own, merged into the
 		// user's file at the end (also when interrupted): workers,
 		// reruns and resumed crashes would each overwrite it.
@@ -577,7 +577,7 @@ func rerunArgs(cfg Config, r grouping.Rerun) []string {
 // after a crash, those to skip (-skip).
 func rerunFlags(cfg Config, r grouping.Rerun) []string {
 	var args []string
-	if _, ok := goFlag(cfg.Flags, "count"); !ok {
+	if _, ok := GoFlag(cfg.Flags, "count"); !ok {
 		args = append(args, "-count=1")
 	}
 	if len(r.Run) > 0 {
@@ -588,7 +588,7 @@ func rerunFlags(cfg Config, r grouping.Rerun) []string {
 	}
 	if len(r.Skip) > 0 {
 		skip := grouping.Pattern(r.Skip)
-		if user, ok := goFlag(cfg.Flags, "skip"); ok && user != "" && !strings.Contains(user, "/") {
+		if user, ok := GoFlag(cfg.Flags, "skip"); ok && user != "" && !strings.Contains(user, "/") {
 			skip = "(?:" + user + ")|" + skip
 		}
 		args = append(args, "-skip", skip)
@@ -639,17 +639,11 @@ func (rd *round) sequences(cfg Config, reruns []grouping.Rerun, notSelected stri
 // own (extra), the packages, then what the user gave the test binary after
 // -args.
 func goTestArgs(flags, extra []string, pkgs ...string) []string {
-	binary := []string(nil)
-	for i, a := range flags {
-		if a == "-args" || a == "--args" {
-			flags, binary = flags[:i], flags[i:]
-			break
-		}
-	}
-	args := append([]string{"test", "-json"}, flags...)
+	own, _ := testbin.SplitArgs(flags)
+	args := append([]string{"test", "-json"}, own...)
 	args = append(args, extra...)
 	args = append(args, pkgs...)
-	return append(args, binary...)
+	return append(args, flags[len(own):]...) // -args and what follows, as written
 }
 
 func runRound(ctx context.Context, cfg Config, plan grouping.PlanResult) (*grouping.Attempt, error) {
@@ -1124,7 +1118,7 @@ func listNeverStarted(ctx context.Context, cfg Config, report *grouping.Report, 
 // (with the user's -run) and that are not among seen.
 func neverStarted(ctx context.Context, cfg Config, pkg string, seen []string) ([]string, error) {
 	pattern := "."
-	if run, ok := goFlag(cfg.Flags, "run"); ok && run != "" && !strings.Contains(run, "/") {
+	if run, ok := GoFlag(cfg.Flags, "run"); ok && run != "" && !strings.Contains(run, "/") {
 		pattern = run
 	}
 	out, err := goQuery(ctx, cfg, append(withTags(cfg, "test", "-list", pattern), pkg)...)
@@ -1177,7 +1171,7 @@ func goOutput(ctx context.Context, cfg Config, args ...string) (string, error) {
 // withTags returns the go command's arguments with the user's -tags added,
 // so that queries see the packages and tests go test sees.
 func withTags(cfg Config, args ...string) []string {
-	if tags, ok := goFlag(cfg.Flags, "tags"); ok {
+	if tags, ok := GoFlag(cfg.Flags, "tags"); ok {
 		args = append(args, "-tags", tags)
 	}
 	return args

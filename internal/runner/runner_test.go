@@ -21,9 +21,9 @@ func TestGoFlag(t *testing.T) {
 		found bool
 	}
 	run := func(t *testing.T, tc testCase) {
-		v, ok := goFlag(tc.args, tc.name)
+		v, ok := GoFlag(tc.args, tc.name)
 		if v != tc.value || ok != tc.found {
-			t.Errorf("goFlag(%q, %q) = %q, %v; want %q, %v", tc.args, tc.name, v, ok, tc.value, tc.found)
+			t.Errorf("GoFlag(%q, %q) = %q, %v; want %q, %v", tc.args, tc.name, v, ok, tc.value, tc.found)
 		}
 	}
 	testCases := []testCase{

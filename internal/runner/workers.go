@@ -101,7 +101,7 @@ func ListGroups(ctx context.Context, cfg Config) ([]PackageGroups, error) {
 func selectNames(flags, names []string) []string {
 	// A -skip of several elements skips subtests only.
 	match := func(flag string, topLevelOnly bool) *regexp.Regexp {
-		v, ok := goFlag(flags, flag)
+		v, ok := GoFlag(flags, flag)
 		if !ok || v == "" {
 			return nil
 		}
@@ -361,7 +361,7 @@ func workerFlags(cfg Config, r grouping.Rerun) []string {
 		return nil
 	}
 	pattern := grouping.Pattern(r.Run)
-	if run, ok := goFlag(cfg.Flags, "run"); ok {
+	if run, ok := GoFlag(cfg.Flags, "run"); ok {
 		if elems := splitRegexp(run); len(elems) > 1 {
 			pattern += "/" + strings.Join(elems[1:], "/")
 		}

@@ -30,8 +30,8 @@ func reproducer(f *facts, cfg Config, modulePath string) reproduceFunc {
 		return reproduce.Commands{Flags: cfg.GoFlags, ModulePath: modulePath, InRoot: inRoot, Chdir: cfg.Dir}
 	})
 	return func(ph *grouping.PackageHistory, h *grouping.History) string {
-		if !h.Status().Failed() && !h.Flaky() {
-			return "" // never failed: no command, and no question to go
+		if reproduce.Attempt(h) == nil {
+			return "" // nothing to reproduce, and no question to go
 		}
 		return commands().For(ph, h)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/gorerun/gorerun/internal/env/gitinfo"
@@ -28,6 +29,14 @@ type facts struct {
 	commitID, branchName once[string]
 	stats                once[[]history.Stat] // every group of the history (nil: none)
 	statsErr             error                // why the history could not be read
+
+	// db is the run's one handle on the history, opened when first asked
+	// for (see historyDB) and closed when the run ends; dbErr is why it
+	// could not be opened, so that a database that is down costs one
+	// wait, not one per question.
+	dbMu  sync.Mutex
+	db    *history.DB
+	dbErr error
 }
 
 // once holds a value computed the first time it is asked for.
@@ -102,19 +111,35 @@ func (f *facts) past() []history.Stat {
 // withHistory calls use with the history database when one exists
 // (reading never creates it) and returns why it could not be read.
 func (f *facts) withHistory(use func(*history.DB) error) error {
-	path := f.historyPath()
-	if path == "" {
-		return nil
-	}
-	if !history.Exists(path) {
-		return nil
-	}
-	db, err := history.Open(path)
-	if err != nil {
+	db, err := f.historyDB(false)
+	if db == nil {
 		return err
 	}
-	defer db.Close()
 	return use(db)
+}
+
+// historyDB returns the run's handle on the history database, opening it
+// the first time: for reading (create false) only when one exists, for
+// recording in any case. nil without a history.
+func (f *facts) historyDB(create bool) (*history.DB, error) {
+	f.dbMu.Lock()
+	defer f.dbMu.Unlock()
+	if f.db != nil || f.dbErr != nil {
+		return f.db, f.dbErr
+	}
+	path := f.historyPath()
+	if path == "" || !create && !history.Exists(path) {
+		return nil, nil
+	}
+	f.db, f.dbErr = history.Open(path)
+	return f.db, f.dbErr
+}
+
+// close closes what the run opened for its facts.
+func (f *facts) close() {
+	if f.db != nil {
+		f.db.Close()
+	}
 }
 
 // quarantined reads --quarantine and, with --quarantine-auto, adds the

@@ -103,7 +103,7 @@ func open(f *facts, cfg Config, start time.Time) (*outputs, error) {
 		{cfg.RerunReport != "", func() (output.Output, error) { return rerunreport.New(cfg.RerunReport) }},
 		{cfg.HTMLFile != "", func() (output.Output, error) { return htmlOutput(f, cfg, repro) }},
 		{historyPath != "", func() (output.Output, error) {
-			return &history.Output{Path: historyPath, HintRate: 0.05, HintRuns: 5, Stdout: cfg.Stdout,
+			return &history.Output{Open: func() (*history.DB, error) { return f.historyDB(true) }, HintRate: 0.05, HintRuns: 5, Stdout: cfg.Stdout,
 				Run: history.Run{Started: start, Module: modulePath, Commit: f.commit(), Branch: f.branch()}}, nil
 		}},
 		{len(cfg.PostRunCommand) > 0, func() (output.Output, error) {

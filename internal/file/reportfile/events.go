@@ -27,7 +27,7 @@ func writeEvents(w io.Writer, suites []junitout.Testsuite) error {
 		suiteTime, _ := strconv.ParseFloat(strings.ReplaceAll(s.Time, ",", ""), 64)
 		for a := 1; a <= attempts; a++ {
 			emit := func(e event) error { e.Attempt, e.Package = a, s.Name; return enc.Encode(e) }
-			if seed := property(&s, fmt.Sprintf("gorerun.shuffle.attempt%d", a)); seed != "" {
+			if seed, _ := s.Property(fmt.Sprintf("gorerun.shuffle.attempt%d", a)); seed != "" {
 				// go test's line for the attempt's order (see junitout)
 				if err := emit(event{Action: "output", Output: "-test.shuffle " + seed + "\n"}); err != nil {
 					return err
@@ -39,16 +39,6 @@ func writeEvents(w io.Writer, suites []junitout.Testsuite) error {
 		}
 	}
 	return nil
-}
-
-// property is the value of a suite's property, or "".
-func property(s *junitout.Testsuite, name string) string {
-	for _, p := range s.Properties {
-		if p.Name == name {
-			return p.Value
-		}
-	}
-	return ""
 }
 
 // event is a go test -json event, tagged with its attempt as gorerun's

@@ -14,7 +14,10 @@ import (
 // group that flaked in this run and flakes often (the hint).
 type Output struct {
 	output.Hooks
-	Path string
+	// Open returns the history to record into (created if need be), which
+	// its caller closes: the run reads the history through the same
+	// handle.
+	Open func() (*DB, error)
 	Run  Run
 	// HintRate is the flake rate above which a group that flaked in this
 	// run is named, with at least HintRuns runs of history.
@@ -25,11 +28,10 @@ type Output struct {
 
 // Finish records the report; failing to is a warning, never a failed run.
 func (o *Output) Finish(r output.Result) error {
-	db, err := Open(o.Path)
+	db, err := o.Open()
 	if err != nil {
 		return output.Warn(fmt.Errorf("history not recorded: %w", err))
 	}
-	defer db.Close()
 	run := o.Run
 	run.Interrupted = r.Interrupted
 	if run.Started.IsZero() {

@@ -20,7 +20,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/gorerun/gorerun/grouping"
-	"github.com/gorerun/gorerun/junitout"
 )
 
 // Meta describes the run the report is of.
@@ -305,7 +304,7 @@ func groupOf(ph *grouping.PackageHistory, h *grouping.History, attempts []int, m
 				}
 			}
 			if e := rt.Evidence; e != nil {
-				tv.Evidence = append(tv.Evidence, attemptEvidence{Attempt: n, Status: st, Attrs: e.Attrs, Artifacts: artifacts(e.Artifacts, dir)})
+				tv.Evidence = append(tv.Evidence, attemptEvidence{Attempt: n, Status: st, Attrs: e.Attrs, Artifacts: artifacts(e.Files(), dir)})
 				g.HasEvidence = true
 			}
 			if g.Incremental && rt.Status == grouping.Skip && !rt.IsTop() {
@@ -332,11 +331,11 @@ const maxInline = 256 << 10
 // page must not carry what a test wrote as markup).
 var inlineTypes = map[string]string{".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp"}
 
-// artifacts lists the files in a test's artifact directories, linked
-// relative to dir (the page's directory) when it is set.
-func artifacts(paths []string, dir string) []artifact {
+// artifacts links a test's artifact files relative to dir (the page's
+// directory) when it is set.
+func artifacts(files []string, dir string) []artifact {
 	var out []artifact
-	for _, f := range junitout.ArtifactFiles(paths) {
+	for _, f := range files {
 		abs, err := filepath.Abs(f)
 		if err != nil {
 			continue

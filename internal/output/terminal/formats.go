@@ -269,9 +269,11 @@ type dotsLine struct {
 // the span of the events so far, and whether the run is done (the
 // footer then starts with DONE).
 type dotsCount struct {
-	total, skipped, errors int
-	first, last            time.Time
-	done                   bool
+	// failed counts gotestsum's failures: failed tests, and packages that
+	// failed without one.
+	total, skipped, failed, errors int
+	first, last                    time.Time
+	done                           bool
 }
 
 // dot is a test result in the dots formats.
@@ -326,19 +328,12 @@ func (t *Terminal) dotsV2(ev *testjson.Event, p *grouping.Package) {
 		frame.WriteString(prefix + l.dots.String() + "\n")
 	}
 	c := &t.dotsCount
-	failed := 0 // gotestsum's: failed tests, and packages that failed without one
-	for _, l := range t.dotsLines {
-		failed += l.failed
-		if l.pkgFailed && l.failed == 0 {
-			failed++
-		}
-	}
 	done := ""
 	if c.done {
 		done = "DONE"
 	}
 	fmt.Fprintf(&frame, "\n%s %d tests%s%s%s in %.3fs\n", done, c.total, counted(c.skipped, "skipped", ""),
-		counted(failed, "failure", "s"), counted(c.errors, "error", "s"), c.last.Sub(c.first).Seconds())
+		counted(c.failed, "failure", "s"), counted(c.errors, "error", "s"), c.last.Sub(c.first).Seconds())
 	t.drawFrame(frame.String())
 }
 
@@ -360,10 +355,18 @@ func (t *Terminal) countDots(ev *testjson.Event, line *dotsLine) {
 			c.errors++
 		}
 	case ev.Test == "":
-		line.pkgFailed = line.pkgFailed || ev.Action == testjson.ActionFail
+		if ev.Action == testjson.ActionFail && !line.pkgFailed {
+			line.pkgFailed = true
+			if line.failed == 0 {
+				c.failed++
+			}
+		}
 	case ev.Action == testjson.ActionRun:
 		c.total++
 	case ev.Action == testjson.ActionFail:
+		if !line.pkgFailed || line.failed > 0 {
+			c.failed++ // else the package's failure becomes this test's
+		}
 		line.failed++
 	case ev.Action == testjson.ActionSkip:
 		c.skipped++

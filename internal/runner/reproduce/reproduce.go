@@ -13,6 +13,7 @@ import (
 	"github.com/gorerun/gorerun/grouping"
 	"github.com/gorerun/gorerun/internal/env/gomod"
 	"github.com/gorerun/gorerun/internal/runner"
+	"github.com/gorerun/gorerun/internal/runner/testbin"
 )
 
 // Commands writes reproduction commands for the groups of one run.
@@ -42,16 +43,23 @@ var dropped = map[string]bool{
 // For returns the command that reruns group h of package ph as its last
 // failed attempt ran, or "" when no attempt of it failed.
 func (c Commands) For(ph *grouping.PackageHistory, h *grouping.History) string {
+	failed := Attempt(h)
+	if failed == nil {
+		return ""
+	}
+	return c.command(ph.ImportPath, h.Name, failed.Attempt, ph.Seed(failed.Attempt))
+}
+
+// Attempt is the attempt of group h a command reproduces: the last that
+// failed (an interrupted one did not), or nil.
+func Attempt(h *grouping.History) *grouping.Group {
 	var failed *grouping.Group
 	for _, g := range h.Runs {
 		if g.Status().Failed() && g.Status() != grouping.Interrupted {
 			failed = g
 		}
 	}
-	if failed == nil {
-		return ""
-	}
-	return c.command(ph.ImportPath, h.Name, failed.Attempt, ph.Seed(failed.Attempt))
+	return failed
 }
 
 // command writes the command line.
@@ -79,22 +87,19 @@ func (c Commands) command(pkg, group string, attempt int, seed string) string {
 // split returns the user's flags a reproduction keeps, and the test
 // binary's own arguments (after -args).
 func (c Commands) split() (kept, binary []string) {
-	for i := 0; i < len(c.Flags); i++ {
-		f := c.Flags[i]
-		if f == "-args" || f == "--args" {
-			return kept, c.Flags[i+1:]
-		}
-		name, _, hasValue := strings.Cut(strings.TrimPrefix(strings.TrimLeft(f, "-"), "test."), "=")
-		var value []string
-		if !hasValue && runner.TakesValue(name) && i+1 < len(c.Flags) {
-			i++
-			value = []string{c.Flags[i]}
+	own, binary := testbin.SplitArgs(c.Flags)
+	for i := 0; i < len(own); i++ {
+		name, _, hasValue := testbin.ParseFlag(own[i])
+		n := 1
+		if !hasValue && runner.TakesValue(name) && i+1 < len(own) {
+			n = 2 // the value is the next argument
 		}
 		if !dropped[name] {
-			kept = append(append(kept, f), value...)
+			kept = append(kept, own[i:i+n]...)
 		}
+		i += n - 1
 	}
-	return kept, nil
+	return kept, binary
 }
 
 // packageArg is the package as the user would name it.

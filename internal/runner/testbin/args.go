@@ -64,7 +64,7 @@ type Args struct {
 // is an error: the caller runs go test instead.
 func BinaryArgs(a Args) ([]string, error) {
 	out := []string{"-test.paniconexit0", "-test.timeout=10m0s", "-test.v=test2json"}
-	flags, after := splitArgs(a.Flags)
+	flags, after := SplitArgs(a.Flags)
 	for _, set := range [][]string{flags, a.Extra} {
 		tr, err := translate(set, a.Dir)
 		if err != nil {
@@ -81,8 +81,9 @@ func BinaryArgs(a Args) ([]string, error) {
 	return append(out, after...), nil
 }
 
-// splitArgs splits go test's flags from the binary's own (after -args).
-func splitArgs(flags []string) (own, binary []string) {
+// SplitArgs splits go test's flags from the binary's own: everything
+// after -args (or --args), which own does not hold either.
+func SplitArgs(flags []string) (own, binary []string) {
 	for i, f := range flags {
 		if f == "-args" || f == "--args" {
 			return flags[:i], flags[i+1:]
@@ -100,7 +101,7 @@ func translate(flags []string, dir string) ([]string, error) {
 		if !strings.HasPrefix(f, "-") {
 			return nil, fmt.Errorf("unexpected argument %q", f)
 		}
-		name, value, hasValue := strings.Cut(strings.TrimPrefix(strings.TrimLeft(f, "-"), "test."), "=")
+		name, value, hasValue := ParseFlag(f)
 		takes := runValue[name] || buildValue[name] || name == "coverprofile"
 		if takes && !hasValue {
 			if i+1 >= len(flags) {
@@ -126,6 +127,13 @@ func translate(flags []string, dir string) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// ParseFlag reads one go test flag argument as go test does: its name
+// without dashes or a "test." prefix (-count, --count and -test.count are
+// "count"), and its value when written with "=".
+func ParseFlag(arg string) (name, value string, hasValue bool) {
+	return strings.Cut(strings.TrimPrefix(strings.TrimLeft(arg, "-"), "test."), "=")
 }
 
 // ExecName is the file name go test -o DIR/ gives a package's test

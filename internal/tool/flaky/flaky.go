@@ -66,18 +66,15 @@ func Main(ctx context.Context, args []string, stdout io.Writer, getenv func(stri
 	if err != nil {
 		return cli.ExitUsage, cli.Usage(fmt.Errorf("flaky: %w", err))
 	}
-	if !history.Exists(dbPath) {
-		return cli.ExitUsage, cli.Usage(fmt.Errorf("flaky: no history at %s yet: gorerun records every run there", dbPath))
-	}
 	var q *quarantine.List
 	if *qfile != "" {
 		if q, err = quarantine.ReadFile(*qfile); err != nil {
 			return cli.ExitUsage, cli.Usage(fmt.Errorf("flaky: %w", err))
 		}
 	}
-	db, err := history.Open(dbPath)
+	db, err := openExisting("flaky", dbPath, "yet: gorerun records every run there")
 	if err != nil {
-		return cli.ExitUsage, cli.Usage(fmt.Errorf("flaky: %w", err)) // a refused file: corrupt, newer, not a database
+		return cli.ExitUsage, err
 	}
 	defer db.Close()
 	var cutoff time.Time
@@ -237,12 +234,9 @@ func push(from, to string, stdout io.Writer) (int, error) {
 	if to == "" {
 		return cli.ExitUsage, cli.Usage(errors.New("history push: --to names the shared history (postgres://user@host/db)"))
 	}
-	if !history.Exists(from) {
-		return cli.ExitUsage, cli.Usage(fmt.Errorf("history push: no history at %s to push", history.Redact(from)))
-	}
-	src, err := history.Open(from)
+	src, err := openExisting("history push", from, "to push")
 	if err != nil {
-		return cli.ExitUsage, cli.Usage(fmt.Errorf("history push: %w", err))
+		return cli.ExitUsage, err
 	}
 	defer src.Close()
 	dst, err := history.Open(to)
@@ -264,12 +258,9 @@ func export(from, format, out string, stdout io.Writer) (int, error) {
 	if format != "csv" && format != "jsonl" {
 		return cli.ExitUsage, cli.Usage(fmt.Errorf("history export: --format %q: must be csv or jsonl", format))
 	}
-	if !history.Exists(from) {
-		return cli.ExitUsage, cli.Usage(fmt.Errorf("history export: no history at %s yet", history.Redact(from)))
-	}
-	db, err := history.Open(from)
+	db, err := openExisting("history export", from, "yet")
 	if err != nil {
-		return cli.ExitUsage, cli.Usage(fmt.Errorf("history export: %w", err))
+		return cli.ExitUsage, err
 	}
 	defer db.Close()
 	if out == "" {
@@ -290,6 +281,21 @@ func export(from, format, out string, stdout io.Writer) (int, error) {
 		return cli.ExitFailed, fmt.Errorf("history export: %w", err)
 	}
 	return cli.ExitOK, nil
+}
+
+// openExisting opens the history at loc for cmd, which reads it: one not
+// there yet (missing says what then), or one that cannot be opened (a
+// corrupt or newer file, a refused URL), is a usage error naming it
+// without its password.
+func openExisting(cmd, loc, missing string) (*history.DB, error) {
+	if !history.Exists(loc) {
+		return nil, cli.Usage(fmt.Errorf("%s: no history at %s %s", cmd, history.Redact(loc), missing))
+	}
+	db, err := history.Open(loc)
+	if err != nil {
+		return nil, cli.Usage(fmt.Errorf("%s: %w", cmd, err))
+	}
+	return db, nil
 }
 
 // importSource is a file to import, read and understood.

@@ -69,11 +69,9 @@ func JoinPackages(rank map[string]int, parts ...*Package) *Package {
 		p.NoTests = p.NoTests && part.NoTests
 		p.Compacted.Groups += part.Compacted.Groups
 		p.Compacted.Tests += part.Compacted.Tests
-		if names, sizes := part.compactedLists(); len(sizes) > 0 {
-			l := p.lists()
-			l.names = append(l.names, names...)
-			l.sizes = append(l.sizes, sizes...)
-		}
+		names, sizes := part.compactedLists()
+		p.Compacted.names = append(p.Compacted.names, names...)
+		p.Compacted.sizes = append(p.Compacted.sizes, sizes...)
 		for _, g := range part.Groups {
 			if p.groups[g.Name] != nil {
 				continue // dealt to one worker only; a second copy is not counted twice

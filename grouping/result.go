@@ -500,54 +500,38 @@ type Package struct {
 	// counted twice.
 	Compacted struct {
 		Groups, Tests int
-		// lists names the dropped groups and their sizes (nil: none).
-		lists *compactedLists
+		// names and sizes of the dropped groups, packed without pointers
+		// (a million of them cost 20 MB and nothing to the collector)
+		names []byte  // names, each followed by a NUL
+		sizes []int32 // tests per group
+		// spooled is where Compact moved names and sizes to: the names
+		// (nameBytes of them), then the sizes, 4 bytes each.
+		spooled   *spooled
+		nameBytes int
 	}
 
 	// Written counts the leading groups of Groups that an output has
 	// already written while the package ran (see DropPassedPrefix).
 	Written int
-	scan    int32 // CompletePrefix's progress
+	scan    int // CompletePrefix's progress
 
 	groups map[string]*Group
 	tests  map[string]*Test
 	ended  time.Time // the package's end event
 }
 
-// compactedLists names the groups Compact dropped, with their test
-// counts, packed without pointers (a million of them cost 20 MB and
-// nothing to the collector). They hang off Package by a pointer: a run
-// holds thousands of packages, and the lists are read back rarely
-// (history, a package run twice).
-type compactedLists struct {
-	names []byte  // names, each followed by a NUL
-	sizes []int32 // tests per group
-	// spooled is where Compact moved names and sizes to: the names
-	// (nameBytes of them), then the sizes, 4 bytes each.
-	spooled   *spooled
-	nameBytes int
-}
-
-// lists returns p's lists of dropped groups, made when missing.
-func (p *Package) lists() *compactedLists {
-	if p.Compacted.lists == nil {
-		p.Compacted.lists = &compactedLists{}
-	}
-	return p.Compacted.lists
-}
-
 // CompletePrefix returns how many leading groups have ended: their
 // top-level test has a result. It resumes where it stopped last time.
 func (p *Package) CompletePrefix() int {
-	p.scan = max(p.scan, int32(p.Written))
-	for int(p.scan) < len(p.Groups) {
+	p.scan = max(p.scan, p.Written)
+	for p.scan < len(p.Groups) {
 		switch p.Groups[p.scan].Top().Status {
 		case NotRun, Running:
-			return int(p.scan)
+			return p.scan
 		}
 		p.scan++
 	}
-	return int(p.scan)
+	return p.scan
 }
 
 // DropPassedPrefix drops, from the first k groups (which an output has
@@ -567,7 +551,7 @@ func (p *Package) DropPassedPrefix(k int) {
 	n := copy(p.Groups[j:], p.Groups[k:])
 	clear(p.Groups[j+n:])
 	p.Groups = p.Groups[:j+n]
-	p.scan = int32(j + max(int(p.scan)-k, 0))
+	p.scan = j + max(p.scan-k, 0)
 	p.Written = j
 }
 
@@ -585,9 +569,8 @@ func (p *Package) compactGroup(g *Group) {
 	p.unspoolCompacted()
 	p.Compacted.Groups++
 	p.Compacted.Tests += len(g.Tests)
-	l := p.lists()
-	l.names = append(append(l.names, g.Name...), 0)
-	l.sizes = append(l.sizes, int32(len(g.Tests)))
+	p.Compacted.names = append(append(p.Compacted.names, g.Name...), 0)
+	p.Compacted.sizes = append(p.Compacted.sizes, int32(len(g.Tests)))
 	delete(p.groups, g.Name)
 	for _, t := range g.Tests {
 		delete(p.tests, t.Name)
@@ -866,8 +849,8 @@ func (p *Package) Compact(s *spool.File) {
 // spoolCompacted moves the names and sizes of the dropped groups to s:
 // read back only by CompactedGroups (history, a package run twice).
 func (p *Package) spoolCompacted(s *spool.File) {
-	c := p.Compacted.lists
-	if s == nil || c == nil || c.spooled != nil || len(c.names) < minSpooled {
+	c := &p.Compacted
+	if s == nil || c.spooled != nil || len(c.names) < minSpooled {
 		return
 	}
 	blob := make([]byte, len(c.names), len(c.names)+4*len(c.sizes))
@@ -887,10 +870,7 @@ func (p *Package) spoolCompacted(s *spool.File) {
 // back when Compact moved them to a spool (none if that fails: the counts
 // stay right).
 func (p *Package) compactedLists() ([]byte, []int32) {
-	c := p.Compacted.lists
-	if c == nil {
-		return nil, nil
-	}
+	c := &p.Compacted
 	if c.spooled == nil {
 		return c.names, c.sizes
 	}
@@ -908,9 +888,9 @@ func (p *Package) compactedLists() ([]byte, []int32) {
 // unspoolCompacted moves the names and sizes back to memory, to add to
 // them (the package runs again).
 func (p *Package) unspoolCompacted() {
-	if c := p.Compacted.lists; c != nil && c.spooled != nil {
-		c.names, c.sizes = p.compactedLists()
-		c.spooled = nil
+	if p.Compacted.spooled != nil {
+		p.Compacted.names, p.Compacted.sizes = p.compactedLists()
+		p.Compacted.spooled = nil
 	}
 }
 

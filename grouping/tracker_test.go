@@ -547,7 +547,7 @@ func TestCompactMovesOutputToTheSpool(t *testing.T) {
 		t.Fatalf("%d outputs moved, spool holds %d bytes", moved, sp.Size())
 	}
 	// The names of the dropped groups went to the spool too, and come back.
-	if l := p.Compacted.lists; l == nil || l.names != nil || l.spooled == nil {
+	if p.Compacted.names != nil || p.Compacted.spooled == nil {
 		t.Error("the names of the dropped groups stayed in memory")
 	}
 	var names []string

@@ -378,7 +378,6 @@ func (tr *Tracker) elapsed(ev *testjson.Event) time.Duration {
 	return d
 }
 
-// recycle drops a passed test's output and keeps its buffer for reuse.
 // groupEnded drops the output of the passed tests of the group whose
 // top-level test top just ended, unless Options.KeepPassingOutput. A
 // subtest's output is kept until then: when the top-level test fails and
@@ -403,6 +402,7 @@ func (tr *Tracker) groupEnded(p *Package, top *Test) {
 	}
 }
 
+// recycle drops a passed test's output and keeps its buffer for reuse.
 func (tr *Tracker) recycle(t *Test) {
 	if cap(t.out) > 0 && cap(t.out) <= 64<<10 && len(tr.free) < 64 {
 		tr.free = append(tr.free, t.out[:0])

@@ -117,7 +117,7 @@ func buildSuiteAfter(ph *grouping.PackageHistory, opts Options, skip int, out *T
 		elapsed += p.Elapsed
 		// go test -shuffle: each attempt's order, to run it again
 		if seed := p.Seed(); seed != "" && (!opts.OnlyLast || p == ph.Final()) {
-			if name := fmt.Sprintf("gorerun.shuffle.attempt%d", p.Attempt); !hasProperty(s.Properties, name) {
+			if name := ShuffleProperty(p.Attempt); !hasProperty(s.Properties, name) {
 				s.Properties = append(s.Properties, Property{Name: name, Value: sanitizeString(seed)})
 			}
 		}
@@ -305,6 +305,11 @@ func appendText(t *Text, s string) *Text {
 	}
 	return &Text{t.Body + s}
 }
+
+// ShuffleProperty names the suite property that holds the seed attempt
+// shuffled its package's tests with (go test -shuffle), so that a report
+// read back knows each attempt's order.
+func ShuffleProperty(attempt int) string { return fmt.Sprintf("gorerun.shuffle.attempt%d", attempt) }
 
 func typeOf(t *grouping.Test) string {
 	switch t.Status {

@@ -527,11 +527,7 @@ func (st *decodeState) unescape(b []byte, at int, ascii bool) ([]byte, int, bool
 					r = utf8.RuneError
 				}
 			}
-			if r < utf8.RuneSelf {
-				out = append(out, byte(r)) // \u003c and friends: encoding/json's HTML escapes
-			} else {
-				out = utf8.AppendRune(out, r)
-			}
+			out = utf8.AppendRune(out, r) // not ASCII: the fast path above took those
 			i += n
 			continue
 		default:
@@ -704,17 +700,11 @@ func parseU(b []byte) (rune, int) {
 	}
 	var v rune
 	for _, c := range b[2:6] {
-		switch {
-		case c >= '0' && c <= '9':
-			c -= '0'
-		case c >= 'a' && c <= 'f':
-			c -= 'a' - 10
-		case c >= 'A' && c <= 'F':
-			c -= 'A' - 10
-		default:
+		d := hexValue(c)
+		if d > 15 {
 			return 0, 0
 		}
-		v = v<<4 | rune(c)
+		v = v<<4 | rune(d)
 	}
 	return v, 6
 }

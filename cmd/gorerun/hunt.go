@@ -15,7 +15,7 @@ import (
 // runHunt is --hunt N: every selected group N times, in fresh processes.
 func runHunt(ctx context.Context, o *options.Options, cfg session.Config) (int, error) {
 	results, err := hunt.Run(ctx, hunt.Config{
-		Runner:  runner.Config{Dir: cfg.Dir, Packages: cfg.Packages, Flags: cfg.GoFlags, Parallel: cfg.Parallel, Stderr: cfg.Stderr, Guard: cfg.Guard, Debug: cfg.Debug, NoKeep: cfg.NoKeepBinaries, BinariesDir: cfg.BinariesDir},
+		Runner:  cfg.Runner(),
 		Times:   o.Hunt,
 		Changed: o.HuntChanged,
 		Out:     cfg.Stdout,

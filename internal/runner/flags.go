@@ -8,10 +8,6 @@ import (
 	"github.com/gorerun/gorerun/internal/runner/testbin"
 )
 
-// TakesValue reports whether go test flag name (without its dash) takes
-// a value, which may come as the next argument.
-func TakesValue(name string) bool { return valueFlags[name] }
-
 // GoFlag finds the value of a go test flag (-name, --name, -test.name, with
 // = or as the next argument) in args; the last one wins, as in go test.
 func GoFlag(args []string, name string) (string, bool) {
@@ -57,20 +53,6 @@ func boolFlag(args []string, name string) bool {
 	return set
 }
 
-// valueFlags are the go test and build flags that take a value as the next
-// argument when written without "=" (go help testflag, go help build).
-var valueFlags = map[string]bool{
-	"bench": true, "benchtime": true, "blockprofile": true, "blockprofilerate": true, "count": true,
-	"coverprofile": true, "covermode": true, "coverpkg": true, "cpu": true, "cpuprofile": true,
-	"exec": true, "fuzz": true, "fuzzminimizetime": true, "fuzztime": true, "list": true,
-	"memprofile": true, "memprofilerate": true, "mutexprofile": true, "mutexprofilefraction": true,
-	"o": true, "outputdir": true, "p": true, "parallel": true, "run": true, "shuffle": true,
-	"skip": true, "timeout": true, "trace": true, "vet": true, "tags": true, "ldflags": true,
-	"gcflags": true, "asmflags": true, "gccgoflags": true, "mod": true, "modfile": true,
-	"pkgdir": true, "toolexec": true, "overlay": true, "compiler": true, "installsuffix": true,
-	"buildmode": true, "buildvcs": true, "pgo": true, "covermeta": true, "C": true,
-}
-
 // SplitPackages separates the package patterns among go test arguments from
 // the flags, as gotestsum users write them (gotestsum -- -count=1 ./pkg).
 // Everything after -args belongs to the test binary and stays a flag.
@@ -85,8 +67,7 @@ func SplitPackages(args []string) (flags, pkgs []string) {
 			continue
 		}
 		flags = append(flags, a)
-		name := strings.TrimPrefix(strings.TrimLeft(a, "-"), "test.")
-		if !strings.Contains(name, "=") && valueFlags[name] && i+1 < len(args) {
+		if name, _, hasValue := testbin.ParseFlag(a); !hasValue && testbin.TakesValue(name) && i+1 < len(args) {
 			flags = append(flags, args[i+1])
 			i++
 		}
@@ -162,7 +143,7 @@ func buildFlags(args []string) []string {
 			continue
 		}
 		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		takesValue := !hasValue && valueFlags[name] && i+1 < len(args)
+		takesValue := !hasValue && testbin.TakesValue(name) && i+1 < len(args)
 		if buildFlagNames[name] {
 			out = append(out, a)
 			if takesValue {

@@ -610,19 +610,23 @@ type sequence struct {
 // order of the plan, tells each tracker which groups its processes were
 // asked to run, and returns how many sequences may run at once.
 func (rd *round) sequences(cfg Config, reruns []grouping.Rerun, notSelected string) ([]*sequence, int) {
+	type key struct {
+		pkg    string
+		worker int
+	}
 	var seqs []*sequence
-	index := map[[2]any]*sequence{}
+	index := map[key]*sequence{}
 	limit := cfg.Parallel
 	for _, r := range reruns {
-		key := [2]any{r.Package, r.Worker}
-		s := index[key]
+		k := key{r.Package, r.Worker}
+		s := index[k]
 		if s == nil {
 			s = &sequence{pkg: r.Package, worker: r.Worker, rd: rd}
 			if r.Worker > 0 {
 				s.rd = rd.workerRound(r.Package, r.Worker)
 				limit = max(limit, cfg.Workers)
 			}
-			index[key] = s
+			index[k] = s
 			seqs = append(seqs, s)
 		}
 		s.runs = append(s.runs, r)

@@ -377,24 +377,20 @@ func readInput(cfg Config, o *outputs) (*grouping.Report, error) {
 	return report, err
 }
 
+// Runner is how the run's go test processes run: where, which packages,
+// with which flags, how many at once, the binaries kept; what reruns
+// (the plan, the delay) and tracking are added by the caller that reruns.
+// --hunt runs its processes with it too.
+func (cfg Config) Runner() runner.Config {
+	return runner.Config{Dir: cfg.Dir, Packages: cfg.Packages, Flags: cfg.GoFlags, Parallel: cfg.Parallel,
+		Stderr: cfg.Stderr, Debug: cfg.Debug, Guard: cfg.Guard, NoKeep: cfg.NoKeepBinaries, BinariesDir: cfg.BinariesDir}
+}
+
 // runTests runs go test: this shard's packages, or what failed last time.
 // done is set when there is nothing to run.
 func runTests(ctx context.Context, f *facts, cfg Config, o *outputs) (*grouping.Report, bool, error) {
-	rc := runner.Config{
-		Dir:         cfg.Dir,
-		Packages:    cfg.Packages,
-		Flags:       cfg.GoFlags,
-		Plan:        cfg.Plan,
-		Parallel:    cfg.Parallel,
-		Delay:       cfg.Delay,
-		Tracker:     cfg.Tracker,
-		Stderr:      cfg.Stderr,
-		Debug:       cfg.Debug,
-		Guard:       cfg.Guard,
-		NoKeep:      cfg.NoKeepBinaries,
-		BinariesDir: cfg.BinariesDir,
-		SameShuffle: cfg.SameShuffle,
-	}
+	rc := cfg.Runner()
+	rc.Plan, rc.Delay, rc.Tracker, rc.SameShuffle = cfg.Plan, cfg.Delay, cfg.Tracker, cfg.SameShuffle
 	byGroup := cfg.Shard != "" && cfg.ShardBy == "group"
 	if cfg.Workers > 1 || byGroup {
 		rc.Workers = cfg.Workers

@@ -183,8 +183,9 @@ var gotestsumEnv = map[string]string{
 	"junitfile-hide-skipped-tests": "GOTESTSUM_JUNIT_HIDE_SKIPPED_TESTS",
 }
 
-// envName is the environment variable that sets a flag's default.
-func envName(flagName string) string {
+// EnvName is the environment variable that sets a flag's default
+// (GORERUN_<NAME>); subcommands that share a flag read the same one.
+func EnvName(flagName string) string {
 	return "GORERUN_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
 }
 
@@ -227,7 +228,7 @@ func Parse(args []string, getenv func(string) string, usage io.Writer) (*Options
 		if f.Changed || envErr != nil || aliasSet(fs, f.Name) {
 			return
 		}
-		for _, name := range []string{envName(f.Name), gotestsumEnv[f.Name]} {
+		for _, name := range []string{EnvName(f.Name), gotestsumEnv[f.Name]} {
 			v := ""
 			if name != "" {
 				v = getenv(name)

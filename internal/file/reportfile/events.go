@@ -3,7 +3,6 @@ package reportfile
 import (
 	"cmp"
 	"encoding/json"
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -27,7 +26,7 @@ func writeEvents(w io.Writer, suites []junitout.Testsuite) error {
 		suiteTime, _ := strconv.ParseFloat(strings.ReplaceAll(s.Time, ",", ""), 64)
 		for a := 1; a <= attempts; a++ {
 			emit := func(e event) error { e.Attempt, e.Package = a, s.Name; return enc.Encode(e) }
-			if seed, _ := s.Property(fmt.Sprintf("gorerun.shuffle.attempt%d", a)); seed != "" {
+			if seed, _ := s.Property(junitout.ShuffleProperty(a)); seed != "" {
 				// go test's line for the attempt's order (see junitout)
 				if err := emit(event{Action: "output", Output: "-test.shuffle " + seed + "\n"}); err != nil {
 					return err

@@ -33,9 +33,8 @@ const DefaultName = "history.db"
 // schemaVersion is the version migrate brings a database to.
 const schemaVersion = 3
 
-// migrations[i] takes an SQLite database from version i to i+1;
-// pgMigrations does the same for PostgreSQL, with the same tables and
-// columns.
+// migrations[i] takes a database from version i to i+1 (PostgreSQL
+// creates its tables with pgCreate instead of the first step).
 var migrations = []string{
 	`CREATE TABLE runs (
 		id       INTEGER PRIMARY KEY,
@@ -65,8 +64,10 @@ var migrations = []string{
 	`ALTER TABLE results ADD COLUMN shuffle TEXT NOT NULL DEFAULT '';`,
 }
 
-var pgMigrations = []string{
-	`CREATE TABLE runs (
+// pgCreate is migrations[0] for PostgreSQL: the same tables and columns,
+// with its types for a key the server assigns. The later steps are
+// written in SQL both take.
+const pgCreate = `CREATE TABLE runs (
 		id       BIGSERIAL PRIMARY KEY,
 		started  TEXT NOT NULL,
 		module   TEXT NOT NULL,
@@ -84,10 +85,7 @@ var pgMigrations = []string{
 		failure     TEXT NOT NULL
 	);
 	CREATE INDEX results_group ON results(package, grp);
-	CREATE INDEX results_run ON results(run_id);`,
-	`ALTER TABLE runs ADD COLUMN interrupted INTEGER NOT NULL DEFAULT 0;`,
-	`ALTER TABLE results ADD COLUMN shuffle TEXT NOT NULL DEFAULT '';`,
-}
+	CREATE INDEX results_run ON results(run_id);`
 
 // DB is a history database.
 type DB struct {
@@ -252,7 +250,7 @@ func (h *DB) migrate() error {
 		if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS gorerun_schema (version INTEGER NOT NULL)`); err != nil {
 			return err
 		}
-		steps = pgMigrations
+		steps = append([]string{pgCreate}, migrations[1:]...)
 	}
 	v, err := h.version(ctx, tx)
 	if err != nil {

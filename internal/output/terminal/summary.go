@@ -106,7 +106,6 @@ func (t *Terminal) flaky(pkgs []*grouping.PackageHistory) {
 	for _, h := range flaky {
 		ph := byPath[h.Package]
 		fmt.Fprintf(t.out, "%s %s %s passed on attempt %d%s\n", t.yellow.Sprint("=== FLAKY:"), t.rel(h.Package), h.Name, h.Final().Attempt, otherOrder(ph, h))
-
 		for _, g := range h.Runs[:len(h.Runs)-1] {
 			if !g.Status().Failed() {
 				continue

@@ -12,7 +12,6 @@ import (
 
 	"github.com/gorerun/gorerun/grouping"
 	"github.com/gorerun/gorerun/internal/env/gomod"
-	"github.com/gorerun/gorerun/internal/runner"
 	"github.com/gorerun/gorerun/internal/runner/testbin"
 )
 
@@ -91,7 +90,7 @@ func (c Commands) split() (kept, binary []string) {
 	for i := 0; i < len(own); i++ {
 		name, _, hasValue := testbin.ParseFlag(own[i])
 		n := 1
-		if !hasValue && runner.TakesValue(name) && i+1 < len(own) {
+		if !hasValue && testbin.TakesValue(name) && i+1 < len(own) {
 			n = 2 // the value is the next argument
 		}
 		if !dropped[name] {

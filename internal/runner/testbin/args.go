@@ -102,8 +102,7 @@ func translate(flags []string, dir string) ([]string, error) {
 			return nil, fmt.Errorf("unexpected argument %q", f)
 		}
 		name, value, hasValue := ParseFlag(f)
-		takes := runValue[name] || buildValue[name] || name == "coverprofile"
-		if takes && !hasValue {
+		if TakesValue(name) && !hasValue {
 			if i+1 >= len(flags) {
 				return nil, fmt.Errorf("flag -%s needs a value", name)
 			}
@@ -128,6 +127,24 @@ func translate(flags []string, dir string) ([]string, error) {
 	}
 	return out, nil
 }
+
+// valueFlags are the go test and build flags that take a value as the next
+// argument when written without "=" (go help testflag, go help build).
+var valueFlags = map[string]bool{
+	"bench": true, "benchtime": true, "blockprofile": true, "blockprofilerate": true, "count": true,
+	"coverprofile": true, "covermode": true, "coverpkg": true, "cpu": true, "cpuprofile": true,
+	"exec": true, "fuzz": true, "fuzzminimizetime": true, "fuzztime": true, "list": true,
+	"memprofile": true, "memprofilerate": true, "mutexprofile": true, "mutexprofilefraction": true,
+	"o": true, "outputdir": true, "p": true, "parallel": true, "run": true, "shuffle": true,
+	"skip": true, "timeout": true, "trace": true, "vet": true, "tags": true, "ldflags": true,
+	"gcflags": true, "asmflags": true, "gccgoflags": true, "mod": true, "modfile": true,
+	"pkgdir": true, "toolexec": true, "overlay": true, "compiler": true, "installsuffix": true,
+	"buildmode": true, "buildvcs": true, "pgo": true, "covermeta": true, "C": true,
+}
+
+// TakesValue reports whether go test flag name (without its dash) takes
+// a value, which may come as the next argument.
+func TakesValue(name string) bool { return valueFlags[name] }
 
 // ParseFlag reads one go test flag argument as go test does: its name
 // without dashes or a "test." prefix (-count, --count and -test.count are

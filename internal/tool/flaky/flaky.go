@@ -19,6 +19,7 @@ import (
 	"github.com/gorerun/gorerun/grouping"
 	"github.com/gorerun/gorerun/internal/cli"
 	"github.com/gorerun/gorerun/internal/cli/flagvalue"
+	"github.com/gorerun/gorerun/internal/cli/options"
 	"github.com/gorerun/gorerun/internal/file/atomicfile"
 	"github.com/gorerun/gorerun/internal/file/inputfile"
 	"github.com/gorerun/gorerun/internal/file/reportfile"
@@ -37,7 +38,7 @@ func historyFlags(fs *pflag.FlagSet) (path, cacheDir, dir *string) {
 
 func historyDB(ctx context.Context, path, cacheDir, dir string, getenv func(string) string) (string, error) {
 	if path == "" {
-		path = getenv("GORERUN_HISTORY") // as the main command reads it: a CI job sets it once
+		path = getenv(options.EnvName("history")) // as the main command reads it: a CI job sets it once
 	}
 	db := session.HistoryPath(path, cacheDir, func() string { return runner.ModuleRoot(ctx, runner.Config{Dir: dir}) })
 	if db == "" {

@@ -518,6 +518,9 @@ type Package struct {
 	groups map[string]*Group
 	tests  map[string]*Test
 	ended  time.Time // the package's end event
+	// kept is where Compact moved Groups to (nil: they are in memory);
+	// the tracker reads them back when it finishes (see restore).
+	kept *spooledGroups
 }
 
 // CompletePrefix returns how many leading groups have ended: their
@@ -590,6 +593,7 @@ func (p *Package) Ended() time.Time { return p.ended }
 
 // Group returns the group with the given top-level name, or nil.
 func (p *Package) Group(name string) *Group {
+	p.restore()          // spooled by Compact, and not yet read back by Tracker.Finish
 	if p.groups == nil { // compacted: read only, as outputs may call it at once
 		for _, g := range p.Groups {
 			if g.Name == name {
@@ -822,19 +826,19 @@ func (p *Package) CompactedGroups(yield func(CompactedGroup) bool) {
 // passed, keeping only their counts, so that memory grows with failures
 // and skips, not with the size of the run. Use it once the package's
 // passing results have been written (a streamed JUnit report) and will not
-// be rerun. The output of the tests kept moves to s, when it is not nil,
-// to be read back by Test.Output: the end-of-run summary reads it once.
+// be rerun. The groups kept move to s, when it is not nil, until the
+// tracker finishes (Tracker.Finish reads them back, their tests' outputs
+// staying in s to be read by Test.Output: the end-of-run summary reads
+// them once); Groups is empty until then.
 func (p *Package) Compact(s *spool.File) {
 	// The lookups by name go: an ended package is rarely looked up again
 	// (a stream that runs it twice), and then index builds them anew.
 	p.groups, p.tests = nil, nil
+	p.restore() // compacted before: the groups kept then are kept again
 	kept := p.Groups[:0]
 	for _, g := range p.Groups {
 		if !g.allPassed() {
 			kept = append(kept, g)
-			for _, t := range g.Tests {
-				t.keep(s)
-			}
 			continue
 		}
 		p.compactGroup(g)
@@ -844,6 +848,13 @@ func (p *Package) Compact(s *spool.File) {
 	p.Written, p.scan = 0, 0
 	p.gen++ // the tracker's caches are stale
 	p.spoolCompacted(s)
+	if !p.spoolGroups(s) {
+		for _, g := range p.Groups {
+			for _, t := range g.Tests {
+				t.keep(s)
+			}
+		}
+	}
 }
 
 // spoolCompacted moves the names and sizes of the dropped groups to s:
@@ -896,6 +907,7 @@ func (p *Package) unspoolCompacted() {
 
 // index builds the lookups by name that Compact dropped.
 func (p *Package) index() {
+	p.restore()
 	if p.groups != nil {
 		return
 	}

@@ -491,6 +491,9 @@ func hasRunningChild(tests []*Test, parent string) bool {
 func (tr *Tracker) Finish() *Attempt {
 	if !tr.finished {
 		tr.finished = true
+		for _, p := range tr.order {
+			p.restore() // the groups Compact moved to a spool
+		}
 		if tr.opts.Now != nil {
 			if now := tr.opts.Now(); now.After(tr.lastTime) {
 				tr.lastTime = now

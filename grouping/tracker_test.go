@@ -515,14 +515,18 @@ func TestCompactMovesOutputToTheSpool(t *testing.T) {
 	sp := spool.New(t.TempDir())
 	defer sp.Close()
 	p.Compact(sp)
-	if len(p.Groups) != 4 {
-		t.Fatalf("%d groups kept, want 4 (failed and skipped)", len(p.Groups))
-	}
 	if p.groups != nil || p.tests != nil {
 		t.Error("Compact kept the lookups by name (built again when needed)")
 	}
+	if len(p.Groups) != 0 || p.kept == nil {
+		t.Fatalf("Compact left %d groups in memory, want them in the spool", len(p.Groups))
+	}
+	// A lookup by name reads them back (as Tracker.Finish does).
 	if p.Group("TestLoooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooongG1") == nil || p.Test("TestLoooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooongG1") == nil || p.Group("TestLoooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooongG0") != nil || p.Test("TestLoooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooongG0") != nil {
 		t.Error("a compacted package finds the wrong groups by name")
+	}
+	if len(p.Groups) != 4 {
+		t.Fatalf("%d groups kept, want 4 (failed and skipped)", len(p.Groups))
 	}
 	moved := 0
 	for _, g := range p.Groups {

@@ -40,6 +40,15 @@ type Ref struct {
 // Len is the length of the byte string.
 func (r Ref) Len() int { return r.n }
 
+// Slice is the Ref of the n bytes at i of r's byte string (0 <= i, n and
+// i+n <= r.Len()): a Put of many strings at once, read back one by one.
+func (r Ref) Slice(i, n int) Ref {
+	if i < 0 || n < 0 || i+n > r.n {
+		panic(fmt.Sprintf("spool: Slice(%d, %d) of %d bytes", i, n, r.n))
+	}
+	return Ref{off: r.off + int64(i), n: n}
+}
+
 // New returns a spool that will create its file in dir ("" for the
 // system's temporary directory).
 func New(dir string) *File { return &File{dir: dir} }

@@ -111,3 +111,30 @@ func TestConcurrentPutAndGet(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+func TestSlice(t *testing.T) {
+	s := New(t.TempDir())
+	defer s.Close()
+	if _, err := s.Put([]byte("before")); err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.Put([]byte("headbodytail"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		i, n int
+		want string
+	}{{0, 4, "head"}, {4, 4, "body"}, {8, 4, "tail"}, {0, 12, "headbodytail"}, {12, 0, ""}} {
+		got, err := s.Get(r.Slice(tc.i, tc.n))
+		if err != nil || string(got) != tc.want {
+			t.Errorf("Slice(%d, %d): %q, %v; want %q", tc.i, tc.n, got, err, tc.want)
+		}
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("Slice past the end did not panic")
+		}
+	}()
+	r.Slice(8, 5)
+}

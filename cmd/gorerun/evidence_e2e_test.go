@@ -58,7 +58,7 @@ func TestE2EEvidence(t *testing.T) {
 	}
 
 	// The command under TestAlways names the seed its last attempt printed.
-	seeds := regexp.MustCompile(`shuffled \(\d+ms\) \(-test\.shuffle (\d+)\) \[attempt 3\]`).FindStringSubmatch(r.stdout)
+	seeds := regexp.MustCompile(`shuffled (?:\(\d+ms\) )?\(-test\.shuffle (\d+)\) \[attempt 3\]`).FindStringSubmatch(r.stdout)
 	cmd := regexp.MustCompile(`(?m)^reproduce: (GORERUN_ATTEMPT=3 go test .*'\^TestAlways\$'.*)$`).FindStringSubmatch(r.stdout)
 	if seeds == nil || cmd == nil || !strings.Contains(cmd[1], "-shuffle="+seeds[1]+" ./shuffled") {
 		t.Fatalf("no reproduction command with attempt 3's seed in:\n%s", r.stdout)
@@ -104,7 +104,7 @@ func attachments(text, name string) []string {
 // TestE2ERerunSameShuffle: a rerun of a shuffled package takes a new
 // order, unless --rerun-same-shuffle asks for the failed attempt's.
 func TestE2ERerunSameShuffle(t *testing.T) {
-	seeds := regexp.MustCompile(`shuffled \(\d+ms\) \(-test\.shuffle (\d+)\)`)
+	seeds := regexp.MustCompile(`shuffled (?:\(\d+ms\) )?\(-test\.shuffle (\d+)\)`)
 	for _, tc := range []struct {
 		flags []string
 		same  bool

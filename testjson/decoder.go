@@ -42,7 +42,7 @@ type Decoder struct {
 
 // readSize is the size of the decoder's read buffers; a line longer than
 // that gets a buffer of its own.
-const readSize = 256 << 10
+const readSize = 128 << 10
 
 // minRead is the least free space worth a Read; with less, the unread rest
 // moves to a new buffer.

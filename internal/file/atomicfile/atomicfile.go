@@ -58,7 +58,7 @@ func Create(path string) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot write %s: %w", path, errors.Unwrap(err))
 	}
-	f.tmp, f.w = tmp, bufio.NewWriterSize(tmp, 256*1024)
+	f.tmp, f.w = tmp, bufio.NewWriterSize(tmp, 64*1024)
 	return f, nil
 }
 

@@ -783,22 +783,15 @@ func (p *Package) AddNotRun(names []string, why string) {
 	}
 }
 
-// minSpooled is the shortest output Compact moves to a spool: shorter ones
-// cost less in memory than their place in the spool.
+// minSpooled is the shortest output (or list of names) Compact moves to a
+// spool: shorter ones cost less in memory than their place in the spool.
 const minSpooled = 128
 
-// keep readies the output of a test kept to the end of the run: moved to
-// s, else (no spool, or it failed) in a buffer of its size, as it grew by
-// doubling.
-func (t *Test) keep(s *spool.File) {
-	n := len(t.out)
-	if s != nil && n >= minSpooled {
-		if r, err := s.Put(t.out); err == nil {
-			t.out, t.spooled = nil, &spooled{s: s, r: r}
-			return
-		}
-	}
-	if n > 0 && cap(t.out)-n > max(n/8, 512) {
+// keep readies the output of a test kept in memory to the end of the run
+// (there is no spool, or it failed): in a buffer of its size, as it grew
+// by doubling.
+func (t *Test) keep() {
+	if n := len(t.out); n > 0 && cap(t.out)-n > max(n/8, 512) {
 		t.out = bytes.Clone(t.out)
 	}
 }
@@ -851,7 +844,7 @@ func (p *Package) Compact(s *spool.File) {
 	if !p.spoolGroups(s) {
 		for _, g := range p.Groups {
 			for _, t := range g.Tests {
-				t.keep(s)
+				t.keep()
 			}
 		}
 	}
@@ -864,12 +857,11 @@ func (p *Package) spoolCompacted(s *spool.File) {
 	if s == nil || c.spooled != nil || len(c.names) < minSpooled {
 		return
 	}
-	blob := make([]byte, len(c.names), len(c.names)+4*len(c.sizes))
-	copy(blob, c.names)
+	sizes := make([]byte, 0, 4*len(c.sizes))
 	for _, n := range c.sizes {
-		blob = binary.LittleEndian.AppendUint32(blob, uint32(n))
+		sizes = binary.LittleEndian.AppendUint32(sizes, uint32(n))
 	}
-	r, err := s.Put(blob)
+	r, err := s.Put(c.names, sizes)
 	if err != nil {
 		return // kept in memory
 	}

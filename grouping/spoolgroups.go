@@ -30,26 +30,20 @@ func (p *Package) spoolGroups(s *spool.File) bool {
 		return false
 	}
 	sg := &spooledGroups{s: s}
-	var head []byte
-	var outs [][]byte
-	head = binary.AppendUvarint(head, uint64(len(p.Groups)))
+	parts := [][]byte{binary.AppendUvarint(nil, uint64(len(p.Groups)))} // the encoding, then the outputs
 	for _, g := range p.Groups {
-		head = appendGroup(head, g)
+		parts[0] = appendGroup(parts[0], g)
 		for _, t := range g.Tests {
 			out := t.Output()
-			head = appendTest(head, t, len(out))
-			outs = append(outs, out)
+			parts[0] = appendTest(parts[0], t, len(out))
+			parts = append(parts, out)
 			if t.Evidence != nil {
 				sg.evidence = append(sg.evidence, t.Evidence)
 			}
 		}
 	}
-	sg.head = len(head)
-	blob := head
-	for _, out := range outs {
-		blob = append(blob, out...)
-	}
-	r, err := s.Put(blob)
+	sg.head = len(parts[0])
+	r, err := s.Put(parts...)
 	if err != nil {
 		return false
 	}
@@ -149,13 +143,13 @@ func (sg *spooledGroups) decode(head []byte) ([]*Group, error) {
 			}
 			t.own = int(d.varint())
 			t.ErrorText = d.string()
-			outLen := int(d.uvarint())
-			if d.err != nil || outLen > sg.r.Len()-at {
+			outLen := d.uvarint()
+			if d.err != nil || outLen > uint64(sg.r.Len()-at) {
 				return nil, fmt.Errorf("spooled groups: %w", errCorrupt)
 			}
 			if outLen > 0 {
-				t.spooled = &spooled{s: sg.s, r: sg.r.Slice(at, outLen)}
-				at += outLen
+				t.spooled = &spooled{s: sg.s, r: sg.r.Slice(at, int(outLen))}
+				at += int(outLen)
 			}
 			g.Tests[j] = t
 		}

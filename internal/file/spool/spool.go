@@ -53,9 +53,11 @@ func (r Ref) Slice(i, n int) Ref {
 // system's temporary directory).
 func New(dir string) *File { return &File{dir: dir} }
 
-// Put appends b to the spool. After an error (the file cannot be created
-// or written) every Put fails: keep the bytes in memory instead.
-func (s *File) Put(b []byte) (Ref, error) {
+// Put appends the byte strings bs to the spool, one after another, as one
+// byte string (its parts are read back with Ref.Slice). After an error (the
+// file cannot be created or written) every Put fails: keep the bytes in
+// memory instead.
+func (s *File) Put(bs ...[]byte) (Ref, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.err != nil {
@@ -67,12 +69,15 @@ func (s *File) Put(b []byte) (Ref, error) {
 			return Ref{}, err
 		}
 	}
-	if _, err := s.w.Write(b); err != nil {
-		s.err = fmt.Errorf("spool: %w", err)
-		return Ref{}, s.err
+	r := Ref{off: s.size}
+	for _, b := range bs {
+		if _, err := s.w.Write(b); err != nil {
+			s.err = fmt.Errorf("spool: %w", err)
+			return Ref{}, s.err
+		}
+		r.n += len(b)
 	}
-	r := Ref{off: s.size, n: len(b)}
-	s.size += int64(len(b))
+	s.size += int64(r.n)
 	return r, nil
 }
 

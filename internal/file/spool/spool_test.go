@@ -118,7 +118,7 @@ func TestSlice(t *testing.T) {
 	if _, err := s.Put([]byte("before")); err != nil {
 		t.Fatal(err)
 	}
-	r, err := s.Put([]byte("headbodytail"))
+	r, err := s.Put([]byte("head"), []byte("body"), nil, []byte("tail")) // one byte string of three parts
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -302,17 +302,9 @@ func TestAttemptNumbersAreStored(t *testing.T) {
 		if err := db.Record(Run{Started: time.Now()}, report(t, "flaky-attempt1.jsonl", "flaky-attempt1.jsonl", "flaky-attempt2.jsonl")); err != nil {
 			t.Fatal(err)
 		}
-		rows, err := db.db.Query(`SELECT attempt, outcome FROM results WHERE grp = 'TestF' ORDER BY attempt`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
 		var got []string
-		for rows.Next() {
-			var n int
-			var outcome string
-			rows.Scan(&n, &outcome)
-			got = append(got, fmt.Sprintf("%d:%s", n, outcome))
+		for _, row := range rowsOf(t, db, `SELECT attempt, outcome FROM results WHERE grp = 'TestF' ORDER BY attempt`) {
+			got = append(got, strings.Join(row, ":"))
 		}
 		if want := "1:fail 2:fail 3:pass"; strings.Join(got, " ") != want {
 			t.Errorf("stored attempts %v, want %s", got, want)
@@ -423,22 +415,43 @@ func TestEveryAttemptsSeedIsRecorded(t *testing.T) {
 		if err := db.Record(Run{Started: time.Now()}, report(t, attempt("11", "fail"), attempt("22", "pass"))); err != nil {
 			t.Fatal(err)
 		}
-		rows, err := db.db.Query(`SELECT attempt, outcome, shuffle FROM results ORDER BY attempt`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
 		var got []string
-		for rows.Next() {
-			var n int
-			var outcome, seed string
-			if err := rows.Scan(&n, &outcome, &seed); err != nil {
-				t.Fatal(err)
-			}
-			got = append(got, fmt.Sprintf("%d %s %s", n, outcome, seed))
+		for _, row := range rowsOf(t, db, `SELECT attempt, outcome, shuffle FROM results ORDER BY attempt`) {
+			got = append(got, strings.Join(row, " "))
 		}
 		if want := "[1 fail 11 2 pass 22]"; fmt.Sprint(got) != want {
 			t.Errorf("results %v, want %s", got, want)
 		}
 	})
+}
+
+// rowsOf runs query on db's store and returns its rows, each column as
+// text.
+func rowsOf(t *testing.T, db *DB, query string) [][]string {
+	t.Helper()
+	rows, err := db.db.Query(query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [][]string
+	for rows.Next() {
+		row := make([]string, len(cols))
+		dest := make([]any, len(cols))
+		for i := range row {
+			dest[i] = &row[i]
+		}
+		if err := rows.Scan(dest...); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, row)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

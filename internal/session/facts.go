@@ -39,16 +39,16 @@ type facts struct {
 	dbErr error
 }
 
-// once holds a value computed the first time it is asked for.
+// once holds a value computed the first time it is asked for; outputs
+// that finish on goroutines of their own (the JUnit report beside the
+// summary) may ask at the same time.
 type once[T any] struct {
-	done bool
+	once sync.Once
 	v    T
 }
 
 func (o *once[T]) get(f func() T) T {
-	if !o.done {
-		o.v, o.done = f(), true
-	}
+	o.once.Do(func() { o.v = f() })
 	return o.v
 }
 

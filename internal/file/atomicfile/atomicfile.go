@@ -151,11 +151,12 @@ func RemoveStale(path string, age time.Duration) (int, error) {
 // Write buffers p for the new file.
 func (f *File) Write(p []byte) (int, error) { return f.w.Write(p) }
 
-// ReadFrom copies r to the new file. From another file (or a part of one,
-// an io.LimitedReader), the kernel copies (copy_file_range on Linux): the
-// bytes do not pass through the process. It copies writebackChunk bytes
-// at a time and has the kernel start writing each to disk at once
-// (measured on a 46 MB report: copy and sync 31 ms -> 23 ms).
+// ReadFrom copies r to the new file. From another file (an *os.File or a
+// Detached one, or a part of either, an io.LimitedReader), the kernel
+// copies (copy_file_range on Linux): the bytes do not pass through the
+// process. It copies writebackChunk bytes at a time and has the kernel
+// start writing each to disk at once (measured on a 46 MB report: copy
+// and sync 31 ms -> 23 ms).
 func (f *File) ReadFrom(r io.Reader) (int64, error) {
 	if err := f.w.Flush(); err != nil {
 		return 0, err
@@ -164,6 +165,9 @@ func (f *File) ReadFrom(r io.Reader) (int64, error) {
 	lr, _ := r.(*io.LimitedReader)
 	if lr != nil {
 		src, limit = lr.R, lr.N
+	}
+	if d, ok := src.(*Detached); ok {
+		src = d.File // the kernel copies from an *os.File only
 	}
 	var total int64
 	for limit < 0 || total < limit {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"debug/elf"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -163,5 +164,59 @@ func TestE2EKeptBinariesLeaveNothing(t *testing.T) {
 	out, err := exec.Command("git", "-C", fixture("e2e"), "status", "--porcelain", "--untracked-files=all", ".").CombinedOutput()
 	if err != nil || len(out) > 0 {
 		t.Errorf("the fixture module changed: %v\n%s", err, out)
+	}
+}
+
+// TestE2EKeptBinariesLinkLikeGoTest: the binaries gorerun keeps (a first
+// round's go test -o, the go test -c of --workers) link as the ones go test
+// runs and throws away: without symbol table and DWARF (-ldflags=-s -w),
+// which makes each link a fifth faster. A user's -ldflags, on the command
+// line or in GOFLAGS, replaces that and stays as they wrote it.
+func TestE2EKeptBinariesLinkLikeGoTest(t *testing.T) {
+	t.Parallel()
+	// What go env -w writes; the GOFLAGS of the environment (the suite's
+	// -vet=off) would replace it.
+	goenv := filepath.Join(t.TempDir(), "env")
+	if err := os.WriteFile(goenv, []byte("GOFLAGS=-ldflags=-X=example.com/e2e/basic.unused=1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name      string
+		env, args []string
+		debug     bool // whether the binaries keep their symbols and DWARF
+	}{
+		{name: "first round", args: []string{"./basic"}},
+		{name: "workers", args: []string{"--workers", "2", "./workers"}},
+		{name: "user's -ldflags", args: []string{"./basic", "--", "-ldflags=-X=example.com/e2e/basic.unused=1"}, debug: true},
+		{name: "-ldflags in GOFLAGS", env: []string{"GOFLAGS=-ldflags=-X=example.com/e2e/basic.unused=1"}, args: []string{"./basic"}, debug: true},
+		{name: "-ldflags in go env -w's GOFLAGS", env: []string{"GOENV=" + goenv, "GOFLAGS="}, args: []string{"./basic"}, debug: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			keep := t.TempDir()
+			env := append([]string{"GORERUN_BINARIES_DIR=" + keep}, tc.env...)
+			args := append([]string{"--rerun-class-max=1", "--rerun-delay=0", "--no-history"}, tc.args...)
+			r := gorerun(t, fixture("e2e"), env, "", args...)
+			r.expectCode(t, 0)
+			bins, _ := filepath.Glob(filepath.Join(keep, "*", "*.test"))
+			if len(bins) == 0 {
+				t.Fatalf("no binary kept in %s:\n%s%s", keep, r.stdout, r.stderr)
+			}
+			for _, bin := range bins {
+				f, err := elf.Open(bin)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var symtab, dwarf bool
+				for _, s := range f.Sections {
+					symtab = symtab || s.Name == ".symtab"
+					dwarf = dwarf || strings.HasPrefix(s.Name, ".debug_") || strings.HasPrefix(s.Name, ".zdebug_")
+				}
+				f.Close()
+				if symtab != tc.debug || dwarf != tc.debug {
+					t.Errorf("%s: symbol table %v, DWARF %v; want %v", filepath.Base(bin), symtab, dwarf, tc.debug)
+				}
+			}
+		})
 	}
 }

@@ -80,6 +80,9 @@ type Config struct {
 	// BinariesDir, if set, keeps the test binaries from run to run
 	// (GORERUN_BINARIES_DIR; see testbin.Config.Keep).
 	BinariesDir string
+	// GoEnv, if set, is what go env said (the session asks once); nil:
+	// the run asks when it keeps binaries (see linkFlags).
+	GoEnv *Env
 	// Sleep waits d or until ctx is done; time.Sleep-like by default.
 	Sleep func(ctx context.Context, d time.Duration) error
 }
@@ -1204,18 +1207,24 @@ func GoVersion(ctx context.Context, cfg Config) string { return GoEnv(ctx, cfg).
 type Env struct {
 	ModuleRoot string // the directory of the main module's go.mod; "" outside a module
 	Version    string // the go command's version; "" if it cannot be asked
+	// GoFlags is GOFLAGS as the go command sees it: the environment's,
+	// else what go env -w set.
+	GoFlags string
 }
 
-// GoEnv asks the go command for both in one go env: each process costs
-// tens of milliseconds before anything runs.
+// GoEnv asks the go command for all three in one go env: each process
+// costs tens of milliseconds before anything runs.
 func GoEnv(ctx context.Context, cfg Config) Env {
-	out, err := goOutput(ctx, cfg, "env", "GOMOD", "GOVERSION") // one line each, the first empty outside a module
+	out, err := goOutput(ctx, cfg, "env", "GOMOD", "GOVERSION", "GOFLAGS") // one line each, GOMOD empty outside a module
 	if err != nil {
 		return Env{}
 	}
-	gomod, version, _ := strings.Cut(out, "\n")
-	e := Env{Version: strings.TrimSpace(version)}
-	if gomod = strings.TrimSpace(gomod); gomod != "" && gomod != os.DevNull {
+	lines := strings.SplitN(out, "\n", 3)
+	for len(lines) < 3 {
+		lines = append(lines, "")
+	}
+	e := Env{Version: strings.TrimSpace(lines[1]), GoFlags: strings.TrimSpace(lines[2])}
+	if gomod := strings.TrimSpace(lines[0]); gomod != "" && gomod != os.DevNull {
 		e.ModuleRoot = filepath.Dir(gomod)
 	}
 	return e

@@ -391,6 +391,8 @@ func (cfg Config) Runner() runner.Config {
 func runTests(ctx context.Context, f *facts, cfg Config, o *outputs) (*grouping.Report, bool, error) {
 	rc := cfg.Runner()
 	rc.Plan, rc.Delay, rc.Tracker, rc.SameShuffle = cfg.Plan, cfg.Delay, cfg.Tracker, cfg.SameShuffle
+	env := f.goEnv() // asked once for the whole run
+	rc.GoEnv = &env
 	byGroup := cfg.Shard != "" && cfg.ShardBy == "group"
 	if cfg.Workers > 1 || byGroup {
 		rc.Workers = cfg.Workers

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -42,6 +43,10 @@ type Config struct {
 	// BuildFlags are the build flags of the user's go test flags (with
 	// -cover when they ask for a coverage profile), for go test -c.
 	BuildFlags []string
+	// LinkFlags follow BuildFlags in the go commands that keep a binary:
+	// go test -c here, go test -o OutDir() in a first round (see
+	// Store.LinkFlags).
+	LinkFlags []string
 	// GoOutput runs a go command in Dir with Env and returns its standard
 	// output (the runner's, which --debug logs).
 	GoOutput func(ctx context.Context, args ...string) (string, error)
@@ -95,7 +100,7 @@ var buildEnv = map[string]bool{
 func (s *Store) keepKey() string {
 	h := sha256.New()
 	dir, _ := filepath.Abs(cmp.Or(s.cfg.Dir, "."))
-	fmt.Fprintf(h, "%s\x00%s\x00", dir, strings.Join(s.cfg.BuildFlags, "\x00"))
+	fmt.Fprintf(h, "%s\x00%s\x00", dir, strings.Join(slices.Concat(s.cfg.BuildFlags, s.cfg.LinkFlags), "\x00"))
 	env := s.cfg.Env
 	if env == nil {
 		env = os.Environ()
@@ -107,6 +112,10 @@ func (s *Store) keepKey() string {
 	}
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
+
+// LinkFlags are the flags a first round's go test -o OutDir() adds, so
+// that its binaries link as this store's do.
+func (s *Store) LinkFlags() []string { return s.cfg.LinkFlags }
 
 // OutDir is the directory to give go test -o (with a trailing slash), so
 // that a first round keeps the binaries it builds; then Adopt them.
@@ -178,7 +187,7 @@ func (s *Store) build(ctx context.Context, pkg string) (string, error) {
 		return "", err
 	}
 	out := filepath.Join(d, strings.NewReplacer("/", "_", "\\", "_", ":", "_").Replace(pkg)+".pkg.test")
-	args := append([]string{"test", "-c", "-o", out}, s.cfg.BuildFlags...)
+	args := slices.Concat([]string{"test", "-c", "-o", out}, s.cfg.BuildFlags, s.cfg.LinkFlags)
 	if _, err := s.cfg.GoOutput(ctx, append(args, pkg)...); err != nil {
 		return "", fmt.Errorf("building the test binary of %s: %w", pkg, err)
 	}

@@ -46,7 +46,7 @@ func Run(ctx context.Context, cfg Config) ([]Result, error) {
 	if cfg.Runner.Binaries == nil && !cfg.Runner.NoKeep {
 		// One link per package for the whole hunt: every run runs the
 		// binary built for the first.
-		st := runner.NewBinaries(cfg.Runner)
+		st := runner.NewBinaries(ctx, cfg.Runner)
 		defer st.Close()
 		cfg.Runner.Binaries = st
 	}

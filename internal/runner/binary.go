@@ -28,7 +28,7 @@ func NewBinaries(ctx context.Context, cfg Config) *testbin.Store {
 		flags = append(flags, "-cover") // what -coverprofile builds with
 	}
 	return testbin.New(testbin.Config{Dir: cfg.Dir, Env: cfg.Env, BuildFlags: flags, LinkFlags: linkFlags(ctx, cfg),
-		Keep: cfg.BinariesDir,
+		Keep:     cfg.BinariesDir,
 		GoOutput: func(ctx context.Context, args ...string) (string, error) { return goOutput(ctx, cfg, args...) }})
 }
 

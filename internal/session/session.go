@@ -119,6 +119,7 @@ func run(ctx context.Context, cfg Config) (int, error) {
 	start := time.Now()
 	f := &facts{ctx: ctx, cfg: cfg}
 	defer f.close()
+	f.prefetch()
 	q, err := f.quarantined()
 	if err != nil {
 		return cli.ExitUsage, usage(err)

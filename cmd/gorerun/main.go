@@ -40,18 +40,11 @@ var version = ""
 // (the runtime caps the collector's share of CPU), it never fails.
 const softMemoryLimit = 380 << 20
 
-// gcPercent is the collector's GOGC unless the environment sets one: the
-// heap may grow 70% past what is live between collections instead of Go's
-// 100%. gorerun's live heap is small and its collections cheap (2% of the
-// CPU reading a 250 MB recorded stream), so it trades a little CPU for a
-// smaller peak. Measured on the 250 MB streams of scripts/bench.sh, 9
-// alternating runs: peak RSS 27.1 -> 25.0 MB ("pairs") and 33.4 -> 32.0 MB
-// (default shape) for 3% and 7% more CPU (0.68 -> 0.70 s, 0.82 -> 0.88 s).
-const gcPercent = 70
-
 func main() {
 	textpages.Release()
-	tuneCollector(os.Getenv)
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(softMemoryLimit)
+	}
 
 	if len(os.Args) == 2 && os.Args[1] == proc.GuardArg {
 		proc.RunGuard(os.Stdin) // the watchdog of a gorerun process
@@ -67,17 +60,6 @@ func main() {
 	stop()
 	guard.Close()
 	os.Exit(code)
-}
-
-// tuneCollector sets the collector's defaults, gcPercent and
-// softMemoryLimit, where GOGC and GOMEMLIMIT do not set them.
-func tuneCollector(getenv func(string) string) {
-	if getenv("GOGC") == "" {
-		debug.SetGCPercent(gcPercent)
-	}
-	if getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(softMemoryLimit)
-	}
 }
 
 // memoryHolder returns what a run calls with the size of a file it must

@@ -92,11 +92,11 @@ func keepFlags(cfg Config) []string {
 	if cfg.Binaries == nil || cfg.Plan.MaxReruns == 0 {
 		return nil
 	}
-	dir, err := cfg.Binaries.OutDir()
+	args, err := cfg.Binaries.KeepArgs()
 	if err != nil {
 		return nil
 	}
-	return append([]string{"-o", dir}, cfg.Binaries.LinkFlags()...)
+	return args
 }
 
 // plainFirst runs a first round as one go test of pkgs, keeping the test

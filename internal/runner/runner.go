@@ -1219,10 +1219,8 @@ func GoEnv(ctx context.Context, cfg Config) Env {
 	if err != nil {
 		return Env{}
 	}
-	lines := strings.SplitN(out, "\n", 3)
-	for len(lines) < 3 {
-		lines = append(lines, "")
-	}
+	var lines [3]string
+	copy(lines[:], strings.SplitN(out, "\n", 3))
 	e := Env{Version: strings.TrimSpace(lines[1]), GoFlags: strings.TrimSpace(lines[2])}
 	if gomod := strings.TrimSpace(lines[0]); gomod != "" && gomod != os.DevNull {
 		e.ModuleRoot = filepath.Dir(gomod)

@@ -16,13 +16,18 @@ import (
 // close waits for the questions still open.
 func TestPrefetchedTimingsAreTheTimings(t *testing.T) {
 	dir := t.TempDir()
-	good := filepath.Join(dir, "good.xml")
-	os.WriteFile(good, []byte(`<testsuites><testsuite name="m/a" tests="2">
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	good := write("good.xml", `<testsuites><testsuite name="m/a" tests="2">
 <testcase classname="m/a" name="TestA" time="1.5"></testcase>
 <testcase classname="m/a" name="TestB" time="0.5"></testcase>
-</testsuite></testsuites>`), 0o644)
-	bad := filepath.Join(dir, "bad.xml")
-	os.WriteFile(bad, []byte(`<testsuites><testsuite`), 0o644)
+</testsuite></testsuites>`)
+	bad := write("bad.xml", `<testsuites><testsuite`)
 	want, err := shard.ReadGroupTimings([]string{good})
 	if err != nil || len(want) == 0 {
 		t.Fatalf("the timings file reads as %v, %v", want, err)

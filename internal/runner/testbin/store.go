@@ -44,8 +44,7 @@ type Config struct {
 	// -cover when they ask for a coverage profile), for go test -c.
 	BuildFlags []string
 	// LinkFlags follow BuildFlags in the go commands that keep a binary:
-	// go test -c here, go test -o OutDir() in a first round (see
-	// Store.LinkFlags).
+	// go test -c here, a first round's go test with KeepArgs.
 	LinkFlags []string
 	// GoOutput runs a go command in Dir with Env and returns its standard
 	// output (the runner's, which --debug logs).
@@ -113,21 +112,19 @@ func (s *Store) keepKey() string {
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
-// LinkFlags are the flags a first round's go test -o OutDir() adds, so
-// that its binaries link as this store's do.
-func (s *Store) LinkFlags() []string { return s.cfg.LinkFlags }
-
-// OutDir is the directory to give go test -o (with a trailing slash), so
-// that a first round keeps the binaries it builds; then Adopt them.
-func (s *Store) OutDir() (string, error) {
+// KeepArgs are the go test flags that make a first round keep the
+// binaries it builds in the store, linked as the store links its own:
+// -o and the directory (with a trailing slash), then LinkFlags. Adopt the
+// binaries after the run.
+func (s *Store) KeepArgs() ([]string, error) {
 	d, err := s.dir()
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	return d + string(filepath.Separator), nil
+	return append([]string{"-o", d + string(filepath.Separator)}, s.cfg.LinkFlags...), nil
 }
 
-// Adopt takes the binaries a go test -o OutDir() run kept for pkgs.
+// Adopt takes the binaries a go test run with KeepArgs kept for pkgs.
 // Packages whose results came from go test's cache have one too; those
 // that did not build, or have no tests, have none.
 func (s *Store) Adopt(pkgs []string) {
